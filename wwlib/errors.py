@@ -1,0 +1,78 @@
+"""Every error the workbook raises on purpose, under one base class.
+
+User-facing errors say where the problem is (file, line, field) and what would fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class WorkbookError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a dataset: where it is, what is wrong, how to fix it."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field '{self.field}'"
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.fix})" if self.fix else text
+
+
+class DatasetError(WorkbookError):
+    """A cohort folder has problems; `problems` lists every one of them."""
+
+    def __init__(self, folder: str, problems: list[Problem]):
+        self.folder = folder
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s) in cohort folder {folder}; nothing was imported:\n"
+            f"{lines}"
+        )
+
+
+class ValidationError(WorkbookError):
+    """One value is not acceptable: `'<field>' must be <what> (got <value>)`."""
+
+    def __init__(self, field: str, must: str, got: object, fix: str = ""):
+        self.field = field
+        self.must = must
+        self.got = got
+        self.fix = fix
+        text = f"'{field}' must be {must} (got {got!r})"
+        super().__init__(f"{text}; {fix}" if fix else text)
+
+
+class ParameterError(WorkbookError):
+    """A notebook parameter has the wrong type or names an unknown cohort."""
+
+
+class StoreError(WorkbookError):
+    """The store cannot do what was asked (missing file, newer schema, unknown id, ...)."""
+
+
+class NotFound(StoreError):
+    """An id that a change refers to is not in the store."""
+
+
+class RunError(WorkbookError):
+    """Running a phase notebook failed; `notebook` and `cell_index` say where."""
+
+    def __init__(self, message: str, notebook: str = "", cell_index: int | None = None):
+        self.notebook = notebook
+        self.cell_index = cell_index
+        super().__init__(message)

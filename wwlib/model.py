@@ -1,0 +1,389 @@
+"""The PAR data model: plain records of a Wij-Werken Week, validated when they are made.
+
+Every record checks its own fields and raises `ValidationError` naming the field, what it must
+be and what it got. References between records (a coding's code, a task's owner) are checked by
+the dataset loader and by the store's foreign keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from wwlib.duedate import DueDate
+from wwlib.errors import ValidationError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator"
+    SUPPORT = "support"
+
+
+class Phase(StrEnum):
+    LOOK = "look"
+    THINK = "think"
+    ACT = "act"
+
+
+class Category(StrEnum):
+    SUCCESS_FACTOR = "success_factor"
+    THEME = "theme"
+    IDEA_OR_NEED = "idea_or_need"
+    OBSTACLE = "obstacle"
+    WAY_TO_DEAL = "way_to_deal"
+
+
+class InterviewStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CODED = "coded"
+
+
+class BoardKind(StrEnum):
+    KICKOFF = "kickoff"
+    IDEAS = "ideas"
+    THEME = "theme"
+    INTEGRATION = "integration"
+    OTHER = "other"
+
+
+class PlanKind(StrEnum):
+    THEME = "theme"
+    INTEGRATION = "integration"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# The week's colours: themes green, obstacles yellow, ways to deal purple.
+CATEGORY_COLOURS = {
+    Category.SUCCESS_FACTOR: "#4a90d9",
+    Category.THEME: "#5cb85c",
+    Category.IDEA_OR_NEED: "#c9a0dc",
+    Category.OBSTACLE: "#f5d033",
+    Category.WAY_TO_DEAL: "#8e5ea2",
+}
+OTHER_NOTE_COLOUR = "#d9d9d9"
+NOTE_CATEGORIES = [c.value for c in Category] + ["other"]
+ALL_PARTICIPANTS = "@participants"
+
+
+def category_colour(category: str) -> str:
+    """The week's colour for a codebook or note category."""
+    return CATEGORY_COLOURS.get(category, OTHER_NOTE_COLOUR)
+
+
+def check_slug(name: str, value: object) -> str:
+    """Return `value` if it is a slug (a-z, 0-9, '-'), else raise naming the field."""
+    if not isinstance(value, str) or not SLUG.match(value):
+        raise ValidationError(name, "a slug of a-z, 0-9 and '-'", value, "e.g. 'harry-coumans'")
+    return value
+
+
+def check_text(name: str, value: object, required: bool = True) -> str:
+    """Return stripped text; a required field may not be empty."""
+    text = "" if value is None else str(value)
+    if required and not text.strip():
+        raise ValidationError(name, "non-empty text", value, "fill it in")
+    return text
+
+
+def check_choice(name: str, value: object, enum: type[StrEnum]) -> str:
+    """Return `value` if it is one of the enum's values."""
+    allowed = [e.value for e in enum]
+    if value not in allowed:
+        raise ValidationError(name, "one of " + ", ".join(allowed), value)
+    return str(value)
+
+
+def check_colour(name: str, value: object) -> str:
+    """Return a `#rrggbb` colour in lower case."""
+    if not isinstance(value, str) or not COLOUR.match(value):
+        raise ValidationError(name, "a colour written as #rrggbb", value, "e.g. #5cb85c")
+    return value.lower()
+
+
+def check_time(name: str, value: object) -> str:
+    """Return an HH:MM time or '' when empty."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not TIME.match(value):
+        raise ValidationError(name, "a time written as HH:MM", value, "e.g. 09:30")
+    return value
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: str
+    title: str
+    municipalities: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    language: str = "nl"
+    research_question: str = ""
+    prioritised_themes: tuple[str, ...] = ()
+    source: str = ""
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_text("title", self.title)
+        if not self.municipalities or not all(str(m).strip() for m in self.municipalities):
+            raise ValidationError(
+                "municipalities", "a list of one or more names", self.municipalities
+            )
+        if self.end < self.start:
+            raise ValidationError("end", f"on or after start {self.start}", str(self.end))
+        if self.language not in ("nl", "en"):
+            raise ValidationError("language", "nl or en", self.language)
+        for theme in self.prioritised_themes:
+            check_slug("prioritised_themes", theme)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str
+    pseudonym: str
+    organisation: str = ""
+    municipality: str = ""
+    function: str = ""
+    consent_named: bool = False
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_text("name", self.name)
+        check_choice("role", self.role, Role)
+        if not re.match(r"^[A-Za-z0-9-]{1,12}$", self.pseudonym or ""):
+            raise ValidationError(
+                "pseudonym", "a short code of letters and digits", self.pseudonym, "e.g. P01"
+            )
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    date: dt.date
+    phase: str
+    activity: str
+    start: str = ""
+    end: str = ""
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_choice("phase", self.phase, Phase)
+        check_text("activity", self.activity)
+        check_time("start", self.start)
+        check_time("end", self.end)
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError("end", f"after start {self.start}", self.end)
+
+
+@dataclass(frozen=True)
+class Interview:
+    participant: str
+    interviewer: str
+    status: str = InterviewStatus.PLANNED.value
+    date: dt.date | None = None
+
+    def __post_init__(self):
+        check_slug("participant", self.participant)
+        check_slug("interviewer", self.interviewer)
+        check_choice("status", self.status, InterviewStatus)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    interview: str
+    source: str
+    text: str
+
+    def __post_init__(self):
+        if not self.text.strip():
+            raise ValidationError("text", "a transcript with text", "", "the file is empty")
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    category: str
+    name: str
+    colour: str = ""
+    parent: str = ""
+    description: str = ""
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_choice("category", self.category, Category)
+        check_text("name", self.name)
+        object.__setattr__(
+            self, "colour", check_colour("colour", self.colour or category_colour(self.category))
+        )
+        if self.parent:
+            check_slug("parent", self.parent)
+            if self.parent == self.id:
+                raise ValidationError("parent", "another code", self.parent)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A half-open span [start, end) of code points in one interview's transcript."""
+
+    interview: str
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if not (isinstance(self.start, int) and isinstance(self.end, int)):
+            raise ValidationError(
+                "start", "whole numbers for start and end", (self.start, self.end)
+            )
+        if not 0 <= self.start < self.end:
+            raise ValidationError("end", "greater than start, start >= 0", (self.start, self.end))
+
+    def check_within(self, text: str) -> None:
+        """Raise if the span does not lie inside `text`."""
+        if self.end > len(text):
+            raise ValidationError("end", f"at most the transcript length {len(text)}", self.end)
+
+    def quote(self, text: str) -> str:
+        """The text the fragment points at."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Coding:
+    fragment: Fragment
+    code: str
+    coder: str
+    memo: str = ""
+
+    def __post_init__(self):
+        check_slug("code", self.code)
+        check_slug("coder", self.coder)
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    title: str
+    kind: str = BoardKind.OTHER.value
+    theme: str = ""
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_text("title", self.title)
+        check_choice("kind", self.kind, BoardKind)
+        if self.theme:
+            check_slug("theme", self.theme)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    board: str
+    text: str
+    category: str = "other"
+    author: str = ""
+    cluster: str = ""
+    fragments: tuple[Fragment, ...] = ()  # the interview fragments it came from
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_slug("board", self.board)
+        check_text("text", self.text)
+        if self.category not in NOTE_CATEGORIES:
+            raise ValidationError("category", "one of " + ", ".join(NOTE_CATEGORIES), self.category)
+        if self.author:
+            check_slug("author", self.author)
+
+    @property
+    def colour(self) -> str:
+        return category_colour(self.category)
+
+
+@dataclass(frozen=True)
+class Vote:
+    round: int
+    voter: str
+    note: str
+    dots: int = 1
+
+    def __post_init__(self):
+        if not isinstance(self.round, int) or self.round < 1:
+            raise ValidationError("round", "a whole number of 1 or more", self.round)
+        if not isinstance(self.dots, int) or self.dots < 1:
+            raise ValidationError("dots", "a whole number of 1 or more", self.dots)
+        check_slug("voter", self.voter)
+        check_slug("note", self.note)
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    owners: tuple[str, ...] = ()
+    owner_note: str = ""
+    due: DueDate | None = None
+    status: str = TaskStatus.OPEN.value
+    note: str = ""
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_text("title", self.title)
+        check_choice("status", self.status, TaskStatus)
+        for owner in self.owners:
+            if owner != ALL_PARTICIPANTS:
+                check_slug("owners", owner)
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    description: str = ""
+    tasks: tuple[Task, ...] = ()
+
+    def __post_init__(self):
+        check_text("title", self.title)
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    obstacle: str
+    way_to_deal: str = ""
+
+    def __post_init__(self):
+        check_text("obstacle", self.obstacle)
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    kind: str
+    title: str
+    theme: str = ""
+    goal: str = ""
+    current: str = ""
+    steps: tuple[Step, ...] = ()
+    obstacles: tuple[Obstacle, ...] = ()
+    helping_factors: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_choice("kind", self.kind, PlanKind)
+        check_text("title", self.title)
+        if self.kind == PlanKind.THEME and not self.theme:
+            raise ValidationError("theme", "a theme code id for a plan of kind theme", self.theme)
+        if self.theme:
+            check_slug("theme", self.theme)

@@ -1,0 +1,15 @@
+"""The store: one SQLite file per cohort, the live truth. All SQL lives in this package."""
+
+from __future__ import annotations
+
+from wwlib.store.core import StoreCore
+from wwlib.store.load import LoadMixin
+from wwlib.store.reads import ReadMixin
+from wwlib.store.schema import SCHEMA_VERSION
+from wwlib.store.writes import WriteMixin
+
+__all__ = ["Store", "SCHEMA_VERSION"]
+
+
+class Store(LoadMixin, ReadMixin, WriteMixin, StoreCore):
+    """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

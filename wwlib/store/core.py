@@ -1,0 +1,141 @@
+"""Opening the SQLite store safely: pragmas, migrations, short write transactions, the log.
+
+Every write runs in its own `BEGIN IMMEDIATE` transaction, so a read-modify-write by one
+process (a Voila tab is a kernel process of its own) cannot interleave with another's: the
+second waits on `busy_timeout` instead of overwriting. `synchronous=FULL` in WAL mode makes an
+acknowledged commit survive a killed process or a power cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from wwlib.errors import StoreError
+from wwlib.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+class StoreCore:
+    """A connection to one cohort's store file, with the pragmas that keep it safe."""
+
+    def __init__(self, path: str | Path, actor: str = "system", create: bool = False):
+        self.path = Path(path)
+        self.actor = actor
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"store {self.path} does not exist; create it with `ww init COHORT_DIR` "
+                "or open the cohort through wwlib.open_cohort"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        for pragma in (
+            f"busy_timeout={BUSY_TIMEOUT_MS}",
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+        ):
+            self._con.execute(f"PRAGMA {pragma}")
+        self._migrate()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (reads and writes after this fail)."""
+        self._con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._con.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this wwlib "
+                f"({SCHEMA_VERSION}); upgrade wwlib to open it"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self._write() as con:
+                for statement in _statements(MIGRATIONS[number]):
+                    con.execute(statement)
+                con.execute(f"PRAGMA user_version={number + 1}")
+
+    # -- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK on any error."""
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def _log(
+        self,
+        con: sqlite3.Connection,
+        action: str,
+        entity: str,
+        entity_id: object,
+        detail: dict | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Append one line to the change log inside the caller's transaction."""
+        con.execute(
+            "INSERT INTO change_log (at, actor, action, entity, entity_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                actor or self.actor,
+                action,
+                entity,
+                str(entity_id),
+                json.dumps(detail or {}, ensure_ascii=False, default=str),
+            ),
+        )
+
+    # -- safety --------------------------------------------------------------------------
+
+    def backup(self, dest: str | Path) -> Path:
+        """Copy the store to `dest` through SQLite's online backup API (safe while in use)."""
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(dest)
+        try:
+            self._con.backup(target)
+        finally:
+            target.close()
+        return dest
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: 'ok' when intact."""
+        return self._con.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]

@@ -1,0 +1,196 @@
+"""Bulk-loading a validated dataset into an empty store, in one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from wwlib.errors import StoreError
+from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
+
+
+class LoadMixin:
+    def load_dataset(self, ds, source: str = "") -> None:
+        """Write every record of a validated `Dataset` into this (empty) store, all or nothing."""
+        with self._write() as con:
+            if con.execute("SELECT count(*) FROM cohort").fetchone()[0]:
+                raise StoreError(f"store {self.path} already holds a cohort; nothing was imported")
+            _insert_cohort(con, ds)
+            fragment_ids = _insert_interviews(con, ds)
+            _insert_boards(con, ds, fragment_ids)
+            for position, plan in enumerate(ds.plans):
+                _insert_plan(con, plan, position)
+            counts = {
+                name: len(getattr(ds, name))
+                for name in (
+                    "people",
+                    "sessions",
+                    "codes",
+                    "interviews",
+                    "codings",
+                    "boards",
+                    "notes",
+                    "votes",
+                    "plans",
+                )
+            }
+            self._log(con, "import", "cohort", ds.cohort.id, {"source": source, **counts})
+
+
+def _insert_cohort(con: sqlite3.Connection, ds) -> None:
+    c = ds.cohort
+    con.execute(
+        "INSERT INTO cohort VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            c.id,
+            c.title,
+            json.dumps(list(c.municipalities), ensure_ascii=False),
+            c.start.isoformat(),
+            c.end.isoformat(),
+            c.language,
+            c.research_question,
+            json.dumps(list(c.prioritised_themes)),
+            c.source,
+        ),
+    )
+    con.executemany(
+        "INSERT INTO person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                p.id,
+                p.name,
+                p.role,
+                p.organisation,
+                p.municipality,
+                p.function,
+                p.pseudonym,
+                int(p.consent_named),
+                i,
+            )
+            for i, p in enumerate(ds.people)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.date.isoformat(), s.start, s.end, s.phase, s.activity, i)
+            for i, s in enumerate(ds.sessions)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO code VALUES (?, ?, ?, ?, NULL, ?, ?)",
+        [(k.id, k.category, k.name, k.colour, k.description, i) for i, k in enumerate(ds.codes)],
+    )
+    con.executemany(
+        "UPDATE code SET parent = ? WHERE id = ?",
+        [(k.parent, k.id) for k in ds.codes if k.parent],
+    )
+
+
+def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
+    con.executemany(
+        "INSERT INTO interview VALUES (?, ?, ?, ?)",
+        [
+            (i.participant, i.interviewer, i.date.isoformat() if i.date else None, i.status)
+            for i in ds.interviews
+        ],
+    )
+    con.executemany(
+        "INSERT INTO transcript VALUES (?, ?, ?)",
+        [(t.interview, t.source, t.text) for t in ds.transcripts],
+    )
+    fragment_ids: dict[Fragment, int] = {}
+    for coding in ds.codings:
+        fragment_ids.setdefault(coding.fragment, _fragment_id(con, coding.fragment))
+        con.execute(
+            "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
+            (fragment_ids[coding.fragment], coding.code, coding.coder, coding.memo),
+        )
+    return fragment_ids
+
+
+def _fragment_id(con: sqlite3.Connection, f: Fragment) -> int:
+    """The id of the fragment with this span, made when it does not exist yet."""
+    con.execute(
+        'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
+        (f.interview, f.start, f.end),
+    )
+    return con.execute(
+        'SELECT id FROM fragment WHERE interview = ? AND start = ? AND "end" = ?',
+        (f.interview, f.start, f.end),
+    ).fetchone()[0]
+
+
+def _insert_boards(con: sqlite3.Connection, ds, fragment_ids: dict[Fragment, int]) -> None:
+    con.executemany(
+        "INSERT INTO board VALUES (?, ?, ?, ?, ?)",
+        [(b.id, b.title, b.kind, b.theme or None, i) for i, b in enumerate(ds.boards)],
+    )
+    con.executemany(
+        "INSERT INTO note VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (n.id, n.board, n.text, n.category, n.author or None, n.cluster, i)
+            for i, n in enumerate(ds.notes)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO note_fragment VALUES (?, ?)",
+        [
+            (n.id, fragment_ids.get(f) or _fragment_id(con, f))
+            for n in ds.notes
+            for f in n.fragments
+        ],
+    )
+    con.executemany(
+        "INSERT INTO vote (round, voter, note, dots) VALUES (?, ?, ?, ?)",
+        [(v.round, v.voter, v.note, v.dots) for v in ds.votes],
+    )
+
+
+def _insert_plan(con: sqlite3.Connection, plan: Plan, position: int) -> None:
+    con.execute(
+        "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (plan.id, plan.kind, plan.theme or None, plan.title, plan.goal, plan.current, position),
+    )
+    for step_position, step in enumerate(plan.steps):
+        step_id = con.execute(
+            "INSERT INTO step (plan, position, title, description) VALUES (?, ?, ?, ?)",
+            (plan.id, step_position, step.title, step.description),
+        ).lastrowid
+        for task_position, task in enumerate(step.tasks):
+            insert_task(con, step_id, task_position, task)
+    con.executemany(
+        "INSERT INTO plan_obstacle VALUES (?, ?, ?, ?)",
+        [(plan.id, i, o.obstacle, o.way_to_deal) for i, o in enumerate(plan.obstacles)],
+    )
+    con.executemany(
+        "INSERT INTO plan_factor VALUES (?, ?, ?)",
+        [(plan.id, i, text) for i, text in enumerate(plan.helping_factors)],
+    )
+
+
+def insert_task(con: sqlite3.Connection, step_id: int, position: int, task) -> None:
+    """Insert one task with its owners (shared by the bulk load and the dashboard's add)."""
+    due = task.due
+    con.execute(
+        "INSERT INTO task VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            task.id,
+            step_id,
+            position,
+            task.title,
+            task.owner_note,
+            due.text if due else "",
+            due.kind if due else "",
+            due.first_day.isoformat() if due else None,
+            task.status,
+            task.note,
+        ),
+    )
+    for owner in task.owners:
+        if (
+            owner != ALL_PARTICIPANTS
+            and not con.execute("SELECT 1 FROM person WHERE id = ?", (owner,)).fetchone()
+        ):
+            raise StoreError(f"task {task.id}: owner '{owner}' is not a person of this cohort")
+    con.executemany("INSERT INTO task_owner VALUES (?, ?)", [(task.id, o) for o in task.owners])

@@ -1,0 +1,169 @@
+"""The store's schema as an ordered list of migrations; `PRAGMA user_version` counts them."""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE cohort (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    municipalities TEXT NOT NULL,          -- JSON list
+    start TEXT NOT NULL,
+    "end" TEXT NOT NULL,
+    language TEXT NOT NULL,
+    research_question TEXT NOT NULL DEFAULT '',
+    prioritised_themes TEXT NOT NULL DEFAULT '[]',  -- JSON list of code ids
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE person (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('participant', 'facilitator', 'support')),
+    organisation TEXT NOT NULL DEFAULT '',
+    municipality TEXT NOT NULL DEFAULT '',
+    function TEXT NOT NULL DEFAULT '',
+    pseudonym TEXT NOT NULL UNIQUE,
+    consent_named INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL
+);
+CREATE TABLE session (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    start TEXT NOT NULL DEFAULT '',
+    "end" TEXT NOT NULL DEFAULT '',
+    phase TEXT NOT NULL CHECK (phase IN ('look', 'think', 'act')),
+    activity TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE TABLE interview (
+    participant TEXT PRIMARY KEY REFERENCES person(id),
+    interviewer TEXT NOT NULL REFERENCES person(id),
+    date TEXT,
+    status TEXT NOT NULL CHECK (status IN ('planned', 'held', 'coded'))
+);
+CREATE TABLE transcript (
+    interview TEXT PRIMARY KEY REFERENCES interview(participant),
+    source TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE code (
+    id TEXT PRIMARY KEY,
+    category TEXT NOT NULL,
+    name TEXT NOT NULL,
+    colour TEXT NOT NULL,
+    parent TEXT REFERENCES code(id),
+    description TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE TABLE fragment (
+    id INTEGER PRIMARY KEY,
+    interview TEXT NOT NULL REFERENCES transcript(interview),
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL CHECK ("end" > start),
+    UNIQUE (interview, start, "end")
+);
+CREATE TABLE coding (
+    id INTEGER PRIMARY KEY,
+    fragment INTEGER NOT NULL REFERENCES fragment(id),
+    code TEXT NOT NULL REFERENCES code(id),
+    coder TEXT NOT NULL REFERENCES person(id),
+    memo TEXT NOT NULL DEFAULT '',
+    UNIQUE (fragment, code, coder)
+);
+CREATE TABLE board (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    theme TEXT REFERENCES code(id),
+    position INTEGER NOT NULL
+);
+CREATE TABLE note (
+    id TEXT PRIMARY KEY,
+    board TEXT NOT NULL REFERENCES board(id),
+    text TEXT NOT NULL,
+    category TEXT NOT NULL,
+    author TEXT REFERENCES person(id),
+    cluster TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE TABLE note_fragment (
+    note TEXT NOT NULL REFERENCES note(id),
+    fragment INTEGER NOT NULL REFERENCES fragment(id),
+    PRIMARY KEY (note, fragment)
+);
+CREATE TABLE vote (
+    id INTEGER PRIMARY KEY,
+    round INTEGER NOT NULL CHECK (round >= 1),
+    voter TEXT NOT NULL REFERENCES person(id),
+    note TEXT NOT NULL REFERENCES note(id),
+    dots INTEGER NOT NULL CHECK (dots >= 1)
+);
+CREATE TABLE plan (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('theme', 'integration')),
+    theme TEXT REFERENCES code(id),
+    title TEXT NOT NULL,
+    goal TEXT NOT NULL DEFAULT '',
+    current TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE TABLE step (
+    id INTEGER PRIMARY KEY,
+    plan TEXT NOT NULL REFERENCES plan(id),
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    UNIQUE (plan, position)
+);
+CREATE TABLE task (
+    id TEXT PRIMARY KEY,
+    step INTEGER NOT NULL REFERENCES step(id),
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    owner_note TEXT NOT NULL DEFAULT '',
+    due_text TEXT NOT NULL DEFAULT '',
+    due_kind TEXT NOT NULL DEFAULT '',
+    due_date TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'done', 'cancelled')),
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE task_owner (
+    task TEXT NOT NULL REFERENCES task(id),
+    owner TEXT NOT NULL,            -- a person id or '@participants'
+    PRIMARY KEY (task, owner)
+);
+CREATE TABLE plan_obstacle (
+    plan TEXT NOT NULL REFERENCES plan(id),
+    position INTEGER NOT NULL,
+    obstacle TEXT NOT NULL,
+    way_to_deal TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (plan, position)
+);
+CREATE TABLE plan_factor (
+    plan TEXT NOT NULL REFERENCES plan(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (plan, position)
+);
+CREATE TABLE change_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+CREATE INDEX coding_code ON coding(code);
+CREATE INDEX fragment_interview ON fragment(interview);
+CREATE INDEX note_board ON note(board);
+CREATE INDEX vote_note ON vote(note);
+CREATE INDEX task_step ON task(step);
+"""
+
+# Append a script to change the schema; never edit one that has shipped.
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,225 @@
+"""The changes people make during the week, one short logged transaction each."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+from wwlib.duedate import parse_due
+from wwlib.errors import NotFound, StoreError, ValidationError
+from wwlib.model import (
+    Coding,
+    Fragment,
+    InterviewStatus,
+    Note,
+    Task,
+    TaskStatus,
+    Vote,
+    check_choice,
+)
+from wwlib.store.load import _fragment_id, insert_task
+
+
+def _require(con: sqlite3.Connection, table: str, key: str, value: object, what: str) -> None:
+    if not con.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", (value,)).fetchone():
+        raise NotFound(f"{what} '{value}' is not in this cohort's store")
+
+
+class WriteMixin:
+    def add_note(
+        self,
+        board: str,
+        text: str,
+        category: str = "other",
+        author: str = "",
+        cluster: str = "",
+        actor: str | None = None,
+    ) -> str:
+        """Put a sticky note on a board; returns the new note's id."""
+        note = Note(
+            id=f"n-{uuid.uuid4().hex[:10]}",
+            board=board,
+            text=text,
+            category=category,
+            author=author,
+            cluster=cluster,
+        )
+        with self._write() as con:
+            _require(con, "board", "id", board, "board")
+            if author:
+                _require(con, "person", "id", author, "author")
+            position = con.execute("SELECT coalesce(max(position), -1) + 1 FROM note").fetchone()[0]
+            con.execute(
+                "INSERT INTO note VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (note.id, board, text, category, author or None, cluster, position),
+            )
+            self._log(
+                con,
+                "add",
+                "note",
+                note.id,
+                {
+                    "board": board,
+                    "text": text,
+                    "category": category,
+                    "author": author,
+                    "cluster": cluster,
+                },
+                actor,
+            )
+        return note.id
+
+    def add_coding(
+        self,
+        interview: str,
+        start: int,
+        end: int,
+        code: str,
+        coder: str,
+        memo: str = "",
+        actor: str | None = None,
+    ) -> int:
+        """Code the span [start, end) of an interview's transcript; returns the coding id."""
+        coding = Coding(Fragment(interview, start, end), code, coder, memo)
+        with self._write() as con:
+            row = con.execute(
+                "SELECT text FROM transcript WHERE interview = ?", (interview,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"interview '{interview}' has no transcript to code")
+            coding.fragment.check_within(row[0])
+            _require(con, "code", "id", code, "code")
+            _require(con, "person", "id", coder, "coder")
+            fragment_id = _fragment_id(con, coding.fragment)
+            try:
+                coding_id = con.execute(
+                    "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
+                    (fragment_id, code, coder, memo),
+                ).lastrowid
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(
+                    f"{coder} already coded {interview} [{start}, {end}) with '{code}'"
+                ) from exc
+            self._log(
+                con,
+                "add",
+                "coding",
+                coding_id,
+                {
+                    "interview": interview,
+                    "start": start,
+                    "end": end,
+                    "code": code,
+                    "coder": coder,
+                    "memo": memo,
+                },
+                actor,
+            )
+        return coding_id
+
+    def add_vote(
+        self,
+        round: int,
+        voter: str,
+        note: str,
+        dots: int = 1,
+        budget: int | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Put `dots` dots on a note in a round; with `budget`, refuse to overspend."""
+        vote = Vote(round, voter, note, dots)
+        with self._write() as con:
+            _require(con, "person", "id", voter, "voter")
+            _require(con, "note", "id", note, "note")
+            if budget is not None:
+                spent = con.execute(
+                    "SELECT coalesce(sum(dots), 0) FROM vote WHERE round = ? AND voter = ?",
+                    (round, voter),
+                ).fetchone()[0]
+                if spent + dots > budget:
+                    raise ValidationError(
+                        "dots",
+                        f"at most {budget - spent} more in round {round}",
+                        dots,
+                        f"{voter} has spent {spent} of {budget} dots",
+                    )
+            vote_id = con.execute(
+                "INSERT INTO vote (round, voter, note, dots) VALUES (?, ?, ?, ?)",
+                (vote.round, vote.voter, vote.note, vote.dots),
+            ).lastrowid
+            self._log(
+                con,
+                "add",
+                "vote",
+                vote_id,
+                {"round": round, "voter": voter, "note": note, "dots": dots},
+                actor,
+            )
+        return vote_id
+
+    def add_task(
+        self,
+        plan: str,
+        step: int,
+        title: str,
+        owners: tuple[str, ...] = (),
+        due: str = "",
+        status: str = "open",
+        note: str = "",
+        actor: str | None = None,
+    ) -> str:
+        """Add a task at the end of step number `step` (from 1) of a plan; returns its id."""
+        year = self.cohort().start.year
+        task = Task(
+            id=f"t-{uuid.uuid4().hex[:10]}",
+            title=title,
+            owners=tuple(owners),
+            due=parse_due(due, year),
+            status=status,
+            note=note,
+        )
+        with self._write() as con:
+            row = con.execute(
+                "SELECT id FROM step WHERE plan = ? AND position = ?", (plan, step - 1)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"plan '{plan}' has no step {step}")
+            position = con.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM task WHERE step = ?", (row[0],)
+            ).fetchone()[0]
+            insert_task(con, row[0], position, task)
+            self._log(
+                con,
+                "add",
+                "task",
+                task.id,
+                {
+                    "plan": plan,
+                    "step": step,
+                    "title": title,
+                    "owners": list(owners),
+                    "due": due,
+                    "status": status,
+                },
+                actor,
+            )
+        return task.id
+
+    def set_task_status(self, task: str, status: str, actor: str | None = None) -> None:
+        """Move a task to another status (open, in_progress, done, cancelled)."""
+        check_choice("status", status, TaskStatus)
+        with self._write() as con:
+            _require(con, "task", "id", task, "task")
+            old = con.execute("SELECT status FROM task WHERE id = ?", (task,)).fetchone()[0]
+            con.execute("UPDATE task SET status = ? WHERE id = ?", (status, task))
+            self._log(con, "update", "task", task, {"status": status, "was": old}, actor)
+
+    def set_interview_status(self, interview: str, status: str, actor: str | None = None) -> None:
+        """Mark an interview planned, held or coded."""
+        check_choice("status", status, InterviewStatus)
+        with self._write() as con:
+            _require(con, "interview", "participant", interview, "interview")
+            con.execute(
+                "UPDATE interview SET status = ? WHERE participant = ?", (status, interview)
+            )
+            self._log(con, "update", "interview", interview, {"status": status}, actor)

@@ -1,0 +1,145 @@
+"""Where stores live, making a cohort's store from its folder, and opening it for a notebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from wwlib.dataset import load_dataset
+from wwlib.errors import ParameterError, StoreError, ValidationError
+from wwlib.labels import Labels, check_lang
+from wwlib.model import SLUG
+from wwlib.pseudonym import Pseudonymiser
+from wwlib.store import Store
+
+
+def home() -> Path:
+    """The workbook's own folder: $WW_HOME, or ~/.local/share/wij-werken."""
+    return Path(os.environ.get("WW_HOME") or Path.home() / ".local" / "share" / "wij-werken")
+
+
+def default_store_path(cohort_id: str) -> Path:
+    """Where a cohort's store lives unless told otherwise."""
+    return home() / "stores" / f"{cohort_id}.sqlite"
+
+
+def cohort_id_of(folder: str | Path) -> str:
+    """The id written in a cohort folder's cohort.yaml (validated with the rest on import)."""
+    return load_dataset(folder).cohort.id
+
+
+def init_cohort(folder: str | Path, store: str | Path | None = None,
+                replace: bool = False) -> Path:
+    """Load a cohort folder into a new store; all or nothing. Returns the store's path.
+
+    The store is built in a temporary file beside its destination and moved into place only when
+    complete, so a failed import leaves no store and an existing one untouched. An existing store
+    is only replaced with `replace=True`, after a backup beside it.
+    """
+    dataset = load_dataset(folder)
+    path = Path(store) if store else default_store_path(dataset.cohort.id)
+    if path.exists() and not replace:
+        raise StoreError(
+            f"store {path} exists already and may hold changes made during the week; "
+            "open it as it is, or pass --replace to rebuild it from the folder (a backup is kept)"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    os.unlink(tmp)
+    try:
+        with Store(tmp, actor="ww init", create=True) as new:
+            new.load_dataset(dataset, source=str(Path(folder).resolve()))
+        if path.exists():
+            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+            with Store(path) as old:
+                old.backup(path.with_name(f"{path.stem}.backup-{stamp}.sqlite"))
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
+            Path(leftover).unlink(missing_ok=True)
+    return path
+
+
+@dataclass
+class Workbook:
+    """What a phase notebook works with: the store, labels and the pseudonymiser."""
+
+    store: Store
+    labels: Labels
+    pseudonyms: Pseudonymiser
+    lang: str
+    pseudonymise: bool
+
+    @property
+    def cohort(self):
+        return self.store.cohort()
+
+
+PARAMETER_TYPES = {"cohort": str, "data_dir": str, "lang": str, "pseudonymise": bool,
+                   "store": str, "actor": str}
+
+
+def check_parameters(**params: object) -> dict:
+    """Check notebook parameters' types and values before anything is read."""
+    for name, value in params.items():
+        expected = PARAMETER_TYPES.get(name)
+        if expected is None:
+            raise ParameterError(f"unknown parameter '{name}'; known: {', '.join(PARAMETER_TYPES)}")
+        if not isinstance(value, expected):
+            raise ParameterError(
+                f"parameter '{name}' must be {expected.__name__} (got {type(value).__name__} "
+                f"{value!r}); e.g. papermill -p {name} ..."
+            )
+    try:
+        check_lang(params.get("lang", "nl"))
+    except ValidationError as exc:
+        raise ParameterError(f"parameter {exc}") from None
+    if not SLUG.match(str(params.get("cohort", ""))):
+        raise ParameterError(
+            f"parameter 'cohort' must be a cohort id such as 'limburg-2020' "
+            f"(got {params.get('cohort')!r})"
+        )
+    return params
+
+
+def _from_query_string(params: dict) -> dict:
+    """Voila passes the page's query string (?cohort=...&lang=en) to the kernel."""
+    query = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
+    for name in ("cohort", "lang"):
+        if query.get(name):
+            params[name] = query[name][0]
+    if query.get("pseudonymise"):
+        params["pseudonymise"] = query["pseudonymise"][0] in ("1", "true", "ja", "yes")
+    return params
+
+
+def open_workbook(cohort: str, data_dir: str = "../data", lang: str = "nl",
+                  pseudonymise: bool = False, store: str = "", actor: str = "") -> Workbook:
+    """Open a cohort for a notebook: check the parameters, then open (or make) its store."""
+    params = _from_query_string(dict(cohort=cohort, data_dir=data_dir, lang=lang,
+                                     pseudonymise=pseudonymise, store=store, actor=actor))
+    check_parameters(**params)
+    path = Path(params["store"]) if params["store"] else default_store_path(params["cohort"])
+    if not path.exists():
+        folder = Path(params["data_dir"]) / params["cohort"]
+        if not (folder / "cohort.yaml").is_file():
+            known = sorted(p.parent.name for p in Path(params["data_dir"]).glob("*/cohort.yaml"))
+            raise ParameterError(
+                f"unknown cohort '{params['cohort']}': no store at {path} and no folder {folder}; "
+                f"known cohorts in {params['data_dir']}: {', '.join(known) or 'none'}"
+            )
+        init_cohort(folder, path)
+    opened = Store(path, actor=params["actor"] or os.environ.get("USER", "notebook"))
+    if opened.cohort().id != params["cohort"]:
+        raise ParameterError(f"store {path} holds cohort '{opened.cohort().id}', "
+                             f"not '{params['cohort']}'")
+    return Workbook(opened, Labels(params["lang"]),
+                    Pseudonymiser(opened.people(), params["pseudonymise"]),
+                    params["lang"], params["pseudonymise"])

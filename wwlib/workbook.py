@@ -54,13 +54,19 @@ def init_cohort(folder: str | Path, store: str | Path | None = None,
     try:
         with Store(tmp, actor="ww init", create=True) as new:
             new.load_dataset(dataset, source=str(Path(folder).resolve()))
-        if path.exists():
+        if replace and path.exists():
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
             with Store(path) as old:
                 old.backup(path.with_name(f"{path.stem}.backup-{stamp}.sqlite"))
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.replace(tmp, path)
+            os.replace(tmp, path)
+        else:
+            try:  # a hard link never overwrites: two processes may init at once
+                os.link(tmp, path)
+            except FileExistsError:
+                raise StoreError(f"store {path} was made by another process meanwhile; "
+                                 "open it as it is") from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
             Path(leftover).unlink(missing_ok=True)
@@ -80,6 +86,24 @@ class Workbook:
     @property
     def cohort(self):
         return self.store.cohort()
+
+    def people(self):
+        """The cohort's people with `name` as it may be shown (pseudonymised where needed)."""
+        people = self.store.people()
+        people["name"] = self.pseudonyms.names(people["id"])
+        return people
+
+    def board_id(self, kind: str) -> str:
+        """The first board of a kind (kickoff, ideas, theme, integration), or '' if none."""
+        boards = self.store.boards()
+        matching = boards[boards["kind"] == kind]["id"]
+        return str(matching.iloc[0]) if len(matching) else ""
+
+    def plan_id(self, kind: str) -> str:
+        """The first plan of a kind (theme or integration), or '' if none."""
+        plans = self.store.plans()
+        matching = plans[plans["kind"] == kind]["id"]
+        return str(matching.iloc[0]) if len(matching) else ""
 
 
 PARAMETER_TYPES = {"cohort": str, "data_dir": str, "lang": str, "pseudonymise": bool,
@@ -135,7 +159,11 @@ def open_workbook(cohort: str, data_dir: str = "../data", lang: str = "nl",
                 f"unknown cohort '{params['cohort']}': no store at {path} and no folder {folder}; "
                 f"known cohorts in {params['data_dir']}: {', '.join(known) or 'none'}"
             )
-        init_cohort(folder, path)
+        try:
+            init_cohort(folder, path)
+        except StoreError:
+            if not path.exists():
+                raise
     opened = Store(path, actor=params["actor"] or os.environ.get("USER", "notebook"))
     if opened.cohort().id != params["cohort"]:
         raise ParameterError(f"store {path} holds cohort '{opened.cohort().id}', "

@@ -1,0 +1,48 @@
+# Wij-Werken workbook. `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+export WW_HOME ?= $(CURDIR)/var
+OUT ?= out
+
+.PHONY: install demo test lab dashboard chromium lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+demo: install
+	$(BIN)/ww batch data/*/ --out $(OUT) --jobs 2
+
+test: install chromium
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+
+lint: install
+	$(BIN)/ruff check wwlib tests benchmarks
+	$(BIN)/ruff format --check wwlib tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+lab: install
+	$(BIN)/jupyter lab notebooks
+
+dashboard: install
+	$(BIN)/ww dashboard
+
+clean:
+	rm -rf $(OUT) var .pytest_cache

@@ -1,0 +1,111 @@
+"""The `ww` command: parses arguments, calls the library, turns its errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wwlib.errors import WorkbookError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ww", description="Wij-Werken workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate a cohort folder and list every problem")
+    check.add_argument("folder", type=Path)
+
+    init = sub.add_parser("init", help="load a cohort folder into its store")
+    init.add_argument("folder", type=Path)
+    init.add_argument("--store", type=Path, help="store file (default $WW_HOME/stores/<id>.sqlite)")
+    init.add_argument("--replace", action="store_true",
+                      help="rebuild an existing store from the folder (a backup is kept)")
+
+    for name, help_text in (("run", "run the five notebooks and write report.html"),
+                            ("batch", "run several cohorts in parallel")):
+        run = sub.add_parser(name, help=help_text)
+        run.add_argument("folder", type=Path, nargs="+" if name == "batch" else None)
+        run.add_argument("--out", type=Path, required=True)
+        run.add_argument("--lang", choices=("nl", "en"), default="nl")
+        run.add_argument("--pseudonymise", action="store_true",
+                         help="replace personal names by pseudonym codes everywhere")
+        if name == "run":
+            run.add_argument("--store", type=Path)
+        else:
+            run.add_argument("--jobs", type=int, default=2)
+
+    dash = sub.add_parser("dashboard", help="serve the notebooks as Voila dashboards")
+    dash.add_argument("--port", type=int, default=8866)
+    dash.add_argument("--token", default=None, help="access token (default: a random one)")
+    dash.add_argument("--no-token", action="store_true", help="serve without a token")
+    return parser
+
+
+def _check(args) -> int:
+    from wwlib.dataset import check_dataset
+
+    problems = check_dataset(args.folder)
+    for problem in problems:
+        print(f"  - {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.folder}", file=sys.stderr)
+        return 1
+    print(f"{args.folder}: ok")
+    return 0
+
+
+def _init(args) -> int:
+    from wwlib.workbook import init_cohort
+
+    path = init_cohort(args.folder, args.store, replace=args.replace)
+    print(f"store: {path}")
+    return 0
+
+
+def _run(args) -> int:
+    from wwlib.runner import run_cohort
+
+    result = run_cohort(args.folder, args.out, lang=args.lang, pseudonymise=args.pseudonymise,
+                        store=args.store)
+    print(f"{result.cohort}: report {result.report}")
+    return 0
+
+
+def _batch(args) -> int:
+    from wwlib.runner import run_batch
+
+    results, failures = run_batch(args.folder, args.out, jobs=args.jobs, lang=args.lang,
+                                  pseudonymise=args.pseudonymise)
+    for result in results:
+        print(f"{result.cohort}: report {result.report}")
+    for folder, message in failures.items():
+        print(f"FAILED {folder}: {message}", file=sys.stderr)
+    print(f"index: {Path(args.out) / 'index.html'}")
+    return 1 if failures else 0
+
+
+def _dashboard(args) -> int:
+    from wwlib.dashboard import serve
+
+    serve(port=args.port, token="" if args.no_token else args.token)
+    return 0
+
+
+COMMANDS = {"check": _check, "init": _init, "run": _run, "batch": _batch, "dashboard": _dashboard}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ww` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except WorkbookError as exc:
+        print(f"ww {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

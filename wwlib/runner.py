@@ -1,0 +1,137 @@
+"""Running the five phase notebooks with papermill, for one cohort or many in parallel."""
+
+from __future__ import annotations
+
+import html
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from wwlib.dataset import load_dataset
+from wwlib.errors import RunError, WorkbookError
+from wwlib.workbook import default_store_path, init_cohort, open_workbook
+
+NOTEBOOKS = (
+    "01_kickoff.ipynb",
+    "02_interviews.ipynb",
+    "03_analysis.ipynb",
+    "04_road_to_progress.ipynb",
+    "05_integration.ipynb",
+)
+
+
+def notebooks_dir() -> Path:
+    """The phase notebooks: $WW_NOTEBOOKS, the checkout's notebooks/, or ./notebooks."""
+    if os.environ.get("WW_NOTEBOOKS"):
+        return Path(os.environ["WW_NOTEBOOKS"])
+    beside = Path(__file__).resolve().parents[1] / "notebooks"
+    return beside if beside.is_dir() else Path("notebooks")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What `run_cohort` wrote."""
+
+    cohort: str
+    out: Path
+    report: Path
+    notebooks: tuple[Path, ...]
+
+
+def run_cohort(folder: str | Path, out: str | Path, lang: str = "nl", pseudonymise: bool = False,
+               store: str | Path | None = None, notebooks: str | Path | None = None,
+               report: bool = True) -> RunResult:
+    """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
+
+    The cohort's store is used as it is (it holds what was typed during the week); it is made
+    from the folder first when it does not exist yet.
+    """
+    import papermill  # imported here: it costs half a second that `ww check` need not pay
+
+    folder, out = Path(folder).resolve(), Path(out)
+    cohort_id = load_dataset(folder).cohort.id
+    store_path = Path(store) if store else default_store_path(cohort_id)
+    if not store_path.exists():
+        init_cohort(folder, store_path)
+    source = Path(notebooks) if notebooks else notebooks_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    parameters = dict(cohort=cohort_id, data_dir=str(folder.parent), lang=lang,
+                      pseudonymise=pseudonymise, store=str(store_path.resolve()))
+    written = []
+    for name in NOTEBOOKS:
+        target = out / name
+        try:
+            papermill.execute_notebook(
+                str(source / name), str(target), parameters=parameters, cwd=str(source),
+                progress_bar=False, kernel_name="python3",
+            )
+        except papermill.PapermillExecutionError as exc:
+            raise RunError(
+                f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
+                f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
+                notebook=name, cell_index=exc.cell_index,
+            ) from None
+        written.append(target)
+    report_path = out / "report.html"
+    if report:
+        from wwlib.report import write_report
+
+        workbook = open_workbook(cohort_id, data_dir=str(folder.parent), lang=lang,
+                                 pseudonymise=pseudonymise, store=str(store_path))
+        try:
+            write_report(workbook, report_path)
+        finally:
+            workbook.store.close()
+    return RunResult(cohort_id, out, report_path, tuple(written))
+
+
+def _run_one(args: tuple) -> RunResult:
+    folder, out, kwargs = args
+    return run_cohort(folder, out, **kwargs)
+
+
+def run_batch(folders: list[str | Path], out: str | Path, jobs: int = 2, progress: bool = True,
+              **kwargs) -> tuple[list[RunResult], dict[str, str]]:
+    """Run several cohorts in parallel; one failing cohort does not stop the others.
+
+    Returns the results and a {folder: error message} of the failures, and writes
+    `out/index.html` linking every report.
+    """
+    from tqdm import tqdm
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    results, failures = [], {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_run_one, (f, out / Path(f).name, kwargs)): str(f) for f in folders}
+        for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
+                           desc="cohorts", unit="cohort"):
+            try:
+                results.append(future.result())
+            except WorkbookError as exc:
+                failures[futures[future]] = str(exc)
+    write_index(out, results, failures)
+    return sorted(results, key=lambda r: r.cohort), failures
+
+
+def write_index(out: Path, results: list[RunResult], failures: dict[str, str]) -> Path:
+    """A small HTML page linking each cohort's report and naming each failure."""
+    items = "".join(
+        f'<li><a href="{html.escape(r.report.relative_to(out).as_posix())}">'
+        f"{html.escape(r.cohort)}</a></li>"
+        for r in sorted(results, key=lambda r: r.cohort)
+    )
+    failed = "".join(
+        f"<li><strong>{html.escape(Path(f).name)}</strong>: <pre>{html.escape(m)}</pre></li>"
+        for f, m in sorted(failures.items())
+    )
+    page = (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+        "<title>Wij-Werken: rapporten</title></head><body><h1>Rapporten</h1>"
+        f"<ul>{items}</ul>" + (f"<h2>Mislukt</h2><ul>{failed}</ul>" if failed else "")
+        + "</body></html>"
+    )
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

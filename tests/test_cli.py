@@ -1,0 +1,67 @@
+"""The `ww` command: exit codes and messages; the library does the work."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wwlib.cli import main
+from wwlib.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_check_accepts_a_bundled_cohort(capsys):
+    assert main(["check", str(DATA / "limburg-2020")]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+def test_check_lists_every_problem_and_exits_non_zero(tmp_path, capsys):
+    folder = tmp_path / "broken"
+    shutil.copytree(DATA / "limburg-2020", folder)
+    people = folder / "people.csv"
+    lines = people.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[1]  # a duplicate id on line 3
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "programme.csv").unlink()
+    assert main(["check", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "people.csv, line 3, field 'id': duplicate id" in captured.out
+    assert "programme.csv: file is missing" in captured.out
+    assert "2 problem(s)" in captured.err
+
+
+def test_init_refuses_to_overwrite_and_replace_keeps_a_backup(tmp_path, capsys):
+    store = tmp_path / "limburg.sqlite"
+    assert main(["init", str(DATA / "limburg-2020"), "--store", str(store)]) == 0
+    with Store(store) as s:
+        note = s.add_note(s.boards()["id"][0], "getypt tijdens de week")
+    assert main(["init", str(DATA / "limburg-2020"), "--store", str(store)]) == 1
+    assert "exists already" in capsys.readouterr().err
+    with Store(store) as s:
+        assert note in set(s.notes()["id"])
+    assert main(["init", str(DATA / "limburg-2020"), "--store", str(store), "--replace"]) == 0
+    backups = list(tmp_path.glob("limburg.backup-*.sqlite"))
+    assert len(backups) == 1
+    with Store(backups[0]) as s:
+        assert note in set(s.notes()["id"])
+    with Store(store) as s:
+        assert note not in set(s.notes()["id"])
+
+
+def test_init_of_a_bad_folder_leaves_no_store(tmp_path, capsys):
+    folder = tmp_path / "bad"
+    shutil.copytree(DATA / "limburg-2020", folder)
+    (folder / "cohort.yaml").write_text("id: bad\ntitle: x\nstart: 2020-13-01\n", encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    assert main(["init", str(folder), "--store", str(store)]) == 1
+    assert "cohort.yaml" in capsys.readouterr().err
+    assert not store.exists()
+    assert list(tmp_path.glob("*.tmp*")) == []
+
+
+@pytest.mark.parametrize("argv", [["run"], ["batch", "--out", "x"], ["nonsense"]])
+def test_bad_arguments_exit_with_usage(argv):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2

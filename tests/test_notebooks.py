@@ -1,0 +1,96 @@
+"""The five phase notebooks: their shape, and that bad parameters fail before any data is read."""
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from wwlib.runner import NOTEBOOKS, notebooks_dir
+
+NOTEBOOK_PATHS = [notebooks_dir() / name for name in NOTEBOOKS]
+EXPECTED_PARAMETERS = {
+    "cohort": "str",
+    "data_dir": "str",
+    "lang": "str",
+    "pseudonymise": "bool",
+    "store": "str",
+}
+
+
+def _code_cells(path: Path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_there_are_five_phase_notebooks():
+    assert [p.name for p in NOTEBOOK_PATHS] == sorted(
+        p.name for p in notebooks_dir().glob("0*.ipynb")
+    )
+    assert all(p.is_file() for p in NOTEBOOK_PATHS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_notebook_defines_no_functions_or_classes(path):
+    for cell in _code_cells(path):
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ), f"{path.name}: logic belongs in wwlib, not in a notebook cell:\n{cell.source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_parameters_cell_is_first_typed_and_commented(path):
+    cells = _code_cells(path)
+    assert "parameters" in cells[0].metadata.get("tags", []), (
+        f"{path.name}: first code cell is not tagged"
+    )
+    assigned = {}
+    for node in ast.parse(cells[0].source).body:
+        assert isinstance(node, ast.AnnAssign), (
+            f"{path.name}: untyped parameter {ast.unparse(node)}"
+        )
+        assigned[node.target.id] = ast.unparse(node.annotation)
+    assert assigned == EXPECTED_PARAMETERS
+    for line in cells[0].source.splitlines()[1:]:
+        assert "  # " in line, f"{path.name}: parameter without a comment: {line}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_notebook_is_stored_without_outputs(path):
+    for cell in _code_cells(path):
+        assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"cohort": "no-such-cohort"}, "unknown cohort 'no-such-cohort'"),
+        ({"pseudonymise": "yes"}, "parameter 'pseudonymise' must be bool"),
+        ({"lang": "de"}, "parameter 'lang' must be nl or en"),
+        ({"cohort": "../../etc"}, "parameter 'cohort' must be a cohort id"),
+    ],
+)
+def test_bad_parameters_fail_in_the_first_cell_after_them(tmp_path, parameters, message):
+    store = tmp_path / "store.sqlite"
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(NOTEBOOK_PATHS[0]),
+            str(tmp_path / "out.ipynb"),
+            parameters={"store": str(store), **parameters},
+            cwd=str(notebooks_dir()),
+            progress_bar=False,
+            kernel_name="python3",
+        )
+    assert caught.value.ename == "ParameterError"
+    assert message in caught.value.evalue
+    executed = json.loads((tmp_path / "out.ipynb").read_text())
+    failed = [
+        c
+        for c in executed["cells"]
+        if c["cell_type"] == "code"
+        and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
+    assert "open_workbook" in "".join(failed[0]["source"])
+    assert not store.exists(), "no store may be made when the parameters are wrong"

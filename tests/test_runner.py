@@ -1,0 +1,80 @@
+"""`ww run` and `ww batch` end to end: real kernels, real stores, real reports."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wwlib.cli import main
+from wwlib.runner import NOTEBOOKS
+from wwlib.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+pytestmark = pytest.mark.slow
+
+
+def _names(store: Path) -> list[str]:
+    with Store(store) as s:
+        return list(s.people()["name"])
+
+
+def test_run_limburg_writes_notebooks_and_a_report(tmp_path, capsys):
+    out, store = tmp_path / "out", tmp_path / "limburg.sqlite"
+    assert main(["run", str(DATA / "limburg-2020"), "--out", str(out), "--store", str(store)]) == 0
+    assert "report" in capsys.readouterr().out
+    for name in NOTEBOOKS:
+        executed = json.loads((out / name).read_text(encoding="utf-8"))
+        errors = [
+            o
+            for c in executed["cells"]
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
+        assert errors == [], f"{name}: {errors}"
+    report = (out / "report.html").read_text(encoding="utf-8")
+    for theme in (
+        "Digitalisering vasthouden en uitbouwen",
+        "Samenleving",
+        "Leiderschap tonen",
+        "Communicatie",
+        "Bijeenkomst plannen Wij-Werken Week groep",
+        "week 18",
+        "juni 2020",
+        "Harry Coumans",
+        "Daisy Broeders",
+    ):
+        assert theme in report, theme
+    assert report.count("<script") >= 1 and "cdn.plot.ly" not in report
+
+
+def test_run_pseudonymised_shows_no_name_anywhere(tmp_path):
+    folder = DATA / "lindeveen-2026"
+    out, store = tmp_path / "out", tmp_path / "lindeveen.sqlite"
+    assert (
+        main(["run", str(folder), "--out", str(out), "--store", str(store), "--pseudonymise"]) == 0
+    )
+    names = _names(store)
+    texts = [(out / "report.html").read_text(encoding="utf-8")]
+    texts += [(out / name).read_text(encoding="utf-8") for name in NOTEBOOKS]
+    for name in names:
+        for surname in (name, name.split()[-1]):
+            assert not any(surname in text for text in texts), f"{surname} appears in an output"
+    assert "P01" in texts[0]
+
+
+def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys):
+    broken = tmp_path / "data" / "broken-2020"
+    shutil.copytree(DATA / "limburg-2020", broken)
+    (broken / "people.csv").write_text("id,name\n", encoding="utf-8")
+    good = tmp_path / "data" / "limburg-2020"
+    shutil.copytree(DATA / "limburg-2020", good)
+    out = tmp_path / "out"
+    code = main(["batch", str(good), str(broken), "--out", str(out), "--jobs", "2"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "FAILED" in captured.err and "people.csv" in captured.err
+    assert (out / "limburg-2020" / "report.html").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="limburg-2020/report.html"' in index
+    assert "broken-2020" in index and "people.csv" in index

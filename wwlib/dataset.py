@@ -192,6 +192,7 @@ class _Loader:
             "research_question",
             "prioritised_themes",
             "source",
+            "mentioned_names",
         }
         for key in data:
             if key not in known:
@@ -222,6 +223,7 @@ class _Loader:
                 research_question=str(data.get("research_question") or "").strip(),
                 prioritised_themes=tuple(str(t) for t in themes),
                 source=str(data.get("source") or "").strip(),
+                mentioned_names=tuple(str(n).strip() for n in data.get("mentioned_names") or ()),
             )
         except ValidationError as exc:
             self.problem(name, data.lines.get(exc.field), exc.field, str(exc))

@@ -134,6 +134,7 @@ class Cohort:
     research_question: str = ""
     prioritised_themes: tuple[str, ...] = ()
     source: str = ""
+    mentioned_names: tuple[str, ...] = ()  # names in transcripts of people outside the cohort
 
     def __post_init__(self):
         check_slug("id", self.id)

@@ -15,13 +15,19 @@ import pandas as pd
 class Pseudonymiser:
     """Shows a person id, name or free text with names replaced where they must be."""
 
-    def __init__(self, people: pd.DataFrame, pseudonymise: bool):
+    def __init__(
+        self, people: pd.DataFrame, pseudonymise: bool, mentioned_names: tuple[str, ...] = ()
+    ):
         self.pseudonymise = pseudonymise
         self._names = dict(zip(people["id"], people["name"], strict=True))
         self._codes = dict(zip(people["id"], people["pseudonym"], strict=True))
         hidden = people if pseudonymise else people[~people["consent_named"].astype(bool)]
         self._hidden = set(hidden["id"])
         self._pattern, self._replacement = _name_pattern(hidden)
+        if pseudonymise and mentioned_names:
+            # people outside the cohort whom the transcripts name: no code of theirs, just "NN"
+            self._replacement.update({n: "NN" for n in mentioned_names})
+            self._pattern = _pattern(self._replacement)
 
     def hides(self, person_id: str) -> bool:
         """Whether this person's name is replaced in outputs."""
@@ -56,8 +62,10 @@ def _name_pattern(people: pd.DataFrame) -> tuple[re.Pattern | None, dict[str, st
         for part in candidates:
             if len(part) > 2:
                 replacement.setdefault(part, code)
-    if not replacement:
-        return None, {}
+    return (_pattern(replacement) if replacement else None), replacement
+
+
+def _pattern(replacement: dict[str, str]) -> re.Pattern:
+    """One regex for all names, longest first, matching whole words only."""
     alternatives = sorted(replacement, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
-    return pattern, replacement
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")

@@ -32,8 +32,7 @@ def cohort_id_of(folder: str | Path) -> str:
     return load_dataset(folder).cohort.id
 
 
-def init_cohort(folder: str | Path, store: str | Path | None = None,
-                replace: bool = False) -> Path:
+def init_cohort(folder: str | Path, store: str | Path | None = None, replace: bool = False) -> Path:
     """Load a cohort folder into a new store; all or nothing. Returns the store's path.
 
     The store is built in a temporary file beside its destination and moved into place only when
@@ -65,8 +64,9 @@ def init_cohort(folder: str | Path, store: str | Path | None = None,
             try:  # a hard link never overwrites: two processes may init at once
                 os.link(tmp, path)
             except FileExistsError:
-                raise StoreError(f"store {path} was made by another process meanwhile; "
-                                 "open it as it is") from None
+                raise StoreError(
+                    f"store {path} was made by another process meanwhile; open it as it is"
+                ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
             Path(leftover).unlink(missing_ok=True)
@@ -106,8 +106,14 @@ class Workbook:
         return str(matching.iloc[0]) if len(matching) else ""
 
 
-PARAMETER_TYPES = {"cohort": str, "data_dir": str, "lang": str, "pseudonymise": bool,
-                   "store": str, "actor": str}
+PARAMETER_TYPES = {
+    "cohort": str,
+    "data_dir": str,
+    "lang": str,
+    "pseudonymise": bool,
+    "store": str,
+    "actor": str,
+}
 
 
 def check_parameters(**params: object) -> dict:
@@ -144,11 +150,25 @@ def _from_query_string(params: dict) -> dict:
     return params
 
 
-def open_workbook(cohort: str, data_dir: str = "../data", lang: str = "nl",
-                  pseudonymise: bool = False, store: str = "", actor: str = "") -> Workbook:
+def open_workbook(
+    cohort: str,
+    data_dir: str = "../data",
+    lang: str = "nl",
+    pseudonymise: bool = False,
+    store: str = "",
+    actor: str = "",
+) -> Workbook:
     """Open a cohort for a notebook: check the parameters, then open (or make) its store."""
-    params = _from_query_string(dict(cohort=cohort, data_dir=data_dir, lang=lang,
-                                     pseudonymise=pseudonymise, store=store, actor=actor))
+    params = _from_query_string(
+        dict(
+            cohort=cohort,
+            data_dir=data_dir,
+            lang=lang,
+            pseudonymise=pseudonymise,
+            store=store,
+            actor=actor,
+        )
+    )
     check_parameters(**params)
     path = Path(params["store"]) if params["store"] else default_store_path(params["cohort"])
     if not path.exists():
@@ -166,8 +186,13 @@ def open_workbook(cohort: str, data_dir: str = "../data", lang: str = "nl",
                 raise
     opened = Store(path, actor=params["actor"] or os.environ.get("USER", "notebook"))
     if opened.cohort().id != params["cohort"]:
-        raise ParameterError(f"store {path} holds cohort '{opened.cohort().id}', "
-                             f"not '{params['cohort']}'")
-    return Workbook(opened, Labels(params["lang"]),
-                    Pseudonymiser(opened.people(), params["pseudonymise"]),
-                    params["lang"], params["pseudonymise"])
+        raise ParameterError(
+            f"store {path} holds cohort '{opened.cohort().id}', not '{params['cohort']}'"
+        )
+    return Workbook(
+        opened,
+        Labels(params["lang"]),
+        Pseudonymiser(opened.people(), params["pseudonymise"], opened.cohort().mentioned_names),
+        params["lang"],
+        params["pseudonymise"],
+    )

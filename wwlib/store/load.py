@@ -40,7 +40,7 @@ class LoadMixin:
 def _insert_cohort(con: sqlite3.Connection, ds) -> None:
     c = ds.cohort
     con.execute(
-        "INSERT INTO cohort VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO cohort VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             c.id,
             c.title,
@@ -51,6 +51,7 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
             c.research_question,
             json.dumps(list(c.prioritised_themes)),
             c.source,
+            json.dumps(list(c.mentioned_names), ensure_ascii=False),
         ),
     )
     con.executemany(

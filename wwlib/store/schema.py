@@ -12,7 +12,8 @@ CREATE TABLE cohort (
     language TEXT NOT NULL,
     research_question TEXT NOT NULL DEFAULT '',
     prioritised_themes TEXT NOT NULL DEFAULT '[]',  -- JSON list of code ids
-    source TEXT NOT NULL DEFAULT ''
+    source TEXT NOT NULL DEFAULT '',
+    mentioned_names TEXT NOT NULL DEFAULT '[]'      -- JSON list
 );
 CREATE TABLE person (
     id TEXT PRIMARY KEY,

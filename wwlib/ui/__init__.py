@@ -1,0 +1,13 @@
+"""Dashboard widgets: one small class per job, each showing its errors in a status line.
+
+Every widget takes a `Workbook` (from `wwlib.open_workbook`) and the ids it works on, writes
+through the store (one logged transaction per click) and shows names through the workbook's
+pseudonymiser.
+"""
+
+from wwlib.ui.coding import CodingPanel
+from wwlib.ui.notes import NoteBoard
+from wwlib.ui.tasks import TaskPanel
+from wwlib.ui.votes import VotePanel
+
+__all__ = ["CodingPanel", "NoteBoard", "TaskPanel", "VotePanel"]

@@ -1,0 +1,104 @@
+"""What every dashboard widget shares: the status line and the few HTML helpers.
+
+Voila hides tracebacks, so a widget shows what went wrong in its status line instead. Only
+errors the user can act on are caught (`WorkbookError` from the store and model, `ValueError`
+from bad input); anything else is a bug and raises.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as ipw
+import traitlets
+
+from wwlib.errors import WorkbookError
+from wwlib.workbook import Workbook
+
+USER_ERRORS = (WorkbookError, ValueError)
+OK_COLOUR = "#2e7d32"
+ERROR_COLOUR = "#b00020"
+
+
+def escape(text: object) -> str:
+    """Text made safe to put inside HTML (quotes too, for attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def snippet(text: str, width: int = 60) -> str:
+    """The start of a text on one line, for a dropdown option."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+class StatusLine(ipw.HTML):
+    """One line under a form: "Opgeslagen" in green or the readable error in red."""
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(**kwargs)
+        self._labels = wb.labels
+        self.add_class("ww-status")
+
+    def saved(self, text: str = "") -> None:
+        """Show that the change was stored."""
+        message = text or self._labels("ui.saved")
+        self.value = f'<span class="ww-ok" style="color:{OK_COLOUR}">{escape(message)}</span>'
+
+    def error(self, message: str) -> None:
+        """Show a problem the user can fix (the text is escaped, never a traceback)."""
+        text = self._labels("ui.not_saved", message=message)
+        self.value = f'<span class="ww-error" style="color:{ERROR_COLOUR}">{escape(text)}</span>'
+
+    def clear(self) -> None:
+        """Empty the line, e.g. when the form starts over."""
+        self.value = ""
+
+
+class Panel(ipw.VBox):
+    """A VBox with a workbook, a status line and `saved`: the id of the last stored record."""
+
+    saved = traitlets.Unicode("", help="id of the last record this widget stored")
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(**kwargs)
+        self.wb = wb
+        self.status = StatusLine(wb)
+
+    def _label(self, key: str, **values: object) -> str:
+        return self.wb.labels(key, **values)
+
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        """Run one store change; show "Opgeslagen" or the user's error; True when stored."""
+        try:
+            result = action()
+        except USER_ERRORS as exc:
+            self.status.error(str(exc))
+            return False
+        self.saved = "" if result is None else str(result)
+        self.status.saved()
+        return True
+
+    def _people_options(self, role: str | None = None) -> list[tuple[str, str]]:
+        """(shown name, id) per person, pseudonymised where it must be."""
+        people = self.wb.store.people()
+        if role:
+            people = people[people["role"] == role]
+        return [(self.wb.pseudonyms.name(pid), pid) for pid in people["id"]]
+
+
+def field(widget: ipw.Widget, css_class: str, description: str = "") -> ipw.Widget:
+    """Give an input its stable CSS class (for tests and styling) and its label."""
+    widget.add_class(css_class)
+    if description:
+        widget.description = description
+        widget.style = {"description_width": "initial"}
+    return widget
+
+
+def button(text: str, css_class: str, on_click: Callable) -> ipw.Button:
+    """A primary button with a stable CSS class."""
+    btn = ipw.Button(description=text, button_style="primary")
+    btn.add_class(css_class)
+    btn.on_click(on_click)
+    return btn

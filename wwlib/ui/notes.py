@@ -1,0 +1,134 @@
+"""NoteBoard: a board's sticky notes, and a form to put a new one on it."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import pandas as pd
+import traitlets
+
+from wwlib.model import NOTE_CATEGORIES, category_colour
+from wwlib.ui.base import Panel, button, escape, field
+from wwlib.workbook import Workbook
+
+NOTE_STYLE = (
+    "display:inline-block;vertical-align:top;width:11em;min-height:5em;margin:0.3em;"
+    "padding:0.5em;box-shadow:1px 2px 4px rgba(0,0,0,0.25);white-space:pre-wrap;"
+    "overflow-wrap:anywhere;line-height:1.3;background:{colour};color:{ink}"
+)
+DARK_NOTES = {"way_to_deal", "success_factor"}  # dark paper needs light ink
+
+
+class NoteBoard(Panel):
+    """A board ("flap") of coloured sticky notes with a form to add one.
+
+    `board_id` may be changed (or linked) later; the board re-renders. `saved` holds the id of
+    the note this widget added last.
+    """
+
+    board_id = traitlets.Unicode(help="id of the board shown")
+
+    def __init__(self, wb: Workbook, board_id: str, author: str = "", **kwargs):
+        super().__init__(wb, **kwargs)
+        self.board = field(ipw.HTML(), "ww-note-board")
+        self.text = field(
+            ipw.Textarea(placeholder=self._label("ui.note.placeholder"), rows=3),
+            "ww-note-text",
+            self._label("ui.note.text"),
+        )
+        self.category = field(
+            ipw.Dropdown(options=[(self._label(f"category.{c}"), c) for c in NOTE_CATEGORIES]),
+            "ww-note-category",
+            self._label("ui.note.category"),
+        )
+        authors = [(self._label("anonymous"), "")] + self._people_options()
+        self.author = field(
+            ipw.Dropdown(options=authors, value=author if author in dict(authors).values() else ""),
+            "ww-note-author",
+            self._label("ui.note.author"),
+        )
+        self.cluster = field(ipw.Text(), "ww-note-cluster", self._label("ui.note.cluster"))
+        self.add = button(self._label("ui.note.add"), "ww-note-add", self._on_add)
+        refresh = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
+        refresh.button_style = ""
+        self.children = [
+            self.board,
+            self.text,
+            ipw.HBox([self.category, self.author, self.cluster]),
+            ipw.HBox([self.add, refresh]),
+            self.status,
+        ]
+        self.add_class("ww-note-board-panel")
+        self.board_id = board_id
+        self.observe(self._on_board_id, "board_id")  # a later change (or link) re-renders
+        self.refresh()
+
+    @classmethod
+    def of_kind(cls, wb: Workbook, kind: str = "kickoff", author: str = "") -> NoteBoard:
+        """The first board of a kind (kickoff, ideas, theme, integration) of this cohort."""
+        boards = wb.store.boards()
+        ids = list(boards.loc[boards["kind"] == kind, "id"])
+        return cls(wb, ids[0] if ids else kind, author)
+
+    def refresh(self) -> None:
+        """Read the board again (other tabs may have added notes)."""
+        boards = self.wb.store.boards()
+        if self.board_id not in set(boards["id"]):
+            self.add.disabled = True
+            self.board.value = ""
+            self.status.error(
+                self._label(
+                    "ui.note.unknown_board", board=self.board_id, boards=", ".join(boards["id"])
+                )
+            )
+            return
+        self.add.disabled = False
+        title = boards.loc[boards["id"] == self.board_id, "title"].iloc[0]
+        notes = self.wb.store.notes(self.board_id)
+        self.board.value = f"<h3>{escape(title)}</h3>" + self._notes_html(notes)
+
+    def _on_board_id(self, change) -> None:
+        self.status.clear()
+        self.refresh()
+
+    def _on_refresh(self, _button) -> None:
+        self.refresh()
+
+    def _on_add(self, _button) -> None:
+        stored = self._attempt(
+            lambda: self.wb.store.add_note(
+                self.board_id,
+                self.text.value,
+                category=self.category.value,
+                author=self.author.value or "",
+                cluster=self.cluster.value.strip(),
+            )
+        )
+        if stored:
+            self.text.value = ""  # cleared only once the note is safely stored
+            self.refresh()
+
+    def _notes_html(self, notes: pd.DataFrame) -> str:
+        """The notes grouped by cluster, in the order they were added."""
+        if notes.empty:
+            return f"<p><i>{escape(self._label('ui.note.empty_board'))}</i></p>"
+        parts = []
+        clusters = notes["cluster"].fillna("")  # one group per cluster, in order of appearance
+        for cluster in dict.fromkeys(clusters):
+            heading = cluster or self._label("ui.note.no_cluster")
+            parts.append(f'<div class="ww-cluster"><h4>{escape(heading)}</h4>')
+            parts += [self._note_html(row) for row in notes[clusters == cluster].itertuples()]
+            parts.append("</div>")
+        return "".join(parts)
+
+    def _note_html(self, note) -> str:
+        """One sticky note: its text, and its author unless anonymous."""
+        style = NOTE_STYLE.format(
+            colour=category_colour(note.category),
+            ink="#ffffff" if note.category in DARK_NOTES else "#000000",
+        )
+        author = ""
+        if isinstance(note.author, str) and note.author:  # NULL (anonymous) reads as None/NaN
+            name = self.wb.pseudonyms.name(note.author)
+            author = f"<br><small>{escape(self._label('ui.by', name=name))}</small>"
+        text = escape(self.wb.pseudonyms.text(note.text))
+        return f'<div class="ww-note" style="{style}">{text}{author}</div>'

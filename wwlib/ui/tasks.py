@@ -1,0 +1,137 @@
+"""TaskPanel: the tasks of a plan, a form to add one and a way to change a task's status."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import pandas as pd
+
+from wwlib.model import ALL_PARTICIPANTS, TaskStatus
+from wwlib.ui.base import Panel, button, escape, field, snippet
+from wwlib.workbook import Workbook
+
+
+class TaskPanel(Panel):
+    """Add tasks to the steps of one plan (Road to Progress or integration) and track them.
+
+    `saved` holds the id of the task added or updated last.
+    """
+
+    def __init__(self, wb: Workbook, plan_id: str, **kwargs):
+        super().__init__(wb, **kwargs)
+        self.plan_id = plan_id
+        steps = wb.store.steps()
+        steps = steps[steps["plan"] == plan_id]
+        show = wb.pseudonyms.text
+        self.step = self._input(
+            ipw.Dropdown(options=[(f"{s.number}. {snippet(show(s.title))}", s.number)
+                                  for s in steps.itertuples()]),
+            "step",
+        )  # fmt: skip
+        self.title = self._input(ipw.Text(), "title")
+        owners = [(self._label("everyone"), ALL_PARTICIPANTS)] + self._people_options()
+        self.owners = self._input(ipw.SelectMultiple(options=owners, rows=6), "owners")
+        self.due = self._input(ipw.Text(placeholder=self._label("ui.task.due_placeholder")), "due")
+        self.new_status = self._input(ipw.Dropdown(options=self._statuses()), "status")
+        self.note = self._input(ipw.Text(), "note")
+        self.add = button(self._label("ui.task.add"), "ww-task-add", self._on_add)
+        self.list = field(ipw.HTML(), "ww-task-list")
+        self.task = field(ipw.Dropdown(), "ww-task-select", self._label("ui.task.title"))
+        self.status_pick = field(
+            ipw.Dropdown(options=self._statuses()), "ww-task-status", self._label("ui.task.status")
+        )
+        self.set_status = button(
+            self._label("ui.task.set_status"), "ww-task-set-status", self._on_set_status
+        )
+        self.children = self._layout(wb, steps)
+        self.refresh()
+
+    def _input(self, widget: ipw.Widget, key: str) -> ipw.Widget:
+        return field(widget, f"ww-task-{key.replace('_', '-')}", self._label(f"ui.task.{key}"))
+
+    def _statuses(self) -> list[tuple[str, str]]:
+        return [(self._label(f"status.{s.value}"), s.value) for s in TaskStatus]
+
+    def _layout(self, wb: Workbook, steps: pd.DataFrame) -> list[ipw.Widget]:
+        """The form, or why there is none: unknown plan, or a plan without steps."""
+        plans = wb.store.plans()
+        problem = ""
+        if self.plan_id not in set(plans["id"]):
+            ids = ", ".join(plans["id"])
+            problem = self._label("ui.task.unknown_plan", plan=self.plan_id, plans=ids)
+        elif steps.empty:
+            problem = self._label("ui.task.no_steps")
+        self.add.disabled = bool(problem)
+        title = plans.loc[plans["id"] == self.plan_id, "title"]
+        heading = f"<h3>{escape(title.iloc[0])}</h3>" if len(title) else ""
+        form = [
+            self.step, self.title, ipw.HBox([self.owners, ipw.VBox([self.due, self.new_status])]),
+            self.note, self.add,
+        ]  # fmt: skip
+        if problem:
+            form = [ipw.HTML(f"<p><i>{escape(problem)}</i></p>")]
+        tracking = [self.list, ipw.HBox([self.task, self.status_pick, self.set_status])]
+        return [ipw.HTML(heading), *form, self.status, *tracking]
+
+    def refresh(self) -> None:
+        """Read the plan's tasks again and list them."""
+        tasks = self.wb.store.tasks()
+        tasks = tasks[tasks["plan"] == self.plan_id]
+        chosen = self.task.value
+        show = self.wb.pseudonyms.text
+        self.task.options = [
+            (f"{t.step}.{t.number} {snippet(show(t.title), 50)}", t.id) for t in tasks.itertuples()
+        ]
+        if chosen in set(tasks["id"]):
+            self.task.value = chosen
+        self.set_status.disabled = tasks.empty
+        self.list.value = self._table(tasks)
+
+    def _table(self, tasks: pd.DataFrame) -> str:
+        if tasks.empty:
+            return f"<p><i>{escape(self._label('ui.task.no_tasks'))}</i></p>"
+        head = "".join(
+            f"<th>{escape(self._label(k))}</th>"
+            for k in ("ui.task.step", "ui.task.title", "ui.task.owners", "ui.task.due",
+                      "ui.task.status")
+        )  # fmt: skip
+        rows = "".join(
+            f"<tr><td>{t.step}.{t.number}</td><td>{escape(self.wb.pseudonyms.text(t.title))}</td>"
+            f"<td>{escape(self._owners(t.owners, t.owner_note))}</td><td>{escape(t.due_text)}</td>"
+            f"<td>{escape(self._label(f'status.{t.status}'))}</td></tr>"
+            for t in tasks.itertuples()
+        )
+        return f'<table class="ww-tasks"><tr>{head}</tr>{rows}</table>'
+
+    def _owners(self, owners: list[str], owner_note: str) -> str:
+        names = [
+            self._label("everyone") if o == ALL_PARTICIPANTS else self.wb.pseudonyms.name(o)
+            for o in owners
+        ]
+        return ", ".join(names + ([self.wb.pseudonyms.text(owner_note)] if owner_note else []))
+
+    def _on_add(self, _button) -> None:
+        stored = self._attempt(
+            lambda: self.wb.store.add_task(
+                self.plan_id,
+                self.step.value,
+                self.title.value,
+                owners=tuple(self.owners.value),
+                due=self.due.value,
+                status=self.new_status.value,
+                note=self.note.value,
+            )
+        )
+        if stored:
+            # cleared only once the task is safely stored; the step stays for the next task
+            self.title.value = self.due.value = self.note.value = ""
+            self.owners.value = ()
+            self.refresh()
+
+    def _on_set_status(self, _button) -> None:
+        task = self.task.value
+        stored = self._attempt(
+            lambda: self.wb.store.set_task_status(task or "", self.status_pick.value)
+        )
+        if stored:
+            self.saved = task
+            self.refresh()

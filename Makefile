@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/ww batch data/*/ --out $(OUT) --jobs 2
 
 test: install chromium
-	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 lint: install
 	$(BIN)/ruff check wwlib tests benchmarks

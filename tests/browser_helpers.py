@@ -31,7 +31,7 @@ pseudonymise: bool = False  # show pseudonym codes instead of names
 store: str = ""  # the store file; "" means $WW_HOME/stores/<cohort>.sqlite'''
 
 
-def test_cohort() -> str:
+def browser_cohort() -> str:
     """The fictional cohort once it is complete, else the Limburg one."""
     return "lindeveen-2026" if (DATA / "lindeveen-2026" / "cohort.yaml").is_file() else "limburg-2020"
 

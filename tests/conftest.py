@@ -56,6 +56,14 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} is not in {path}")
 
 
+@pytest.fixture(autouse=True)
+def ww_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own $WW_HOME, so no test sees another's stores (or the user's)."""
+    home = tmp_path / "ww-home"
+    monkeypatch.setenv("WW_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def limburg_dir() -> Path:
     return DATA / "limburg-2020"

@@ -332,103 +332,50 @@ def test_set_interview_status(mini_store, facts):
 
 # -- failing writes change nothing -----------------------------------------------------------
 
+# fmt: off
 FAILING_WRITES = [
-    pytest.param(
-        lambda s, f: s.add_note("flap-onbekend", "tekst"), NotFound, id="note on unknown board"
-    ),
-    pytest.param(
-        lambda s, f: s.add_note(f.board, "tekst", author="onbekend"),
-        NotFound,
-        id="note by unknown author",
-    ),
-    pytest.param(lambda s, f: s.add_note(f.board, "  "), ValidationError, id="empty note"),
-    pytest.param(
-        lambda s, f: s.add_note(f.board, "x", category="paars"), ValidationError, id="note category"
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(f.interview, 0, 4, "onbekend", f.facilitator),
-        NotFound,
-        id="unknown code",
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(f.interview, 0, 4, f.code, "onbekend"),
-        NotFound,
-        id="unknown coder",
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(f.interview, 1, len(f.text) + 1, f.code, f.facilitator),
-        ValidationError,
-        id="offsets beyond the text",
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(f.interview, 5, 5, f.code, f.facilitator),
-        ValidationError,
-        id="empty span",
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(f.no_transcript, 0, 1, f.code, f.facilitator),
-        NotFound,
-        id="no transcript",
-    ),
-    pytest.param(
-        lambda s, f: s.add_coding(
-            f.coding["interview"],
-            int(f.coding["start"]),
-            int(f.coding["end"]),
-            f.coding["code"],
-            f.coding["coder"],
-        ),
-        StoreError,
-        id="same coding twice",
-    ),
-    pytest.param(
-        lambda s, f: s.add_vote(f.vote_round, f.voter, f.note, dots=1, budget=f.spent),
-        ValidationError,
-        id="overspent budget",
-    ),
-    pytest.param(
-        lambda s, f: s.add_vote(1, f.voter, "n-onbekend"), NotFound, id="vote on unknown note"
-    ),
-    pytest.param(lambda s, f: s.add_vote(1, "onbekend", f.note), NotFound, id="unknown voter"),
-    pytest.param(
-        lambda s, f: s.add_vote(1, f.voter, f.note, dots=0), ValidationError, id="zero dots"
-    ),
-    pytest.param(
-        lambda s, f: s.add_vote(1, f.facilitator, f.note), WorkbookError, id="vote by a facilitator"
-    ),
-    pytest.param(
-        lambda s, f: s.add_task("plan-onbekend", 1, "x"), NotFound, id="task in unknown plan"
-    ),
-    pytest.param(lambda s, f: s.add_task(f.plan, 99, "x"), NotFound, id="task in unknown step"),
-    pytest.param(
-        lambda s, f: s.add_task(f.plan, f.step, "x", owners=("onbekend",)),
-        StoreError,
-        id="unknown owner",
-    ),
-    pytest.param(
-        lambda s, f: s.add_task(f.plan, f.step, "x", owners=(f.participant, f.participant)),
-        WorkbookError,
-        id="same owner twice",
-    ),
-    pytest.param(
-        lambda s, f: s.add_task(f.plan, f.step, "x", due="week 60"), ValidationError, id="bad due"
-    ),
-    pytest.param(lambda s, f: s.set_task_status("t-onbekend", "done"), NotFound, id="unknown task"),
-    pytest.param(
-        lambda s, f: s.set_task_status(f.task["id"], "klaar"), ValidationError, id="bad task status"
-    ),
-    pytest.param(
-        lambda s, f: s.set_interview_status("onbekend", "held"), NotFound, id="unknown interview"
-    ),
-    pytest.param(
-        lambda s, f: s.set_interview_status(f.interview, "afgerond"),
-        ValidationError,
-        id="bad interview status",
-    ),
+    # (what goes wrong, the error it raises, the write given the store `s` and the facts `f`)
+    ("note on unknown board", NotFound, lambda s, f: s.add_note("flap-onbekend", "tekst")),
+    ("note by unknown author", NotFound, lambda s, f: s.add_note(f.board, "x", author="wie")),
+    ("empty note", ValidationError, lambda s, f: s.add_note(f.board, "  ")),
+    ("note category", ValidationError, lambda s, f: s.add_note(f.board, "x", category="paars")),
+    ("unknown code", NotFound,
+     lambda s, f: s.add_coding(f.interview, 0, 4, "onbekend", f.facilitator)),
+    ("unknown coder", NotFound, lambda s, f: s.add_coding(f.interview, 0, 4, f.code, "wie")),
+    ("offsets beyond the text", ValidationError,
+     lambda s, f: s.add_coding(f.interview, 1, len(f.text) + 1, f.code, f.facilitator)),
+    ("empty span", ValidationError,
+     lambda s, f: s.add_coding(f.interview, 5, 5, f.code, f.facilitator)),
+    ("no transcript", NotFound,
+     lambda s, f: s.add_coding(f.no_transcript, 0, 1, f.code, f.facilitator)),
+    ("same coding twice", StoreError,
+     lambda s, f: s.add_coding(f.coding["interview"], int(f.coding["start"]),
+                               int(f.coding["end"]), f.coding["code"], f.coding["coder"])),
+    ("overspent budget", ValidationError,
+     lambda s, f: s.add_vote(f.vote_round, f.voter, f.note, dots=1, budget=f.spent)),
+    ("vote on unknown note", NotFound, lambda s, f: s.add_vote(1, f.voter, "n-onbekend")),
+    ("unknown voter", NotFound, lambda s, f: s.add_vote(1, "onbekend", f.note)),
+    ("zero dots", ValidationError, lambda s, f: s.add_vote(1, f.voter, f.note, dots=0)),
+    ("vote by a facilitator", WorkbookError, lambda s, f: s.add_vote(1, f.facilitator, f.note)),
+    ("task in unknown plan", NotFound, lambda s, f: s.add_task("plan-onbekend", 1, "x")),
+    ("task in unknown step", NotFound, lambda s, f: s.add_task(f.plan, 99, "x")),
+    ("unknown owner", StoreError,
+     lambda s, f: s.add_task(f.plan, f.step, "x", owners=("onbekend",))),
+    ("same owner twice", WorkbookError,
+     lambda s, f: s.add_task(f.plan, f.step, "x", owners=(f.participant, f.participant))),
+    ("bad due", ValidationError, lambda s, f: s.add_task(f.plan, f.step, "x", due="week 60")),
+    ("unknown task", NotFound, lambda s, f: s.set_task_status("t-onbekend", "done")),
+    ("bad task status", ValidationError, lambda s, f: s.set_task_status(f.task["id"], "klaar")),
+    ("unknown interview", NotFound, lambda s, f: s.set_interview_status("onbekend", "held")),
+    ("bad interview status", ValidationError,
+     lambda s, f: s.set_interview_status(f.interview, "afgerond")),
 ]
+# fmt: on
 
 
-@pytest.mark.parametrize("write, error", FAILING_WRITES)
+@pytest.mark.parametrize(
+    "write, error", [pytest.param(write, error, id=name) for name, error, write in FAILING_WRITES]
+)
 def test_failing_write_changes_nothing(mini_store, facts, write, error):
     before = rows(facts.path)
     with pytest.raises(error) as caught:

@@ -282,3 +282,33 @@ def test_task_panel_explains_a_plan_without_steps(limburg_store):
     panel = TaskPanel(workbook(limburg_store), "samenleving")
     assert panel.add.disabled
     assert "nog geen stappen" in panel.children[1].value
+
+
+# -- what every panel shares ---------------------------------------------------------------
+
+
+def test_an_anonymous_note_shows_no_author(wb):
+    board = NoteBoard(wb, "flap-samen-werken")
+    assert board.board.value.count("door ") == 1 and "door Anna Jansen" in board.board.value
+    assert "nan" not in board.board.value and "None" not in board.board.value
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda wb: VotePanel(wb, "flap-samen-werken"), "kies eerst: Geeltje"),
+        (lambda wb: TaskPanel(wb, "samen-werken"), "kies eerst: Taak"),
+    ],
+)
+def test_a_panel_asks_for_a_choice_before_storing(wb, make, message):
+    panel = make(wb)
+    before = log_size(wb)
+    (panel.set_status if isinstance(panel, TaskPanel) else panel.add).click()
+    assert shows_error(panel, message) and log_size(wb) == before
+
+
+def test_error_messages_name_people_as_the_dashboard_does(mini_store):
+    panel = VotePanel(workbook(mini_store, pseudonymise=True), "flap-samen-werken", budget=2)
+    vote(panel, "anna-jansen", "n-oude-regels", 1)
+    assert shows_error(panel, "P01 has spent 2 of 2 dots")
+    assert "anna" not in panel.status.value.lower()

@@ -19,17 +19,25 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="load a cohort folder into its store")
     init.add_argument("folder", type=Path)
     init.add_argument("--store", type=Path, help="store file (default $WW_HOME/stores/<id>.sqlite)")
-    init.add_argument("--replace", action="store_true",
-                      help="rebuild an existing store from the folder (a backup is kept)")
+    init.add_argument(
+        "--replace",
+        action="store_true",
+        help="rebuild an existing store from the folder (a backup is kept)",
+    )
 
-    for name, help_text in (("run", "run the five notebooks and write report.html"),
-                            ("batch", "run several cohorts in parallel")):
+    for name, help_text in (
+        ("run", "run the five notebooks and write report.html"),
+        ("batch", "run several cohorts in parallel"),
+    ):
         run = sub.add_parser(name, help=help_text)
         run.add_argument("folder", type=Path, nargs="+" if name == "batch" else None)
         run.add_argument("--out", type=Path, required=True)
         run.add_argument("--lang", choices=("nl", "en"), default="nl")
-        run.add_argument("--pseudonymise", action="store_true",
-                         help="replace personal names by pseudonym codes everywhere")
+        run.add_argument(
+            "--pseudonymise",
+            action="store_true",
+            help="replace personal names by pseudonym codes everywhere",
+        )
         if name == "run":
             run.add_argument("--store", type=Path)
         else:
@@ -66,8 +74,9 @@ def _init(args) -> int:
 def _run(args) -> int:
     from wwlib.runner import run_cohort
 
-    result = run_cohort(args.folder, args.out, lang=args.lang, pseudonymise=args.pseudonymise,
-                        store=args.store)
+    result = run_cohort(
+        args.folder, args.out, lang=args.lang, pseudonymise=args.pseudonymise, store=args.store
+    )
     print(f"{result.cohort}: report {result.report}")
     return 0
 
@@ -75,8 +84,9 @@ def _run(args) -> int:
 def _batch(args) -> int:
     from wwlib.runner import run_batch
 
-    results, failures = run_batch(args.folder, args.out, jobs=args.jobs, lang=args.lang,
-                                  pseudonymise=args.pseudonymise)
+    results, failures = run_batch(
+        args.folder, args.out, jobs=args.jobs, lang=args.lang, pseudonymise=args.pseudonymise
+    )
     for result in results:
         print(f"{result.cohort}: report {result.report}")
     for folder, message in failures.items():

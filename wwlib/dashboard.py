@@ -80,7 +80,9 @@ class Dashboard:
     def url(self, notebook: str = "", **query: str) -> str:
         """The address of a notebook's dashboard (or of the folder's list without one)."""
         path = f"/voila/render/{urllib.parse.quote(notebook)}" if notebook else "/voila/tree"
-        params = {k: v for k, v in query.items() if v} | ({"token": self.token} if self.token else {})
+        params = {k: v for k, v in query.items() if v} | (
+            {"token": self.token} if self.token else {}
+        )
         return self.base_url + path + ("?" + urllib.parse.urlencode(params) if params else "")
 
     def stop(self, timeout: float = 10) -> None:

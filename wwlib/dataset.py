@@ -436,6 +436,7 @@ class _Loader:
         name, codings = "codings.csv", []
         texts = {t.interview: t.text for t in transcripts}
         rows_by_interview: dict[str, list[Fragment]] = defaultdict(list)
+        seen: dict[tuple, int] = {}
         for line, row in self._rows(name):
             interview = row["interview"]
             if interview not in texts:
@@ -462,7 +463,17 @@ class _Loader:
                 coder=row["coder"],
                 memo=row["memo"],
             )
-            if coding:
+            key = (fragment, row["code"], row["coder"])
+            if coding and key in seen:
+                self.problem(
+                    name,
+                    line,
+                    "quote",
+                    f"repeats the coding of line {seen[key]}",
+                    "remove one of the two rows",
+                )
+            elif coding:
+                seen[key] = line
                 codings.append(coding)
                 rows_by_interview[interview].append(fragment)
         return codings, rows_by_interview
@@ -477,8 +488,17 @@ class _Loader:
         except ValidationError as exc:
             self.problem(name, line, "occurrence", str(exc))
             return None
+        if occurrence < 1:
+            self.problem(
+                name,
+                line,
+                "occurrence",
+                f"must be 1 or more (got {occurrence})",
+                "leave it empty for the first place the quote occurs",
+            )
+            return None
         start = -1
-        for _ in range(max(occurrence, 1)):
+        for _ in range(occurrence):
             start = text.find(quote, start + 1)
             if start < 0:
                 break

@@ -31,6 +31,12 @@ class _LineLoader(yaml.SafeLoader):
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
 )
+# Dates stay text, so that an impossible one ("2024-02-30") is reported with its field and line
+# by the loader instead of failing inside the YAML parser.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class FolderReader:

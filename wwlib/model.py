@@ -347,6 +347,8 @@ class Task:
         for owner in self.owners:
             if owner != ALL_PARTICIPANTS:
                 check_slug("owners", owner)
+        if len(set(self.owners)) != len(self.owners):
+            raise ValidationError("owners", "a list without repeats", list(self.owners))
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,15 @@ class RunResult:
     notebooks: tuple[Path, ...]
 
 
-def run_cohort(folder: str | Path, out: str | Path, lang: str = "nl", pseudonymise: bool = False,
-               store: str | Path | None = None, notebooks: str | Path | None = None,
-               report: bool = True) -> RunResult:
+def run_cohort(
+    folder: str | Path,
+    out: str | Path,
+    lang: str = "nl",
+    pseudonymise: bool = False,
+    store: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    report: bool = True,
+) -> RunResult:
     """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
 
     The cohort's store is used as it is (it holds what was typed during the week); it is made
@@ -56,29 +62,44 @@ def run_cohort(folder: str | Path, out: str | Path, lang: str = "nl", pseudonymi
         init_cohort(folder, store_path)
     source = Path(notebooks) if notebooks else notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
-    parameters = dict(cohort=cohort_id, data_dir=str(folder.parent), lang=lang,
-                      pseudonymise=pseudonymise, store=str(store_path.resolve()))
+    parameters = dict(
+        cohort=cohort_id,
+        data_dir=str(folder.parent),
+        lang=lang,
+        pseudonymise=pseudonymise,
+        store=str(store_path.resolve()),
+    )
     written = []
     for name in NOTEBOOKS:
         target = out / name
         try:
             papermill.execute_notebook(
-                str(source / name), str(target), parameters=parameters, cwd=str(source),
-                progress_bar=False, kernel_name="python3",
+                str(source / name),
+                str(target),
+                parameters=parameters,
+                cwd=str(source),
+                progress_bar=False,
+                kernel_name="python3",
             )
         except papermill.PapermillExecutionError as exc:
             raise RunError(
                 f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
                 f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
-                notebook=name, cell_index=exc.cell_index,
+                notebook=name,
+                cell_index=exc.cell_index,
             ) from None
         written.append(target)
     report_path = out / "report.html"
     if report:
         from wwlib.report import write_report
 
-        workbook = open_workbook(cohort_id, data_dir=str(folder.parent), lang=lang,
-                                 pseudonymise=pseudonymise, store=str(store_path))
+        workbook = open_workbook(
+            cohort_id,
+            data_dir=str(folder.parent),
+            lang=lang,
+            pseudonymise=pseudonymise,
+            store=str(store_path),
+        )
         try:
             write_report(workbook, report_path)
         finally:
@@ -91,8 +112,9 @@ def _run_one(args: tuple) -> RunResult:
     return run_cohort(folder, out, **kwargs)
 
 
-def run_batch(folders: list[str | Path], out: str | Path, jobs: int = 2, progress: bool = True,
-              **kwargs) -> tuple[list[RunResult], dict[str, str]]:
+def run_batch(
+    folders: list[str | Path], out: str | Path, jobs: int = 2, progress: bool = True, **kwargs
+) -> tuple[list[RunResult], dict[str, str]]:
     """Run several cohorts in parallel; one failing cohort does not stop the others.
 
     Returns the results and a {folder: error message} of the failures, and writes
@@ -105,8 +127,13 @@ def run_batch(folders: list[str | Path], out: str | Path, jobs: int = 2, progres
     results, failures = [], {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(_run_one, (f, out / Path(f).name, kwargs)): str(f) for f in folders}
-        for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
-                           desc="cohorts", unit="cohort"):
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            disable=not progress,
+            desc="cohorts",
+            unit="cohort",
+        ):
             try:
                 results.append(future.result())
             except WorkbookError as exc:
@@ -129,7 +156,8 @@ def write_index(out: Path, results: list[RunResult], failures: dict[str, str]) -
     page = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         "<title>Wij-Werken: rapporten</title></head><body><h1>Rapporten</h1>"
-        f"<ul>{items}</ul>" + (f"<h2>Mislukt</h2><ul>{failed}</ul>" if failed else "")
+        f"<ul>{items}</ul>"
+        + (f"<h2>Mislukt</h2><ul>{failed}</ul>" if failed else "")
         + "</body></html>"
     )
     path = out / "index.html"

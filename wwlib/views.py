@@ -53,6 +53,20 @@ def long_date(value: object, labels: Labels, weekday: bool = True, year: bool = 
     return text.strip()
 
 
+def due_words(kind: str, first_day: object, labels: Labels) -> str:
+    """A due date with its precision, from its first day: "week 18 (vanaf maandag 27 april)",
+    "juni 2020 (vanaf de 1e)" or "24 april 2020" ('' for no date)."""
+    day = as_date(first_day)
+    if day is None:
+        return ""
+    if kind == "week":
+        week = day.isocalendar().week
+        return labels("due.week", week=week, day=long_date(day, labels, False, False))
+    if kind == "month":
+        return labels("due.month", month=f"{labels(f'view.month.{day.month}')} {day.year}")
+    return long_date(day, labels, weekday=False)
+
+
 # -- people and programme -----------------------------------------------------------------
 
 
@@ -80,7 +94,9 @@ def session_frame(wb: Workbook) -> pd.DataFrame:
 def programme_table(wb: Workbook) -> pd.DataFrame:
     """The week's sessions: day, time, phase, activity."""
     sessions = session_frame(wb)
-    times = [f"{s}–{e}" if s else "" for s, e in zip(sessions["start"], sessions["end"])]
+    times = [
+        f"{s}–{e}" if s else "" for s, e in zip(sessions["start"], sessions["end"], strict=True)
+    ]
     return _labelled(
         wb,
         {
@@ -128,7 +144,7 @@ def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
         speaker, said = _split_speaker(wb.pseudonyms.text(match.group().strip()))
         codes = dict.fromkeys(
             f"{names[c]} ({wb.labels(f'category.{k}')})"
-            for c, k in zip(overlapping["code"], overlapping["category"])
+            for c, k in zip(overlapping["code"], overlapping["category"], strict=True)
         )
         rows.append((number, speaker, said, "; ".join(codes)))
     return _labelled(wb, _columns(["turn", "speaker", "text", "codes"], rows))
@@ -249,7 +265,9 @@ def task_frame(wb: Workbook) -> pd.DataFrame:
             "step": tasks["step"],
             "number": tasks["number"],
             "title": _texts(wb, tasks["title"]),
-            "owners": [_owners(wb, o, n) for o, n in zip(tasks["owners"], tasks["owner_note"])],
+            "owners": [
+                _owners(wb, o, n) for o, n in zip(tasks["owners"], tasks["owner_note"], strict=True)
+            ],
             "due_text": tasks["due_text"],
             "due_kind": tasks["due_kind"],
             "due_date": tasks["due_date"],
@@ -271,10 +289,22 @@ def plan_overview(wb: Workbook, plan_id: str) -> pd.DataFrame:
         label = f"{step.number}. {wb.pseudonyms.text(step.title)}"
         about = wb.pseudonyms.text(step.description)
         own = tasks[tasks["step"] == step.number]
-        rows += [(label, about, "", "", "", "", "")] if own.empty else [
-            (label, about, t.title, t.owners, t.due_text, wb.labels(f"status.{t.status}"), t.note)
-            for t in own.itertuples()
-        ]
+        rows += (
+            [(label, about, "", "", "", "", "")]
+            if own.empty
+            else [
+                (
+                    label,
+                    about,
+                    t.title,
+                    t.owners,
+                    t.due_text,
+                    wb.labels(f"status.{t.status}"),
+                    t.note,
+                )
+                for t in own.itertuples()
+            ]
+        )
     keys = ["step", "step_description", "task", "owners", "due", "status", "remark"]
     return _labelled(wb, _columns(keys, rows))
 
@@ -290,7 +320,10 @@ def tasks_table(wb: Workbook) -> pd.DataFrame:
             "task": tasks["title"],
             "owners": tasks["owners"],
             "due": tasks["due_text"],
-            "from": [long_date(d, wb.labels, weekday=False) for d in tasks["due_date"]],
+            "from": [
+                due_words(k, d, wb.labels)
+                for k, d in zip(tasks["due_kind"], tasks["due_date"], strict=True)
+            ],
             "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
         },
     )
@@ -316,8 +349,9 @@ def _texts(wb: Workbook, values) -> list[str]:
 
 def _owners(wb: Workbook, owners: list[str], owner_note: str) -> str:
     """A task's owners as one text: names, "alle deelnemers", and the owner note."""
-    names = [wb.labels("everyone") if o == ALL_PARTICIPANTS else wb.pseudonyms.name(o)
-             for o in owners]
+    names = [
+        wb.labels("everyone") if o == ALL_PARTICIPANTS else wb.pseudonyms.name(o) for o in owners
+    ]
     if owner_note:
         names.append(wb.pseudonyms.text(owner_note))
     return ", ".join(names)
@@ -328,4 +362,4 @@ def _split_speaker(paragraph: str) -> tuple[str, str]:
     match = _SPEAKER.match(paragraph)
     if match is None:
         return "", paragraph
-    return match.group(1).strip(), paragraph[match.end():]
+    return match.group(1).strip(), paragraph[match.end() :]

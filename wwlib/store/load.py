@@ -194,4 +194,7 @@ def insert_task(con: sqlite3.Connection, step_id: int, position: int, task) -> N
             and not con.execute("SELECT 1 FROM person WHERE id = ?", (owner,)).fetchone()
         ):
             raise StoreError(f"task {task.id}: owner '{owner}' is not a person of this cohort")
-    con.executemany("INSERT INTO task_owner VALUES (?, ?)", [(task.id, o) for o in task.owners])
+    con.executemany(
+        "INSERT INTO task_owner VALUES (?, ?, ?)",
+        [(task.id, owner, i) for i, owner in enumerate(task.owners)],
+    )

@@ -118,7 +118,8 @@ class ReadMixin:
         df = self._frame(
             "SELECT t.id, s.plan, s.position + 1 AS step, t.position + 1 AS number, t.title, "
             "t.owner_note, t.due_text, t.due_kind, t.due_date, t.status, t.note, "
-            "(SELECT json_group_array(owner) FROM task_owner o WHERE o.task = t.id) AS owners "
+            "(SELECT json_group_array(owner) FROM (SELECT owner FROM task_owner o "
+            " WHERE o.task = t.id ORDER BY o.position)) AS owners "
             "FROM task t JOIN step s ON s.id = t.step JOIN plan p ON p.id = s.plan "
             "ORDER BY p.position, s.position, t.position"
         )

@@ -130,6 +130,7 @@ CREATE TABLE task (
 CREATE TABLE task_owner (
     task TEXT NOT NULL REFERENCES task(id),
     owner TEXT NOT NULL,            -- a person id or '@participants'
+    position INTEGER NOT NULL,
     PRIMARY KEY (task, owner)
 );
 CREATE TABLE plan_obstacle (

@@ -131,6 +131,9 @@ class WriteMixin:
         with self._write() as con:
             _require(con, "person", "id", voter, "voter")
             _require(con, "note", "id", note, "note")
+            role = con.execute("SELECT role FROM person WHERE id = ?", (voter,)).fetchone()[0]
+            if role != "participant":
+                raise ValidationError("voter", "a participant", voter, f"{voter} is a {role}")
             if budget is not None:
                 spent = con.execute(
                     "SELECT coalesce(sum(dots), 0) FROM vote WHERE round = ? AND voter = ?",

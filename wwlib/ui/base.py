@@ -8,6 +8,7 @@ from bad input); anything else is a bug and raises.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import ipywidgets as ipw
@@ -32,12 +33,29 @@ def snippet(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+TABLE_CSS = (
+    "<style>.ww-table{border-collapse:collapse}.ww-table td,.ww-table th{padding:0.1em 0.6em;"
+    "text-align:left;vertical-align:top;line-height:1.4}</style>"
+)
+
+
+def table(rows: list[list[str]], head: list[str] | None = None) -> str:
+    """An HTML table of cells that are already escaped HTML."""
+    header = "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" if head else ""
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'{TABLE_CSS}<table class="ww-table">{header}{body}</table>'
+
+
 class StatusLine(ipw.HTML):
     """One line under a form: "Opgeslagen" in green or the readable error in red."""
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(**kwargs)
         self._labels = wb.labels
+        self._pseudonyms = wb.pseudonyms
+        ids = sorted(wb.store.people()["id"], key=len, reverse=True)
+        alternatives = "|".join(map(re.escape, ids))
+        self._person_ids = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])") if ids else None
         self.add_class("ww-status")
 
     def saved(self, text: str = "") -> None:
@@ -47,8 +65,14 @@ class StatusLine(ipw.HTML):
 
     def error(self, message: str) -> None:
         """Show a problem the user can fix (the text is escaped, never a traceback)."""
-        text = self._labels("ui.not_saved", message=message)
+        text = self._labels("ui.not_saved", message=self._shown(message))
         self.value = f'<span class="ww-error" style="color:{ERROR_COLOUR}">{escape(text)}</span>'
+
+    def _shown(self, message: str) -> str:
+        """Store messages name people by id, a slug of their name: show them as names are."""
+        if self._person_ids:
+            message = self._person_ids.sub(lambda m: self._pseudonyms.name(m.group(0)), message)
+        return self._pseudonyms.text(message)
 
     def clear(self) -> None:
         """Empty the line, e.g. when the form starts over."""
@@ -78,6 +102,13 @@ class Panel(ipw.VBox):
         self.saved = "" if result is None else str(result)
         self.status.saved()
         return True
+
+    def _missing(self, *widgets: ipw.ValueWidget) -> bool:
+        """Say which dropdown still needs a choice (by its label); True if one does."""
+        empty = [w.description for w in widgets if w.value in (None, "")]
+        if empty:
+            self.status.error(self._label("ui.choose", what=", ".join(empty)))
+        return bool(empty)
 
     def _people_options(self, role: str | None = None) -> list[tuple[str, str]]:
         """(shown name, id) per person, pseudonymised where it must be."""

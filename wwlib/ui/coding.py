@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import traitlets
 
-from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet
+from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet, table
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.workbook import Workbook
 
@@ -51,7 +51,9 @@ class CodingPanel(Panel):
         self.memo = field(ipw.Textarea(rows=2), "ww-coding-memo", self._label("ui.coding.memo"))
         self.add = button(self._label("ui.coding.add"), "ww-coding-add", self._on_add)
         self.codings = field(ipw.HTML(), "ww-codings")
+        self.codings.layout = ipw.Layout(max_height="16em", overflow="auto")
         self.children = self._layout(with_text.empty)
+        self.add_class("ww-coding-panel")
         self.paragraph.observe(self._on_paragraph, "value")
         self.sentence.observe(self._on_sentence, "value")
         self.start.observe(self._on_span, "value")
@@ -97,14 +99,17 @@ class CodingPanel(Panel):
         ]
         show = self.wb.pseudonyms.text
         self.transcript.value = highlighted(self._text, marks, self._paragraphs, show)
-        rows = "".join(
-            f"<tr><td>[{c.start}, {c.end})</td><td>{escape(codes.at[c.code, 'name'])}</td>"
-            f"<td>{escape(self.wb.pseudonyms.name(c.coder))}</td>"
-            f"<td>{escape(snippet(show(self._text[c.start : c.end]), 80))}</td></tr>"
+        rows = [
+            [
+                f"[{c.start}, {c.end})",
+                escape(codes.at[c.code, "name"]),
+                escape(self.wb.pseudonyms.name(c.coder)),
+                escape(snippet(show(self._text[c.start : c.end]), 80)),
+            ]
             for c in codings.itertuples()
-        )
-        heading = escape(self._label("ui.coding.codings"))
-        self.codings.value = f"<h4>{heading}</h4><table>{rows}</table>" if rows else ""
+        ]
+        heading = f"<h4>{escape(self._label('ui.coding.codings'))}</h4>"
+        self.codings.value = heading + table(rows) if rows else ""
 
     def _on_interview(self, change) -> None:
         self._text = self.wb.store.transcript(self.interview) if self.interview else ""
@@ -145,6 +150,8 @@ class CodingPanel(Panel):
 
     def _on_add(self, _button) -> None:
         """One coding per chosen code; each is its own transaction in the store."""
+        if self._missing(self.pick, self.coder):
+            return
         chosen = list(self.codes.value)
         if not chosen:
             self.status.error(self._label("ui.coding.pick_codes"))
@@ -153,7 +160,7 @@ class CodingPanel(Panel):
             try:
                 coding_id = self.wb.store.add_coding(
                     self.interview, self.start.value, self.end.value, code,
-                    self.coder.value or "", memo=self.memo.value,
+                    self.coder.value, memo=self.memo.value,
                 )  # fmt: skip
             except USER_ERRORS as exc:
                 self._show_failure(exc, number, len(chosen))

@@ -6,7 +6,7 @@ import ipywidgets as ipw
 import pandas as pd
 
 from wwlib.model import ALL_PARTICIPANTS, TaskStatus
-from wwlib.ui.base import Panel, button, escape, field, snippet
+from wwlib.ui.base import Panel, button, escape, field, snippet, table
 from wwlib.workbook import Workbook
 
 
@@ -43,6 +43,7 @@ class TaskPanel(Panel):
             self._label("ui.task.set_status"), "ww-task-set-status", self._on_set_status
         )
         self.children = self._layout(wb, steps)
+        self.add_class("ww-task-panel")
         self.refresh()
 
     def _input(self, widget: ipw.Widget, key: str) -> ipw.Widget:
@@ -89,18 +90,21 @@ class TaskPanel(Panel):
     def _table(self, tasks: pd.DataFrame) -> str:
         if tasks.empty:
             return f"<p><i>{escape(self._label('ui.task.no_tasks'))}</i></p>"
-        head = "".join(
-            f"<th>{escape(self._label(k))}</th>"
-            for k in ("ui.task.step", "ui.task.title", "ui.task.owners", "ui.task.due",
-                      "ui.task.status")
-        )  # fmt: skip
-        rows = "".join(
-            f"<tr><td>{t.step}.{t.number}</td><td>{escape(self.wb.pseudonyms.text(t.title))}</td>"
-            f"<td>{escape(self._owners(t.owners, t.owner_note))}</td><td>{escape(t.due_text)}</td>"
-            f"<td>{escape(self._label(f'status.{t.status}'))}</td></tr>"
+        head = [
+            escape(self._label(f"ui.task.{key}"))
+            for key in ("step", "title", "owners", "due", "status")
+        ]
+        rows = [
+            [
+                f"{t.step}.{t.number}",
+                escape(self.wb.pseudonyms.text(t.title)),
+                escape(self._owners(t.owners, t.owner_note)),
+                escape(t.due_text),
+                escape(self._label(f"status.{t.status}")),
+            ]
             for t in tasks.itertuples()
-        )
-        return f'<table class="ww-tasks"><tr>{head}</tr>{rows}</table>'
+        ]
+        return table(rows, head)
 
     def _owners(self, owners: list[str], owner_note: str) -> str:
         names = [
@@ -128,10 +132,10 @@ class TaskPanel(Panel):
             self.refresh()
 
     def _on_set_status(self, _button) -> None:
+        if self._missing(self.task):
+            return
         task = self.task.value
-        stored = self._attempt(
-            lambda: self.wb.store.set_task_status(task or "", self.status_pick.value)
-        )
+        stored = self._attempt(lambda: self.wb.store.set_task_status(task, self.status_pick.value))
         if stored:
             self.saved = task
             self.refresh()

@@ -7,10 +7,10 @@ import pandas as pd
 import traitlets
 
 from wwlib.model import category_colour
-from wwlib.ui.base import Panel, button, escape, field, snippet
+from wwlib.ui.base import Panel, button, escape, field, snippet, table
 from wwlib.workbook import Workbook
 
-BAR_STYLE = "display:inline-block;height:0.9em;background:{colour};width:{width}em"
+BAR = '<span style="display:inline-block;height:0.9em;background:{colour};width:{width}em"></span>'
 
 
 class VotePanel(Panel):
@@ -48,6 +48,7 @@ class VotePanel(Panel):
             self.totals,
         ]
         self.observe(self._on_voter, "voter")
+        self.add_class("ww-vote-panel")
         ipw.link((self.voter_pick, "value"), (self, "voter"))
         self.refresh()
 
@@ -72,9 +73,11 @@ class VotePanel(Panel):
         self.refresh()
 
     def _on_add(self, _button) -> None:
+        if self._missing(self.voter_pick, self.note):
+            return
         stored = self._attempt(
             lambda: self.wb.store.add_vote(
-                self.round, self.voter or "", self.note.value or "", self.dots.value,
+                self.round, self.voter, self.note.value, self.dots.value,
                 budget=self.budget,
             )
         )  # fmt: skip
@@ -105,11 +108,12 @@ class VotePanel(Panel):
         dots = votes.groupby("note")["dots"].sum()
         ranked = notes.assign(dots=notes["id"].map(dots).fillna(0).astype(int))
         ranked = ranked[ranked["dots"] > 0].sort_values("dots", ascending=False, kind="stable")
-        rows = "".join(
-            f"<tr><td>{escape(snippet(self.wb.pseudonyms.text(n.text)))}</td>"
-            f"<td style='text-align:right'>{n.dots}</td><td>"
-            f"<span style='{BAR_STYLE.format(colour=category_colour(n.category), width=n.dots)}'>"
-            "</span></td></tr>"
+        rows = [
+            [
+                escape(snippet(self.wb.pseudonyms.text(n.text))),
+                str(n.dots),
+                BAR.format(colour=category_colour(n.category), width=n.dots),
+            ]
             for n in ranked.itertuples()
-        )
-        self.totals.value = heading + f'<table class="ww-totals">{rows}</table>'
+        ]
+        self.totals.value = heading + table(rows)

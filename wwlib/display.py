@@ -1,0 +1,53 @@
+"""Small helpers for showing a section heading or a table in a notebook or Voila dashboard."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from wwlib.workbook import Workbook
+
+TABLE_CSS = (
+    "<style>.ww-table{border-collapse:collapse;font-size:15px;margin:0.5em 0}"
+    ".ww-table th{text-align:left;background:#f2f2f2;padding:4px 8px;vertical-align:bottom}"
+    ".ww-table td{padding:4px 8px;vertical-align:top;border-top:1px solid #ddd;"
+    "white-space:pre-wrap;max-width:40em}</style>"
+)
+
+
+def section(wb: Workbook, key: str, level: int = 2, **values: object) -> Markdown:
+    """A heading and a short narrative from the catalogue (`section.<key>.title` / `.text`).
+
+    `values` fill `{placeholders}` in the text.
+    """
+    title = wb.labels(f"section.{key}.title")
+    text = wb.labels(f"section.{key}.text", **values)
+    return Markdown(f"{'#' * level} {_markdown_escape(title)}\n\n{_markdown_escape(text)}")
+
+
+def table(df: pd.DataFrame, empty: str = "—") -> HTML:
+    """A DataFrame as a styled HTML table; every cell and header is HTML-escaped.
+
+    An empty DataFrame shows `empty` instead of a bare header row.
+    """
+    if df.empty:
+        return HTML(f"<p class='ww-empty'><em>{html.escape(empty)}</em></p>")
+    styler = (
+        df.style.format(escape="html", na_rep="")
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_table_attributes('class="ww-table"')
+    )
+    if isinstance(df.index, pd.RangeIndex):
+        styler = styler.hide(axis="index")
+    return HTML(TABLE_CSS + styler.to_html())
+
+
+def _markdown_escape(text: str) -> str:
+    """Text that Markdown shows as written (no HTML, no emphasis from stray * or _)."""
+    escaped = html.escape(text, quote=False)
+    for char in "\\`*_[]#":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped

@@ -1,0 +1,453 @@
+"""Figures of the week as plotly `Figure`s: take DataFrames and a `Labels`, return a figure.
+
+No display and no I/O here. Every figure has a title and axis titles from the label catalogue,
+fonts of at least 14 px for projection, and an empty state: with no data it returns a figure
+whose annotation says so, never an empty chart or an exception. Text from people (notes,
+task titles) is HTML-escaped, because plotly reads a few HTML tags in labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wwlib.analysis import (
+    CATEGORY_ORDER,
+    DAY_END,
+    DAY_START,
+    INTERVIEW_STATUS_ORDER,
+    session_slots,
+)
+from wwlib.duedate import DueDate
+from wwlib.labels import Labels
+from wwlib.model import category_colour
+from wwlib.views import as_date, due_words, long_date
+
+FONT = 16
+TICKS = 14
+PHASE_COLOURS = {"look": "#5b9bd5", "think": "#f4b183", "act": "#e06666"}
+STATUS_COLOURS = {
+    "open": "#5b8db8",
+    "in_progress": "#f0ad4e",
+    "done": "#5cb85c",
+    "cancelled": "#b0b0b0",
+}
+INTERVIEW_COLOURS = {"coded": "#2e7d32", "held": "#81c784", "planned": "#90caf9", "none": "#cfcfcf"}
+
+
+# -- programme --------------------------------------------------------------------------
+
+
+def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
+    """The week Monday to Friday as a timeline: one row per session, coloured by phase."""
+    if sessions.empty:
+        return _empty(labels, "fig.programme", "fig.programme.empty")
+    slots = session_slots(sessions.reset_index(drop=True)).sort_index()
+    first, last = as_date(slots["date"].min()), as_date(slots["date"].max())
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    low = min(DAY_START, slots["start_hour"].min())
+    high = max(DAY_END, slots["end_hour"].max())
+    index = [days.index(as_date(d)) for d in slots["date"]]
+    x0 = [i + (h - low) / (high - low) for i, h in zip(index, slots["start_hour"], strict=True)]
+    x1 = [i + (h - low) / (high - low) for i, h in zip(index, slots["end_hour"], strict=True)]
+    fig = _figure(labels, "fig.programme", height=150 + 48 * len(slots))
+    for phase, colour in PHASE_COLOURS.items():
+        rows = [i for i, p in enumerate(slots["phase"]) if p == phase]
+        fig.add_bar(
+            orientation="h",
+            y=rows,
+            base=[x0[i] for i in rows],
+            x=[x1[i] - x0[i] for i in rows],
+            name=labels(f"phase.{phase}"),
+            marker={
+                "color": colour,
+                "pattern": {"shape": ["/" if slots["estimated"].iloc[i] else "" for i in rows]},
+            },
+            text=[_session_time(slots.iloc[i]) for i in rows],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": TICKS},
+            hovertext=[_session_hover(slots.iloc[i], labels) for i in rows],
+            hoverinfo="text",
+        )
+    fig.update_yaxes(
+        tickvals=list(range(len(slots))),
+        autorange="reversed",
+        ticktext=[_wrap(a, 40) for a in slots["activity"]],
+    )
+    fig.update_xaxes(
+        range=[0, len(days)],
+        tickvals=[i + 0.5 for i in range(len(days))],
+        ticktext=[_day_tick(d, labels) for d in days],
+        showgrid=False,
+    )
+    for i in range(1, len(days)):
+        fig.add_vline(x=i, line={"color": "#999999", "width": 1})
+    if slots["estimated"].any():
+        _note(fig, labels("fig.programme.estimated_note"))
+    return fig.update_layout(barmode="overlay")
+
+
+# -- interviews and coding ------------------------------------------------------------------
+
+
+def interview_status_chart(statuses: pd.DataFrame, labels: Labels) -> go.Figure:
+    """How many participants have an interview planned, held, coded, or none at all.
+
+    `statuses` is `analysis.interview_statuses(...)`.
+    """
+    if statuses.empty:
+        return _empty(labels, "fig.interviews", "fig.interviews.empty")
+    counts = statuses["status"].value_counts()
+    if counts.get("none", 0) == len(statuses):
+        return _empty(labels, "fig.interviews", "fig.interviews.none", n=len(statuses))
+    fig = _figure(labels, "fig.interviews", height=360)
+    for status in INTERVIEW_STATUS_ORDER:
+        fig.add_bar(
+            orientation="h",
+            y=[labels(f"interview.{status}")],
+            x=[int(counts.get(status, 0))],
+            name=labels(f"interview.{status}"),
+            marker_color=INTERVIEW_COLOURS[status],
+            text=[int(counts.get(status, 0))],
+            textposition="auto",
+            showlegend=False,
+        )
+    fig.update_yaxes(autorange="reversed")
+    return fig.update_xaxes(dtick=1, rangemode="tozero")
+
+
+def frequency_chart(freq: pd.DataFrame, labels: Labels) -> go.Figure:
+    """Fragments per code as bars, grouped and coloured by category.
+
+    `freq` is `analysis.code_frequencies(...)`.
+    """
+    if freq.empty or freq["fragments"].sum() == 0:
+        return _empty(labels, "fig.frequencies", "fig.empty.codings")
+    freq = freq.reset_index(drop=True)
+    fig = _figure(labels, "fig.frequencies", height=150 + 36 * len(freq))
+    hover = "%{customdata} " + labels("fig.hover.participants")
+    for category in _categories(freq["category"]):
+        rows = freq.index[freq["category"] == category].tolist()
+        fig.add_bar(
+            orientation="h",
+            y=rows,
+            x=freq.loc[rows, "fragments"],
+            name=labels(f"category.{category}"),
+            marker_color=category_colour(category),
+            text=freq.loc[rows, "fragments"],
+            textposition="outside",
+            customdata=freq.loc[rows, "participants"],
+            hovertemplate="%{x} " + labels("fig.hover.fragments") + ", " + hover,
+        )
+    fig.update_yaxes(
+        tickvals=list(freq.index),
+        autorange="reversed",
+        ticktext=[_wrap(n, 40) for n in freq["name"]],
+    )
+    return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(freq["fragments"].max()))
+
+
+def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
+    """The participant × code matrix as a heatmap; a category colour mark before each code.
+
+    `matrix` is `views.who_said_what_matrix(wb)`: rows are names to show, columns a
+    MultiIndex (category, code name) or plain code names.
+    """
+    if matrix.empty or matrix.to_numpy().sum() == 0:
+        return _empty(labels, "fig.who", "fig.empty.codings")
+    if isinstance(matrix.columns, pd.MultiIndex):
+        marks = [f"<span style='color:{category_colour(k)}'>■</span> " for k, _ in matrix.columns]
+        names = [str(c) for _, c in matrix.columns]
+    else:
+        marks, names = [""] * matrix.shape[1], [str(c) for c in matrix.columns]
+    values = matrix.to_numpy()
+    fig = _figure(labels, "fig.who", height=260 + 40 * matrix.shape[0])
+    fig.add_heatmap(
+        z=values,
+        x=list(range(matrix.shape[1])),
+        y=list(range(matrix.shape[0])),
+        text=[[str(v) if v else "" for v in row] for row in values],
+        texttemplate="%{text}",
+        textfont={"size": TICKS},
+        colorscale=[[0, "#ffffff"], [1, "#1f4e79"]],
+        zmin=0,
+        colorbar={"title": {"text": labels("fig.who.scale")}, "dtick": _integer_step(values.max())},
+        customdata=[[f"{_short(p, 40)} · {_short(n, 60)}" for n in names] for p in matrix.index],
+        hovertemplate="%{customdata}: %{z}<extra></extra>",
+        xgap=2,
+        ygap=2,
+    )
+    fig.update_xaxes(
+        tickvals=list(range(matrix.shape[1])),
+        tickangle=-40,
+        showgrid=False,
+        ticktext=[m + _short(n, 30) for m, n in zip(marks, names, strict=True)],
+    )
+    return fig.update_yaxes(
+        tickvals=list(range(matrix.shape[0])),
+        autorange="reversed",
+        ticktext=[_short(str(p), 30) for p in matrix.index],
+        showgrid=False,
+    )
+
+
+# -- votes ----------------------------------------------------------------------------------
+
+
+def vote_chart(totals: pd.DataFrame, labels: Labels) -> go.Figure:
+    """Dots per note as bars coloured by the note's category, most dots on top.
+
+    `totals` is `analysis.vote_totals(...)` (or `views.vote_totals_frame(wb)`).
+    """
+    if totals.empty or totals["dots"].sum() == 0:
+        return _empty(labels, "fig.votes", "fig.votes.empty")
+    totals = totals.reset_index(drop=True)
+    fig = _figure(labels, "fig.votes", height=150 + 44 * len(totals))
+    for category in _categories(totals["category"]):
+        rows = totals.index[totals["category"] == category].tolist()
+        fig.add_bar(
+            orientation="h",
+            y=rows,
+            x=totals.loc[rows, "dots"],
+            textposition="outside",
+            name=labels(f"category.{category}"),
+            marker_color=category_colour(category),
+            text=totals.loc[rows, "dots"],
+            customdata=totals.loc[rows, "voters"],
+            hovertemplate="%{x} "
+            + labels("fig.hover.dots")
+            + ", %{customdata} "
+            + labels("fig.hover.voters")
+            + "<extra></extra>",
+        )
+    fig.update_yaxes(
+        tickvals=list(totals.index),
+        autorange="reversed",
+        ticktext=[_wrap(_cut(t, 90), 45) for t in totals["text"]],
+    )
+    return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(totals["dots"].max()))
+
+
+# -- tasks ----------------------------------------------------------------------------------
+
+
+def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
+    """Tasks by due date, a week or month drawn from its first day; undated tasks at the bottom.
+
+    `tasks` is `views.task_frame(wb)` (title, owners, due_text, due_kind, due_date, status).
+    Undated tasks keep a row marked "zonder datum" and a note says how many there are.
+    """
+    if tasks.empty:
+        return _empty(labels, "fig.tasks", "fig.tasks.empty")
+    tasks = tasks.assign(first_day=[as_date(d) for d in tasks["due_date"]])
+    dated = tasks[tasks["first_day"].notna()].sort_values("first_day", kind="stable")
+    undated = tasks[tasks["first_day"].isna()]
+    if dated.empty:
+        return _empty(labels, "fig.tasks", "fig.tasks.none_dated", n=len(tasks))
+    rows = pd.concat([dated, undated]).reset_index(drop=True)
+    dues = [_due(t) for t in rows.itertuples()]
+    start = min(d.first_day for d in dues if d) - dt.timedelta(days=3)
+    end = max(d.last_day for d in dues if d) + dt.timedelta(days=4)
+    fig = _figure(labels, "fig.tasks", height=170 + 44 * len(rows))
+    for status, colour in STATUS_COLOURS.items():
+        own = [i for i in range(len(dated)) if rows.loc[i, "status"] == status]
+        if own:
+            _task_bars(fig, rows, dues, own, labels(f"status.{status}"), colour, labels)
+    if len(undated):
+        fig.add_scatter(
+            x=[start.isoformat()] * len(undated),
+            y=list(range(len(dated), len(rows))),
+            mode="text",
+            text=[labels("fig.tasks.no_date")] * len(undated),
+            textposition="middle right",
+            textfont={"color": "#777777", "size": TICKS},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        _note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
+    fig.update_yaxes(
+        tickvals=list(range(len(rows))),
+        autorange="reversed",
+        ticktext=[_wrap(_cut(t, 90), 45) for t in rows["title"]],
+    )
+    ticks = _date_ticks(start, end, labels)
+    return fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), end.isoformat()],
+        tickvals=[t.isoformat() for t in ticks],
+        ticktext=[_date_tick(t, start, end, labels) for t in ticks],
+    )
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _figure(labels: Labels, key: str, height: int) -> go.Figure:
+    """An empty figure with the week's look: title, axis titles, large fonts, legend on top."""
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"size": FONT},
+        title={"text": labels(f"{key}.title"), "font": {"size": 22}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"t": 110, "l": 20, "r": 30, "b": 80},
+        hoverlabel={"font": {"size": TICKS}},
+    )
+    fig.update_xaxes(title={"text": labels(f"{key}.x")}, tickfont={"size": TICKS}, automargin=True)
+    fig.update_yaxes(title={"text": labels(f"{key}.y")}, tickfont={"size": TICKS}, automargin=True)
+    return fig
+
+
+def _empty(labels: Labels, key: str, message: str, **values: object) -> go.Figure:
+    """The empty state: the figure's title and a clear message in its middle."""
+    fig = _figure(labels, key, height=320)
+    fig.add_annotation(
+        text=labels(message, **values),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 20, "color": "#555555"},
+    )
+    fig.update_xaxes(visible=False)
+    return fig.update_yaxes(visible=False)
+
+
+def _note(fig: go.Figure, text: str) -> None:
+    """A small explanatory line under the plot, below the x-axis title."""
+    fig.add_annotation(
+        text=text,
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        yanchor="top",
+        xanchor="left",
+        yshift=-100,
+        showarrow=False,
+        font={"size": TICKS, "color": "#555555"},
+    )
+    fig.update_layout(margin={"b": 140})
+
+
+def _integer_step(maximum: int) -> int | None:
+    """Ticks at every whole number for small counts (plotly would show 0.5); auto otherwise."""
+    return 1 if maximum <= 10 else None
+
+
+def _categories(categories: pd.Series) -> list[str]:
+    """The categories present, in the week's order."""
+    present = set(categories)
+    return [c for c in CATEGORY_ORDER if c in present] + sorted(present - set(CATEGORY_ORDER))
+
+
+def _cut(text: object, width: int) -> str:
+    """Text on one line, cut to `width` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _short(text: object, width: int) -> str:
+    """Escaped text cut to `width` characters."""
+    return html.escape(_cut(text, width), quote=False)
+
+
+def _wrap(text: object, width: int) -> str:
+    """Escaped text wrapped onto lines of about `width` characters."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def _clock(hour: float) -> str:
+    """9.5 as '09:30'."""
+    minutes = round(hour * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _session_time(session) -> str:
+    """The time written on a session's bar: only recorded times, never estimates."""
+    if session["estimated"]:
+        return ""
+    return f"{_clock(session['start_hour'])}–{_clock(session['end_hour'])}"
+
+
+def _session_hover(session, labels: Labels) -> str:
+    """The hover text of a session: activity, day, time or that none was recorded."""
+    when = _session_time(session) or labels("fig.programme.estimated")
+    day = long_date(session["date"], labels, year=False)
+    return f"{_wrap(session['activity'], 50)}<br>{day}, {html.escape(when)}"
+
+
+def _day_tick(day: dt.date, labels: Labels) -> str:
+    """'maandag<br>20 april'."""
+    return f"{labels(f'view.weekday.{day.weekday()}')}<br>{long_date(day, labels, False, False)}"
+
+
+def _due(task) -> DueDate | None:
+    """A task's due date with its precision, from the store's columns."""
+    if task.first_day is None or pd.isna(task.first_day):
+        return None
+    return DueDate(task.due_text, task.due_kind or "date", task.first_day)
+
+
+def _task_bars(fig, rows, dues, indices, name, colour, labels) -> None:
+    """One bar per dated task from the first to the last day it is on time."""
+    day_ms = 24 * 3600 * 1000
+    due, owners = labels("fig.hover.due"), labels("fig.hover.owners")
+    hover = [
+        f"{_wrap(rows.loc[i, 'title'], 50)}<br>{due}: "
+        f"{html.escape(due_words(dues[i].kind, dues[i].first_day, labels))}<br>"
+        f"{owners}: {html.escape(str(rows.loc[i, 'owners']) or '–')}"
+        for i in indices
+    ]
+    fig.add_bar(
+        orientation="h",
+        y=indices,
+        base=[dues[i].first_day.isoformat() for i in indices],
+        x=[((dues[i].last_day - dues[i].first_day).days + 1) * day_ms for i in indices],
+        name=name,
+        marker_color=colour,
+        hovertext=hover,
+        hoverinfo="text",
+    )
+    fig.add_scatter(
+        x=[dues[i].first_day.isoformat() for i in indices],
+        y=indices,
+        mode="markers",
+        marker={
+            "symbol": "diamond",
+            "size": 12,
+            "color": colour,
+            "line": {"width": 1, "color": "#333333"},
+        },
+        showlegend=False,
+        hovertext=hover,
+        hoverinfo="text",
+    )
+
+
+def _date_ticks(start: dt.date, end: dt.date, labels: Labels) -> list[dt.date]:
+    """Mondays for a span up to 12 weeks, else the first of every month."""
+    if (end - start).days <= 84:
+        monday = start + dt.timedelta(days=-start.weekday() % 7)
+        return [monday + dt.timedelta(weeks=w) for w in range((end - monday).days // 7 + 1)]
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        if day >= start:
+            months.append(day)
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _date_tick(day: dt.date, start: dt.date, end: dt.date, labels: Labels) -> str:
+    """'27 april' for weekly ticks, 'juni<br>2020' for monthly ones."""
+    if (end - start).days <= 84:
+        return long_date(day, labels, weekday=False, year=False)
+    return f"{labels(f'view.month.{day.month}')}<br>{day.year}"

@@ -23,17 +23,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-PARAMETERS = '''\
+PARAMETERS = """\
 cohort: str = "{cohort}"  # the cohort's id: a folder in data_dir, or ?cohort=... in Voila
 data_dir: str = "../data"  # where the bundled cohort folders are
 lang: str = "nl"  # "nl" or "en", or ?lang=en in Voila
 pseudonymise: bool = False  # show pseudonym codes instead of names
-store: str = ""  # the store file; "" means $WW_HOME/stores/<cohort>.sqlite'''
+store: str = ""  # the store file; "" means $WW_HOME/stores/<cohort>.sqlite"""
 
 
 def browser_cohort() -> str:
     """The fictional cohort once it is complete, else the Limburg one."""
-    return "lindeveen-2026" if (DATA / "lindeveen-2026" / "cohort.yaml").is_file() else "limburg-2020"
+    return (
+        "lindeveen-2026" if (DATA / "lindeveen-2026" / "cohort.yaml").is_file() else "limburg-2020"
+    )
 
 
 def make_store(ww_home: Path, cohort: str) -> Path:

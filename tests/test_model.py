@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 
-from wwlib.errors import ValidationError
+from wwlib.errors import DatasetError, Problem, RunError, ValidationError
 from wwlib.model import (
     ALL_PARTICIPANTS,
     CATEGORY_COLOURS,
@@ -170,3 +171,19 @@ def test_note_colour_follows_its_category():
     assert Note(**GOOD[Note], category="obstacle").colour == CATEGORY_COLOURS["obstacle"]
     assert Note(**GOOD[Note]).colour == category_colour("other")
     assert category_colour("other") not in CATEGORY_COLOURS.values()
+
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        DatasetError("data/x", [Problem("people.csv", 3, "id", "duplicate id 'a'")]),
+        ValidationError("dots", "a whole number", "x", "fix"),
+        RunError("failed", notebook="01_kickoff.ipynb", cell_index=2),
+    ],
+    ids=["dataset", "validation", "run"],
+)
+def test_errors_survive_pickling_for_batch_workers(error):
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) and str(copy) == str(error)
+    assert vars(copy) == vars(error)

@@ -6,6 +6,7 @@ import pytest
 
 from wwlib.labels import Labels
 from wwlib.pseudonym import Pseudonymiser
+from wwlib.store import Store
 from wwlib.ui import CodingPanel, NoteBoard, TaskPanel, VotePanel
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.workbook import Workbook
@@ -69,7 +70,17 @@ def test_note_board_keeps_the_text_when_the_note_is_refused(wb, text):
 def test_note_board_names_an_unknown_board_and_disables_adding(wb):
     board = NoteBoard(wb, "flap-bestaat-niet")
     assert board.add.disabled
-    assert shows_error(board, "flap-bestaat-niet", "flap-kick-off")
+    assert "ww-error" in board.status.value and "Er is geen bord" in board.status.value
+    assert "flap-bestaat-niet" in board.status.value and "flap-kick-off" in board.status.value
+
+
+def test_note_board_shows_notes_from_other_tabs_on_refresh(wb):
+    board = NoteBoard(wb, "flap-kick-off")
+    with Store(wb.store.path, actor="tab 2") as other:  # another kernel, another connection
+        other.add_note("flap-kick-off", "Uit een ander tabblad")
+    assert "Uit een ander tabblad" not in board.board.value
+    board.refresh()
+    assert "Uit een ander tabblad" in board.board.value
 
 
 def test_note_board_of_kind_picks_the_first_board_of_that_kind(wb):
@@ -91,11 +102,20 @@ def test_note_board_shows_names_only_with_consent(mini_store, pseudonymise, show
         assert name not in board.board.value and name not in options
 
 
-def test_note_board_speaks_english_on_request(mini_store):
-    board = NoteBoard(workbook(mini_store, lang="en"), "flap-kick-off")
-    assert board.add.description == "Add"
-    board.add.click()
-    assert "Not saved" in board.status.value
+@pytest.mark.parametrize(
+    ("make", "button"),
+    [
+        (lambda wb: NoteBoard(wb, "flap-kick-off"), "Add"),
+        (lambda wb: CodingPanel(wb), "Code"),
+        (lambda wb: VotePanel(wb, "flap-samen-werken"), "Vote"),
+        (lambda wb: TaskPanel(wb, "samen-werken"), "Add task"),
+    ],
+)
+def test_every_panel_speaks_english_on_request(mini_store, make, button):
+    panel = make(workbook(mini_store, lang="en"))
+    assert panel.add.description == button
+    panel.status.error("x")
+    assert "Not saved: x" in panel.status.value
 
 
 # -- CodingPanel -------------------------------------------------------------------------
@@ -249,7 +269,7 @@ def test_task_panel_adds_a_task(wb):
     )  # fmt: skip
     assert task.owners == ["@participants", "anna-jansen"]
     assert last_log(wb)["entity"] == "task" and last_log(wb)["entity_id"] == panel.saved
-    assert panel.title.value == "" and "alle deelnemers, Anna Jansen" in panel.list.value
+    assert panel.title.value == "" and "alle deelnemers, Anna Jansen" in panel.overview.value
 
 
 @pytest.mark.parametrize(
@@ -275,7 +295,7 @@ def test_task_panel_changes_a_status(wb):
     panel.set_status.click()
     assert wb.store.tasks().set_index("id").at["sw-1", "status"] == "done"
     assert last_log(wb)["detail"] == {"status": "done", "was": "in_progress"}
-    assert "klaar" in panel.list.value and panel.saved == "sw-1"
+    assert "klaar" in panel.overview.value and panel.saved == "sw-1"
 
 
 def test_task_panel_explains_a_plan_without_steps(limburg_store):

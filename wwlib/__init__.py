@@ -1,4 +1,10 @@
-"""Wij-Werken workbook: the data model and logic of a Participatory Action Research week."""
+"""Wij-Werken workbook: the data model and logic of a Participatory Action Research week.
+
+Notebooks use `import wwlib as ww` and reach the phase helpers as `ww.views`, `ww.figures`,
+`ww.analysis`, `ww.display` and `ww.ui`; these load on first use, so `ww check` stays quick.
+"""
+
+import importlib
 
 from wwlib.dataset import Dataset, check_dataset, load_dataset
 from wwlib.errors import DatasetError, ParameterError, StoreError, ValidationError, WorkbookError
@@ -21,3 +27,11 @@ __all__ = [
     "load_dataset",
     "open_workbook",
 ]
+
+SUBMODULES = ("analysis", "display", "figures", "report", "runner", "ui", "views")
+
+
+def __getattr__(name: str):
+    if name in SUBMODULES:
+        return importlib.import_module(f"wwlib.{name}")
+    raise AttributeError(f"module 'wwlib' has no attribute '{name}'")

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=int, default=8866)
     dash.add_argument("--token", default=None, help="access token (default: a random one)")
     dash.add_argument("--no-token", action="store_true", help="serve without a token")
+    dash.add_argument("--data", type=Path, default=None, help="cohort folders (default data/)")
     return parser
 
 
@@ -97,9 +98,15 @@ def _batch(args) -> int:
 
 def _dashboard(args) -> int:
     from wwlib.dashboard import serve
+    from wwlib.runner import notebooks_dir
 
-    serve(port=args.port, token="" if args.no_token else args.token)
-    return 0
+    notebooks = notebooks_dir()
+    return serve(
+        notebooks,
+        args.data or notebooks.parent / "data",
+        port=args.port,
+        token="" if args.no_token else args.token,
+    )
 
 
 COMMANDS = {"check": _check, "init": _init, "run": _run, "batch": _batch, "dashboard": _dashboard}

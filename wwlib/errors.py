@@ -44,6 +44,9 @@ class DatasetError(WorkbookError):
             f"{lines}"
         )
 
+    def __reduce__(self):  # picklable, so `ww batch` workers can report it
+        return (DatasetError, (self.folder, self.problems))
+
 
 class ValidationError(WorkbookError):
     """One value is not acceptable: `'<field>' must be <what> (got <value>)`."""
@@ -55,6 +58,9 @@ class ValidationError(WorkbookError):
         self.fix = fix
         text = f"'{field}' must be {must} (got {got!r})"
         super().__init__(f"{text}; {fix}" if fix else text)
+
+    def __reduce__(self):
+        return (ValidationError, (self.field, self.must, self.got, self.fix))
 
 
 class ParameterError(WorkbookError):
@@ -76,3 +82,6 @@ class RunError(WorkbookError):
         self.notebook = notebook
         self.cell_index = cell_index
         super().__init__(message)
+
+    def __reduce__(self):
+        return (RunError, (str(self), self.notebook, self.cell_index))

@@ -54,7 +54,7 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
     index = [days.index(as_date(d)) for d in slots["date"]]
     x0 = [i + (h - low) / (high - low) for i, h in zip(index, slots["start_hour"], strict=True)]
     x1 = [i + (h - low) / (high - low) for i, h in zip(index, slots["end_hour"], strict=True)]
-    fig = _figure(labels, "fig.programme", height=150 + 48 * len(slots))
+    fig = _figure(labels, "fig.programme", height=280 + 48 * len(slots))
     for phase, colour in PHASE_COLOURS.items():
         rows = [i for i, p in enumerate(slots["phase"]) if p == phase]
         fig.add_bar(
@@ -74,11 +74,7 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
             hovertext=[_session_hover(slots.iloc[i], labels) for i in rows],
             hoverinfo="text",
         )
-    fig.update_yaxes(
-        tickvals=list(range(len(slots))),
-        autorange="reversed",
-        ticktext=[_wrap(a, 40) for a in slots["activity"]],
-    )
+    _rows(fig, [_wrap(a, 40) for a in slots["activity"]])
     fig.update_xaxes(
         range=[0, len(days)],
         tickvals=[i + 0.5 for i in range(len(days))],
@@ -129,26 +125,12 @@ def frequency_chart(freq: pd.DataFrame, labels: Labels) -> go.Figure:
     if freq.empty or freq["fragments"].sum() == 0:
         return _empty(labels, "fig.frequencies", "fig.empty.codings")
     freq = freq.reset_index(drop=True)
-    fig = _figure(labels, "fig.frequencies", height=150 + 36 * len(freq))
-    hover = "%{customdata} " + labels("fig.hover.participants")
-    for category in _categories(freq["category"]):
-        rows = freq.index[freq["category"] == category].tolist()
-        fig.add_bar(
-            orientation="h",
-            y=rows,
-            x=freq.loc[rows, "fragments"],
-            name=labels(f"category.{category}"),
-            marker_color=category_colour(category),
-            text=freq.loc[rows, "fragments"],
-            textposition="outside",
-            customdata=freq.loc[rows, "participants"],
-            hovertemplate="%{x} " + labels("fig.hover.fragments") + ", " + hover,
-        )
-    fig.update_yaxes(
-        tickvals=list(freq.index),
-        autorange="reversed",
-        ticktext=[_wrap(n, 40) for n in freq["name"]],
+    fig = _figure(labels, "fig.frequencies", height=240 + 36 * len(freq))
+    hover = f"%{{x}} {labels('fig.hover.fragments')}, %{{customdata}} " + labels(
+        "fig.hover.participants"
     )
+    _category_bars(fig, freq, "fragments", "participants", hover, labels)
+    _rows(fig, [_wrap(n, 40) for n in freq["name"]])
     return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(freq["fragments"].max()))
 
 
@@ -166,7 +148,7 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
     else:
         marks, names = [""] * matrix.shape[1], [str(c) for c in matrix.columns]
     values = matrix.to_numpy()
-    fig = _figure(labels, "fig.who", height=260 + 40 * matrix.shape[0])
+    fig = _figure(labels, "fig.who", height=330 + 40 * matrix.shape[0])
     fig.add_heatmap(
         z=values,
         x=list(range(matrix.shape[1])),
@@ -207,29 +189,10 @@ def vote_chart(totals: pd.DataFrame, labels: Labels) -> go.Figure:
     if totals.empty or totals["dots"].sum() == 0:
         return _empty(labels, "fig.votes", "fig.votes.empty")
     totals = totals.reset_index(drop=True)
-    fig = _figure(labels, "fig.votes", height=150 + 44 * len(totals))
-    for category in _categories(totals["category"]):
-        rows = totals.index[totals["category"] == category].tolist()
-        fig.add_bar(
-            orientation="h",
-            y=rows,
-            x=totals.loc[rows, "dots"],
-            textposition="outside",
-            name=labels(f"category.{category}"),
-            marker_color=category_colour(category),
-            text=totals.loc[rows, "dots"],
-            customdata=totals.loc[rows, "voters"],
-            hovertemplate="%{x} "
-            + labels("fig.hover.dots")
-            + ", %{customdata} "
-            + labels("fig.hover.voters")
-            + "<extra></extra>",
-        )
-    fig.update_yaxes(
-        tickvals=list(totals.index),
-        autorange="reversed",
-        ticktext=[_wrap(_cut(t, 90), 45) for t in totals["text"]],
-    )
+    fig = _figure(labels, "fig.votes", height=240 + 44 * len(totals))
+    hover = f"%{{x}} {labels('fig.hover.dots')}, %{{customdata}} {labels('fig.hover.voters')}"
+    _category_bars(fig, totals, "dots", "voters", hover, labels)
+    _rows(fig, [_wrap(_cut(t, 80), 50) for t in totals["text"]])
     return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(totals["dots"].max()))
 
 
@@ -253,7 +216,7 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
     dues = [_due(t) for t in rows.itertuples()]
     start = min(d.first_day for d in dues if d) - dt.timedelta(days=3)
     end = max(d.last_day for d in dues if d) + dt.timedelta(days=4)
-    fig = _figure(labels, "fig.tasks", height=170 + 44 * len(rows))
+    fig = _figure(labels, "fig.tasks", height=280 + 44 * len(rows))
     for status, colour in STATUS_COLOURS.items():
         own = [i for i in range(len(dated)) if rows.loc[i, "status"] == status]
         if own:
@@ -270,16 +233,13 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
             hoverinfo="skip",
         )
         _note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
-    fig.update_yaxes(
-        tickvals=list(range(len(rows))),
-        autorange="reversed",
-        ticktext=[_wrap(_cut(t, 90), 45) for t in rows["title"]],
-    )
-    ticks = _date_ticks(start, end, labels)
+    _rows(fig, [_wrap(_cut(t, 80), 50) for t in rows["title"]])
+    ticks = _date_ticks(start, end)
     return fig.update_xaxes(
         type="date",
         range=[start.isoformat(), end.isoformat()],
         tickvals=[t.isoformat() for t in ticks],
+        tickangle=0,
         ticktext=[_date_tick(t, start, end, labels) for t in ticks],
     )
 
@@ -335,6 +295,28 @@ def _note(fig: go.Figure, text: str) -> None:
         font={"size": TICKS, "color": "#555555"},
     )
     fig.update_layout(margin={"b": 140})
+
+
+def _category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels) -> None:
+    """Horizontal bars of `value` on rows 0..n-1, one trace per category in its colour."""
+    for category in _categories(frame["category"]):
+        rows = frame.index[frame["category"] == category].tolist()
+        fig.add_bar(
+            orientation="h",
+            y=rows,
+            x=frame.loc[rows, value],
+            text=frame.loc[rows, value],
+            textposition="outside",
+            name=labels(f"category.{category}"),
+            marker_color=category_colour(category),
+            customdata=frame.loc[rows, extra],
+            hovertemplate=hover + "<extra></extra>",
+        )
+
+
+def _rows(fig: go.Figure, ticktext: list[str]) -> None:
+    """One y row per item, labelled with `ticktext`, the first on top."""
+    fig.update_yaxes(tickvals=list(range(len(ticktext))), ticktext=ticktext, autorange="reversed")
 
 
 def _integer_step(maximum: int) -> int | None:
@@ -433,8 +415,8 @@ def _task_bars(fig, rows, dues, indices, name, colour, labels) -> None:
     )
 
 
-def _date_ticks(start: dt.date, end: dt.date, labels: Labels) -> list[dt.date]:
-    """Mondays for a span up to 12 weeks, else the first of every month."""
+def _date_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Mondays for a span up to 12 weeks, else the first of the month (at most about 8)."""
     if (end - start).days <= 84:
         monday = start + dt.timedelta(days=-start.weekday() % 7)
         return [monday + dt.timedelta(weeks=w) for w in range((end - monday).days // 7 + 1)]
@@ -443,7 +425,7 @@ def _date_ticks(start: dt.date, end: dt.date, labels: Labels) -> list[dt.date]:
         if day >= start:
             months.append(day)
         day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return months
+    return months[:: -(-len(months) // 8)]
 
 
 def _date_tick(day: dt.date, start: dt.date, end: dt.date, labels: Labels) -> str:

@@ -71,18 +71,21 @@ def due_words(kind: str, first_day: object, labels: Labels) -> str:
 
 
 def people_table(wb: Workbook) -> pd.DataFrame:
-    """Everyone in the cohort: name, role, organisation, municipality, function."""
+    """Everyone in the cohort: name, role, organisation, municipality, function.
+
+    Pseudonymised, the function is left out: with the organisation it names one person.
+    """
     people = wb.store.people()
-    return _labelled(
-        wb,
-        {
-            "name": wb.pseudonyms.names(people["id"]),
-            "role": [wb.labels(f"role.{r}") for r in people["role"]],
-            "organisation": _texts(wb, people["organisation"]),
-            "municipality": _texts(wb, people["municipality"]),
-            "function": _texts(wb, people["function"]),
-        },
-    )
+    columns = {
+        "name": wb.pseudonyms.names(people["id"]),
+        "role": [wb.labels(f"role.{r}") for r in people["role"]],
+        "organisation": _texts(wb, people["organisation"]),
+        "municipality": _texts(wb, people["municipality"]),
+        "function": _texts(wb, people["function"]),
+    }
+    if wb.pseudonymise:
+        del columns["function"]
+    return _labelled(wb, columns)
 
 
 def session_frame(wb: Workbook) -> pd.DataFrame:
@@ -307,6 +310,27 @@ def plan_overview(wb: Workbook, plan_id: str) -> pd.DataFrame:
         )
     keys = ["step", "step_description", "task", "owners", "due", "status", "remark"]
     return _labelled(wb, _columns(keys, rows))
+
+
+def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
+    """Every plan of a kind (theme or integration) with its goal, steps and tasks, in order."""
+    plans = wb.store.plans().query("kind == @kind")
+    frames = [
+        plan_overview(wb, plan.id)
+        .pipe(lambda df, plan=plan: df.reindex(range(max(len(df), 1))).fillna(""))
+        .assign(
+            **{
+                wb.labels("view.col.plan"): wb.pseudonyms.text(plan.title),
+                wb.labels("view.col.goal"): wb.pseudonyms.text(plan.goal),
+            }
+        )
+        for plan in plans.itertuples()
+    ]
+    if not frames:
+        return plan_overview(wb, "")
+    combined = pd.concat(frames, ignore_index=True)
+    front = [wb.labels("view.col.plan"), wb.labels("view.col.goal")]
+    return combined[front + [c for c in combined.columns if c not in front]]
 
 
 def tasks_table(wb: Workbook) -> pd.DataFrame:

@@ -99,6 +99,12 @@ class Workbook:
         matching = boards[boards["kind"] == kind]["id"]
         return str(matching.iloc[0]) if len(matching) else ""
 
+    def first_interview(self) -> str:
+        """The first interview that has a transcript, or '' when there is none."""
+        interviews = self.store.interviews()
+        with_text = interviews[interviews["transcript"].notna()]["participant"]
+        return str(with_text.iloc[0]) if len(with_text) else ""
+
     def plan_id(self, kind: str) -> str:
         """The first plan of a kind (theme or integration), or '' if none."""
         plans = self.store.plans()

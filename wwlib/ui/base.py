@@ -63,9 +63,10 @@ class StatusLine(ipw.HTML):
         message = text or self._labels("ui.saved")
         self.value = f'<span class="ww-ok" style="color:{OK_COLOUR}">{escape(message)}</span>'
 
-    def error(self, message: str) -> None:
+    def error(self, message: str, unsaved: bool = True) -> None:
         """Show a problem the user can fix (the text is escaped, never a traceback)."""
-        text = self._labels("ui.not_saved", message=self._shown(message))
+        text = self._shown(message)
+        text = self._labels("ui.not_saved", message=text) if unsaved else text
         self.value = f'<span class="ww-error" style="color:{ERROR_COLOUR}">{escape(text)}</span>'
 
     def _shown(self, message: str) -> str:

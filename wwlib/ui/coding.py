@@ -36,18 +36,7 @@ class CodingPanel(Panel):
         self.start = field(ipw.IntText(0), "ww-coding-start", self._label("ui.coding.start"))
         self.end = field(ipw.IntText(0), "ww-coding-end", self._label("ui.coding.end"))
         self.quote = field(ipw.HTML(), "ww-coding-quote")
-        codes = wb.store.codes()
-        self.codes = field(
-            ipw.SelectMultiple(
-                options=[
-                    (f"{n} ({self._label(f'category.{c}')})", i)
-                    for i, n, c in zip(codes["id"], codes["name"], codes["category"], strict=True)
-                ],
-                rows=min(8, max(2, len(codes))),
-            ),
-            "ww-coding-codes",
-            self._label("ui.coding.codes"),
-        )
+        self.codes = field(self._codes_select(), "ww-coding-codes", self._label("ui.coding.codes"))
         self.memo = field(ipw.Textarea(rows=2), "ww-coding-memo", self._label("ui.coding.memo"))
         self.add = button(self._label("ui.coding.add"), "ww-coding-add", self._on_add)
         self.codings = field(ipw.HTML(), "ww-codings")
@@ -63,6 +52,15 @@ class CodingPanel(Panel):
 
     def _dropdown(self, options: list, css_class: str, key: str) -> ipw.Dropdown:
         return field(ipw.Dropdown(options=options), css_class, self._label(f"ui.coding.{key}"))
+
+    def _codes_select(self) -> ipw.SelectMultiple:
+        """The codebook, each code shown with its category."""
+        codes = self.wb.store.codes()
+        options = [
+            (f"{c.name} ({self._label(f'category.{c.category}')})", c.id)
+            for c in codes.itertuples()
+        ]
+        return ipw.SelectMultiple(options=options, rows=min(8, max(2, len(options))))
 
     def _default_coder(self) -> str | None:
         """The first facilitator: in a Wij-Werken Week they code the interviews."""

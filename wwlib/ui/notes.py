@@ -75,11 +75,9 @@ class NoteBoard(Panel):
         if self.board_id not in set(boards["id"]):
             self.add.disabled = True
             self.board.value = ""
-            self.status.error(
-                self._label(
-                    "ui.note.unknown_board", board=self.board_id, boards=", ".join(boards["id"])
-                )
-            )
+            known = ", ".join(boards["id"])
+            problem = self._label("ui.note.unknown_board", board=self.board_id, boards=known)
+            self.status.error(problem, unsaved=False)
             return
         self.add.disabled = False
         title = boards.loc[boards["id"] == self.board_id, "title"].iloc[0]

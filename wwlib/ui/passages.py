@@ -15,6 +15,7 @@ from wwlib.ui.base import escape
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A speaker turn starts "Name:" or "**Name:**"; the label is not part of what was said.
 _SPEAKER = re.compile(r"\**[\w][\w .'-]{0,40}:\**\s+")
+TEXT_STYLE = "white-space:pre-wrap;line-height:1.6"  # keeps the transcript's own line breaks
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 
 
@@ -87,7 +88,7 @@ def highlighted(
         if start in numbers:
             pieces.append(f'<sup class="ww-para-no">[{numbers[start]}]</sup>')
         pieces.append(_piece(show(text[start:end]), [m for m in marks if m.start <= start < m.end]))
-    return f'<div class="ww-transcript-text" style="white-space:pre-wrap">{"".join(pieces)}</div>'
+    return f'<div class="ww-transcript-text" style="{TEXT_STYLE}">{"".join(pieces)}</div>'
 
 
 def _piece(text: str, covering: list[Mark]) -> str:

@@ -34,7 +34,7 @@ class TaskPanel(Panel):
         self.new_status = self._input(ipw.Dropdown(options=self._statuses()), "status")
         self.note = self._input(ipw.Text(), "note")
         self.add = button(self._label("ui.task.add"), "ww-task-add", self._on_add)
-        self.list = field(ipw.HTML(), "ww-task-list")
+        self.overview = field(ipw.HTML(), "ww-task-list")
         self.task = field(ipw.Dropdown(), "ww-task-select", self._label("ui.task.title"))
         self.status_pick = field(
             ipw.Dropdown(options=self._statuses()), "ww-task-status", self._label("ui.task.status")
@@ -70,7 +70,7 @@ class TaskPanel(Panel):
         ]  # fmt: skip
         if problem:
             form = [ipw.HTML(f"<p><i>{escape(problem)}</i></p>")]
-        tracking = [self.list, ipw.HBox([self.task, self.status_pick, self.set_status])]
+        tracking = [self.overview, ipw.HBox([self.task, self.status_pick, self.set_status])]
         return [ipw.HTML(heading), *form, self.status, *tracking]
 
     def refresh(self) -> None:
@@ -85,7 +85,7 @@ class TaskPanel(Panel):
         if chosen in set(tasks["id"]):
             self.task.value = chosen
         self.set_status.disabled = tasks.empty
-        self.list.value = self._table(tasks)
+        self.overview.value = self._table(tasks)
 
     def _table(self, tasks: pd.DataFrame) -> str:
         if tasks.empty:

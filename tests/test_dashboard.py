@@ -1,0 +1,162 @@
+"""The Voila dashboards: the command line, and a real server driven through chromium."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from browser_helpers import (
+    CHROMIUM,
+    ROOT,  # noqa: F401  (for KICKOFF_NOTEBOOK)
+    browser_cohort,
+    chromium_page,
+    kickoff_board,
+    make_store,
+    write_kickoff_notebook,
+)
+
+from wwlib import dashboard
+from wwlib.errors import RunError
+from wwlib.store import Store
+
+# Point the browser tests at the real kick-off notebook once it exists (or set
+# $WW_KICKOFF_NOTEBOOK): KICKOFF_NOTEBOOK = ROOT / "notebooks" / "01_kickoff.ipynb".
+# None: a minimal notebook of the same shape, written into a temporary folder.
+KICKOFF_NOTEBOOK: Path | None = None
+FIRST_WIDGET = ".ww-note-text textarea"
+TIMEOUT_MS = 60_000
+
+
+# -- the command line (no server) ----------------------------------------------------------
+
+
+def test_voila_command_serves_the_folder_locally_with_token_and_no_sources(tmp_path):
+    command = dashboard.voila_command(tmp_path, 8899, "geheim")
+    assert command[1:4] == ["-m", "voila", str(tmp_path.resolve())]
+    for flag in ("--port=8899", "--Voila.ip=127.0.0.1", "--token=geheim",
+                 "--strip_sources=True", "--no-browser", "--Voila.port_retries=0"):  # fmt: skip
+        assert flag in command
+
+
+@pytest.mark.parametrize(
+    ("notebook", "query", "token", "url"),
+    [
+        ("01_kickoff.ipynb", {"cohort": "limburg-2020"}, "t0k",
+         "http://127.0.0.1:8866/voila/render/01_kickoff.ipynb?cohort=limburg-2020&token=t0k"),
+        ("01_kickoff.ipynb", {"cohort": "x", "lang": "en"}, "",
+         "http://127.0.0.1:8866/voila/render/01_kickoff.ipynb?cohort=x&lang=en"),
+        ("", {}, "t0k", "http://127.0.0.1:8866/voila/tree?token=t0k"),
+    ],
+)  # fmt: skip
+def test_dashboard_urls_carry_cohort_and_token(notebook, query, token, url):
+    assert dashboard.Dashboard(None, 8866, token).url(notebook, **query) == url
+
+
+def test_cohorts_and_phases_are_listed_in_order(tmp_path):
+    for name in ("b-2021", "a-2020"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        (tmp_path / "data" / name / "cohort.yaml").write_text("id: x\n")
+    (tmp_path / "data" / "no-cohort").mkdir()
+    (tmp_path / "nb").mkdir()
+    for name in ("02_interviews.ipynb", "01_kickoff.ipynb", "notes.md"):
+        (tmp_path / "nb" / name).write_text("{}")
+    assert dashboard.cohorts(tmp_path / "data") == ["a-2020", "b-2021"]
+    assert dashboard.phases(tmp_path / "nb") == ["01_kickoff.ipynb", "02_interviews.ipynb"]
+
+
+def test_new_tokens_differ_and_are_long():
+    assert dashboard.new_token() != dashboard.new_token()
+    assert len(dashboard.new_token()) >= 32
+
+
+# -- a real server in chromium -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Voila serving the kick-off notebook, with a fresh store in a temporary WW_HOME."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    tmp = tmp_path_factory.mktemp("voila")
+    cohort = browser_cohort()
+    store = make_store(tmp / "home", cohort)
+    chosen = KICKOFF_NOTEBOOK or os.environ.get("WW_KICKOFF_NOTEBOOK")
+    notebook = (
+        Path(chosen)
+        if chosen
+        else write_kickoff_notebook(tmp / "notebooks", cohort, kickoff_board(store))
+    )
+    env = {**os.environ, "WW_HOME": str(tmp / "home")}
+    env.pop("QUERY_STRING", None)
+    with open(tmp / "voila.log", "wb") as log:
+        server = dashboard.start(notebook.parent, env=env, output=log)
+        with server:
+            yield server, notebook.name, cohort, store
+
+
+def open_dashboard(page, served, **query) -> float:
+    """Load the kick-off dashboard; return the seconds until its first widget is visible."""
+    server, notebook, cohort, _ = served
+    started = time.monotonic()
+    page.goto(server.url(notebook, cohort=cohort, **query), timeout=TIMEOUT_MS)
+    page.wait_for_selector(FIRST_WIDGET, timeout=TIMEOUT_MS)
+    return time.monotonic() - started
+
+
+@pytest.mark.browser
+def test_a_note_typed_in_the_browser_is_stored(served):
+    text = f"Geeltje uit de browser {time.time_ns()} <&>"
+    with chromium_page() as page:
+        seconds = open_dashboard(page, served)
+        print(f"\ntime from navigation to first widget: {seconds:.2f} s")
+        page.fill(FIRST_WIDGET, text)
+        page.click(".ww-note-add")
+        page.wait_for_selector(".ww-status .ww-ok", timeout=TIMEOUT_MS)
+        page.wait_for_selector(f".ww-note-board :text('{text[:30]}')", timeout=TIMEOUT_MS)
+        assert page.input_value(FIRST_WIDGET) == ""
+    with Store(served[3]) as store:
+        notes = store.notes()
+        log = store.change_log()
+    stored = notes[notes["text"] == text]
+    assert len(stored) == 1
+    assert log.iloc[-1]["entity"] == "note" and log.iloc[-1]["entity_id"] == stored["id"].iloc[0]
+    assert seconds < 30
+
+
+@pytest.mark.browser
+def test_the_page_shows_widgets_but_no_python_source(served):
+    with chromium_page() as page:
+        open_dashboard(page, served)
+        html = page.content()
+    assert "ww-note-add" in html
+    for source in ("open_workbook", "import wwlib", "NoteBoard(", "pseudonymise: bool"):
+        assert source not in html
+
+
+@pytest.mark.browser
+def test_the_query_string_reaches_the_kernel(served):
+    with chromium_page() as page:
+        open_dashboard(page, served, lang="en")
+        assert page.inner_text(".ww-note-add") == "Add"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_a_request_without_the_token_is_refused(served, token):
+    server, notebook, cohort, _ = served
+    query = {"cohort": cohort} | ({"token": token} if token else {})
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", f"/voila/render/{notebook}?{urllib.parse.urlencode(query)}")
+    response = connection.getresponse()
+    location = response.getheader("Location") or ""
+    connection.close()
+    assert response.status == 403 or (response.status == 302 and "/login" in location)
+
+
+def test_a_missing_notebooks_folder_is_named(tmp_path):
+    with pytest.raises(RunError, match="nope"):
+        dashboard.start(tmp_path / "nope")

@@ -1,0 +1,305 @@
+"""The final report ("eindrapportage"): one self-contained HTML file per cohort.
+
+plotly.js is embedded once, inline; every figure is a div with a fixed id, so two builds from
+the same store differ only in the generation date. The template autoescapes: everything from
+the store is shown as text. Names are shown as the workbook's pseudonymiser decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import plotly.graph_objects as go
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from wwlib import analysis, figures, views
+from wwlib.model import PlanKind, Role, category_colour
+from wwlib.workbook import Workbook
+
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
+    """The cohort's final report as one HTML document (labels in `wb.lang`).
+
+    `generated` is the date and time written in the report (default: now).
+    """
+    generated = generated or dt.datetime.now()
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        t=wb.labels,
+        lang=wb.lang,
+        plotly_js=Markup(get_plotlyjs()),
+        generated=wb.labels(
+            "report.generated",
+            date=views.long_date(generated.date(), wb.labels),
+            time=generated.strftime("%H:%M"),
+        ),
+        version=_version(),
+        intro=_intro(wb),
+        look=_look(wb),
+        think=_think(wb),
+        plans=[_plan(wb, p) for p in _plans(wb, PlanKind.THEME)],
+        integration=_integration(wb),
+        boards=_boards(wb),
+    )
+
+
+def write_report(wb: Workbook, path: str | Path, generated: dt.datetime | None = None) -> Path:
+    """Write the final report to `path` (UTF-8) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(build_report(wb, generated), encoding="utf-8")
+    return path
+
+
+# -- sections -------------------------------------------------------------------------------
+
+
+def _intro(wb: Workbook) -> dict:
+    """Cohort, people, programme and its timeline."""
+    cohort, people = wb.cohort, wb.store.people()
+    return {
+        "title": wb.pseudonyms.text(cohort.title),
+        "cohort_id": cohort.id,
+        "dates": _date_range(cohort.start, cohort.end, wb),
+        "municipalities": _joined(list(cohort.municipalities), wb),
+        "question": wb.pseudonyms.text(cohort.research_question),
+        "source": wb.pseudonyms.text(cohort.source),
+        "pseudonymised": wb.pseudonymise,
+        "some_hidden": not people["consent_named"].all(),
+        "people": {role.value: _people(wb, people, role) for role in Role},
+        "programme": _table(views.programme_table(wb)),
+        "timeline": _figure(
+            figures.programme_timeline(views.session_frame(wb), wb.labels), "ww-programme"
+        ),
+    }
+
+
+def _look(wb: Workbook) -> dict:
+    """Interviews, codebook, frequencies and who said what, or why they are absent."""
+    store = wb.store
+    statuses = analysis.interview_statuses(store.interviews(), store.people())
+    has_interviews = bool((statuses["status"] != "none").any())
+    has_codings = not store.codings().empty
+    codes = store.codes()
+    look = {
+        "has_interviews": has_interviews,
+        "has_codings": has_codings,
+        "codebook": _table(_codebook(wb, codes)) if not codes.empty else None,
+    }
+    if has_interviews:
+        look["interviews"] = _table(views.interview_status(wb))
+        look["interview_chart"] = _figure(
+            figures.interview_status_chart(statuses, wb.labels), "ww-interviews"
+        )
+    if has_codings:
+        freq = analysis.code_frequencies(store.codings(), codes)
+        look["frequencies"] = _table(views.frequency_table(wb))
+        look["frequency_chart"] = _figure(figures.frequency_chart(freq, wb.labels), "ww-freq")
+        look["who_chart"] = _figure(
+            figures.who_said_what_heatmap(views.who_said_what_matrix(wb), wb.labels), "ww-who"
+        )
+    return look
+
+
+def _think(wb: Workbook) -> dict:
+    """Prioritised themes, the idea boards' notes and the dot-vote totals."""
+    names = wb.store.codes().set_index("id")["name"]
+    totals = views.vote_totals_frame(wb)
+    boards = wb.store.boards()
+    return {
+        "prioritised": [wb.pseudonyms.text(names.get(t, t)) for t in wb.cohort.prioritised_themes],
+        "idea_boards": [_board(wb, b) for b in boards[boards["kind"] == "ideas"].itertuples()],
+        "votes": _table(views.vote_table(wb)) if not totals.empty else None,
+        "vote_chart": _figure(figures.vote_chart(totals, wb.labels), "ww-votes")
+        if not totals.empty
+        else None,
+    }
+
+
+def _integration(wb: Workbook) -> dict:
+    """The integration plan(s) and the timeline of every task."""
+    tasks = views.task_frame(wb)
+    return {
+        "plans": [_plan(wb, p) for p in _plans(wb, PlanKind.INTEGRATION)],
+        "timeline": _figure(figures.task_timeline(tasks, wb.labels), "ww-tasks")
+        if not tasks.empty
+        else None,
+    }
+
+
+def _boards(wb: Workbook) -> list[dict]:
+    """Every board as a numbered appendix, in the store's order."""
+    return [_board(wb, b) for b in wb.store.boards().itertuples()]
+
+
+# -- pieces ---------------------------------------------------------------------------------
+
+
+def _plans(wb: Workbook, kind: PlanKind) -> list:
+    """The plans of one kind, as rows of `store.plans()`."""
+    plans = wb.store.plans()
+    return list(plans[plans["kind"] == kind.value].itertuples())
+
+
+def _plan(wb: Workbook, plan) -> dict:
+    """One plan: goal, current situation, steps with tasks, obstacles, helping factors."""
+    store, text = wb.store, wb.pseudonyms.text
+    steps = store.steps().query("plan == @plan.id")
+    tasks = views.task_frame(wb).query("plan == @plan.id")
+    obstacles = store.plan_obstacles().query("plan == @plan.id")
+    factors = store.plan_factors().query("plan == @plan.id")
+    names = store.codes().set_index("id")["name"]
+    shown = {
+        "id": plan.id,
+        "title": text(plan.title),
+        "theme": text(names.get(plan.theme, "")) if isinstance(plan.theme, str) else "",
+        "goal": text(plan.goal),
+        "current": text(plan.current),
+        "steps": [_step(wb, s, tasks[tasks["step"] == s.number]) for s in steps.itertuples()],
+        "obstacles": [(text(o.obstacle), text(o.way_to_deal)) for o in obstacles.itertuples()],
+        "factors": [text(f) for f in factors["text"]],
+        "board": _board_of(wb, plan),
+    }
+    shown["recorded"] = bool(shown["goal"] or shown["current"] or shown["steps"])
+    return shown
+
+
+def _step(wb: Workbook, step, tasks: pd.DataFrame) -> dict:
+    """A plan's step with its tasks as a labelled table."""
+    rows = {
+        "task": tasks["title"],
+        "owners": tasks["owners"],
+        "due": [
+            views.due_words(k, d, wb.labels) or t
+            for k, d, t in zip(tasks["due_kind"], tasks["due_date"], tasks["due_text"], strict=True)
+        ],
+        "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
+        "remark": tasks["note"],
+    }
+    table = pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in rows.items()})
+    return {
+        "number": step.number,
+        "title": wb.pseudonyms.text(step.title),
+        "description": wb.pseudonyms.text(step.description),
+        "tasks": _table(table) if not tasks.empty else None,
+    }
+
+
+def _board(wb: Workbook, board) -> dict:
+    """A board with its notes grouped by cluster (in the order the clusters first appear)."""
+    notes = views.note_frame(wb, board.id)
+    dots = wb.store.votes().groupby("note")["dots"].sum()
+    clusters: dict[str, list[dict]] = {}
+    for note in notes.itertuples():
+        clusters.setdefault(note.cluster, []).append(
+            {
+                "text": note.text,
+                "category": wb.labels(f"category.{note.category}"),
+                "colour": category_colour(note.category),
+                "author": note.author,
+                "dots": int(dots.get(note.id, 0)),
+            }
+        )
+    return {
+        "id": board.id,
+        "heading": wb.labels(
+            "report.appendix.board", number=board.number, title=wb.pseudonyms.text(board.title)
+        ),
+        "kind": wb.labels(f"board.{board.kind}"),
+        "clusters": list(clusters.items()),
+    }
+
+
+def _board_of(wb: Workbook, plan) -> str:
+    """The appendix heading of the board that belongs to a plan's theme ('' if none)."""
+    boards = wb.store.boards()
+    kind = "theme" if plan.kind == PlanKind.THEME.value else "integration"
+    match = boards[(boards["kind"] == kind) & ((boards["theme"] == plan.theme) | (kind != "theme"))]
+    if match.empty:
+        return ""
+    first = match.iloc[0]
+    return wb.labels(
+        "report.appendix.board", number=first["number"], title=wb.pseudonyms.text(first["title"])
+    )
+
+
+def _codebook(wb: Workbook, codes: pd.DataFrame) -> pd.DataFrame:
+    """The codebook as a labelled table: category, code, description."""
+    codes = codes.sort_values("category", key=analysis.category_rank, kind="stable")
+    return pd.DataFrame(
+        {
+            wb.labels("view.col.category"): [wb.labels(f"category.{c}") for c in codes["category"]],
+            wb.labels("view.col.code"): [wb.pseudonyms.text(n) for n in codes["name"]],
+            wb.labels("view.col.description"): [
+                wb.pseudonyms.text(d or "") for d in codes["description"]
+            ],
+        }
+    )
+
+
+def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
+    """'Name (organisation)' for everyone with this role."""
+    rows = people[people["role"] == role.value]
+    return [
+        f"{wb.pseudonyms.name(p.id)} ({wb.pseudonyms.text(p.organisation)})"
+        if p.organisation
+        else wb.pseudonyms.name(p.id)
+        for p in rows.itertuples()
+    ]
+
+
+def _table(df: pd.DataFrame) -> dict:
+    """A DataFrame as columns and rows of text for the template."""
+    cells = df.astype(object).where(df.notna(), "")
+    return {"columns": [str(c) for c in df.columns], "rows": cells.astype(str).values.tolist()}
+
+
+def _figure(fig: go.Figure, div_id: str) -> Markup:
+    """A figure as a div with a fixed id, without plotly.js (the page embeds it once)."""
+    return Markup(
+        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=FIGURE_CONFIG)
+    )
+
+
+def _date_range(start: dt.date, end: dt.date, wb: Workbook) -> str:
+    """'20–24 april 2020', '26 februari – 1 maart 2024' or one date."""
+    last = views.long_date(end, wb.labels, weekday=False)
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    same_year = start.year == end.year
+    return f"{views.long_date(start, wb.labels, weekday=False, year=not same_year)} – {last}"
+
+
+def _joined(items: list[str], wb: Workbook) -> str:
+    """'A, B en C'."""
+    items = [wb.pseudonyms.text(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {wb.labels('report.and')} {items[-1]}"
+
+
+def _environment() -> jinja2.Environment:
+    """Jinja2 with autoescape on for every template."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("wwlib", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _version() -> str:
+    """The installed wwlib's version."""
+    try:
+        return metadata.version("wwlib")
+    except metadata.PackageNotFoundError:
+        return "dev"

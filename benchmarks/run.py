@@ -45,9 +45,16 @@ def floor_notebooks(folder: Path) -> Path:
     for name in NOTEBOOKS:
         real = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         floor = nbformat.v4.new_notebook(metadata=real.metadata)
-        floor.cells = [real.cells[i] for i, c in enumerate(real.cells)
-                       if "parameters" in c.metadata.get("tags", [])]
-        floor.cells.append(nbformat.v4.new_code_cell("import wwlib as ww\nimport pandas\nimport plotly"))
+        floor.cells = [
+            real.cells[i]
+            for i, c in enumerate(real.cells)
+            if "parameters" in c.metadata.get("tags", [])
+        ]
+        # the same imports the phase notebooks make, and nothing else
+        imports = (
+            "import wwlib as ww\nimport wwlib.analysis, wwlib.display, wwlib.figures, wwlib.ui"
+        )
+        floor.cells.append(nbformat.v4.new_code_cell(imports))
         nbformat.write(floor, folder / name)
     return folder
 
@@ -60,8 +67,9 @@ def copies(tmp: Path, n: int) -> list[Path]:
         shutil.copytree(COHORT, folder)
         meta = yaml.safe_load((folder / "cohort.yaml").read_text(encoding="utf-8"))
         meta["id"] = f"bench-{i}"
-        (folder / "cohort.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True),
-                                            encoding="utf-8")
+        (folder / "cohort.yaml").write_text(
+            yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8"
+        )
         folders.append(folder)
     return folders
 
@@ -71,8 +79,7 @@ def bench_run(tmp: Path) -> None:
     store = tmp / "run.sqlite"
     run_cohort(COHORT, tmp / "warm", store=store)  # warm the disk cache and the store
     full = timed(run_cohort, COHORT, tmp / "full", store=store)
-    floor = timed(run_cohort, COHORT, tmp / "floor", store=store, notebooks=floor_dir,
-                  report=False)
+    floor = timed(run_cohort, COHORT, tmp / "floor", store=store, notebooks=floor_dir, report=False)
     row("ww run, one cohort (s)", f"{full:.2f}")
     row("floor: five imports-only notebooks (s)", f"{floor:.2f}")
     row("ww run / floor", f"{full / floor:.2f}x", "<= 1.3x")
@@ -96,14 +103,18 @@ def bench_batch(tmp: Path, n: int = 4) -> None:
 
 def bench_imports() -> None:
     def cost(code: str) -> float:
-        best = min(timed(subprocess.run, [sys.executable, "-c", code], check=True)
-                   for _ in range(5))
+        best = min(
+            timed(subprocess.run, [sys.executable, "-c", code], check=True) for _ in range(5)
+        )
         return best
 
     bare = cost("pass")
     row("python start-up (s)", f"{bare:.3f}")
-    row("import jsonschema, beyond start-up (s)", f"{cost('import jsonschema') - bare:.3f}",
-        "rfc3987-syntax alone cost 1.2 s")
+    row(
+        "import jsonschema, beyond start-up (s)",
+        f"{cost('import jsonschema') - bare:.3f}",
+        "rfc3987-syntax alone cost 1.2 s",
+    )
     row("import wwlib, beyond start-up (s)", f"{cost('import wwlib') - bare:.3f}")
 
 

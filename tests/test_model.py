@@ -173,7 +173,6 @@ def test_note_colour_follows_its_category():
     assert category_colour("other") not in CATEGORY_COLOURS.values()
 
 
-
 @pytest.mark.parametrize(
     "error",
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,7 @@ def run_cohort(
         init_cohort(folder, store_path)
     source = Path(notebooks) if notebooks else notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
+    reporting = _start_report(report, cohort_id, folder, lang, pseudonymise, store_path, out)
     parameters = dict(
         cohort=cohort_id,
         data_dir=str(folder.parent),
@@ -89,8 +90,16 @@ def run_cohort(
                 cell_index=exc.cell_index,
             ) from None
         written.append(target)
-    report_path = out / "report.html"
-    if report:
+    report_path = reporting.result() if reporting else out / "report.html"
+    return RunResult(cohort_id, out, report_path, tuple(written))
+
+
+def _start_report(wanted: bool, cohort_id, folder, lang, pseudonymise, store_path, out):
+    """Build the report in a thread while the kernels run: this process would only wait."""
+    if not wanted:
+        return None
+
+    def build() -> Path:
         from wwlib.report import write_report
 
         workbook = open_workbook(
@@ -101,10 +110,14 @@ def run_cohort(
             store=str(store_path),
         )
         try:
-            write_report(workbook, report_path)
+            return write_report(workbook, out / "report.html")
         finally:
             workbook.store.close()
-    return RunResult(cohort_id, out, report_path, tuple(written))
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(build)
+    pool.shutdown(wait=False)
+    return future
 
 
 def _run_one(args: tuple) -> RunResult:

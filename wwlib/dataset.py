@@ -6,25 +6,23 @@ with all of them. data/README.md documents the files.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wwlib.dataset_boards import BoardReading
+from wwlib.dataset_interviews import InterviewReading
 from wwlib.errors import DatasetError, Problem, ValidationError
-from wwlib.files import FolderReader, LineDict
+from wwlib.files import FolderReader, LineDict, as_date
 from wwlib.model import (
     Board,
     Category,
     Code,
     Coding,
     Cohort,
-    Fragment,
     Interview,
     Note,
     Person,
     Plan,
-    Role,
     Session,
     Transcript,
     Vote,
@@ -107,27 +105,7 @@ def load_dataset(folder: str | Path) -> Dataset:
     return dataset
 
 
-def _date(value: object, name: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(name, "an ISO date YYYY-MM-DD", value, "e.g. 2020-04-20") from None
-
-
-def _int(value: str, name: str, default: int | None = None) -> int:
-    if value == "" and default is not None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError(name, "a whole number", value) from None
-
-
-class _Loader:
+class _Loader(InterviewReading, BoardReading):
     """One pass over a folder; `run` returns the dataset (or None) and every problem."""
 
     def __init__(self, folder: Path):
@@ -217,8 +195,8 @@ class _Loader:
                 id=data["id"],
                 title=str(data["title"]),
                 municipalities=tuple(str(m) for m in municipalities or ()),
-                start=_date(data["start"], "start"),
-                end=_date(data["end"], "end"),
+                start=as_date(data["start"], "start"),
+                end=as_date(data["end"], "end"),
                 language=str(data.get("language", "nl")),
                 research_question=str(data.get("research_question") or "").strip(),
                 prioritised_themes=tuple(str(t) for t in themes),
@@ -285,7 +263,7 @@ class _Loader:
         name, sessions, ids = "programme.csv", [], set()
         for line, row in self._rows(name, required=True):
             try:
-                day = _date(row["date"], "date")
+                day = as_date(row["date"], "date")
             except ValidationError as exc:
                 self.problem(name, line, "date", str(exc))
                 continue
@@ -380,226 +358,6 @@ class _Loader:
             )
             return True
         return False
-
-    # -- interviews, transcripts, codings ----------------------------------------------
-
-    def _interviews(self) -> tuple[list[Interview], list[Transcript]]:
-        name, interviews, transcripts, seen = "interviews.csv", [], [], set()
-        for line, row in self._rows(name):
-            try:
-                day = _date(row["date"], "date") if row["date"] else None
-            except ValidationError as exc:
-                self.problem(name, line, "date", str(exc))
-                continue
-            interview = self.build(
-                name,
-                line,
-                Interview,
-                participant=row["participant"],
-                interviewer=row["interviewer"],
-                status=row["status"],
-                date=day,
-            )
-            if not interview or not self._unique(
-                name, line, "participant", interview.participant, seen
-            ):
-                continue
-            if self._person_problem(
-                name, line, "participant", interview.participant, Role.PARTICIPANT
-            ) | self._person_problem(name, line, "interviewer", interview.interviewer):
-                continue
-            interviews.append(interview)
-            if row["transcript"]:
-                transcript = self._transcript(name, line, interview, row["transcript"])
-                if transcript:
-                    transcripts.append(transcript)
-        return interviews, transcripts
-
-    def _transcript(self, name, line, interview, relative: str) -> Transcript | None:
-        path = (self.folder / relative).resolve()
-        if not path.is_relative_to(self.folder.resolve()):
-            self.problem(name, line, "transcript", f"'{relative}' lies outside the cohort folder")
-            return None
-        if not path.is_file():
-            self.problem(
-                name,
-                line,
-                "transcript",
-                f"file '{relative}' does not exist",
-                "put the transcript there or fix the path",
-            )
-            return None
-        text = self.files.text(relative, required=True)
-        return Transcript(interview.participant, relative, text) if text else None
-
-    def _codings(self, transcripts: list[Transcript]):
-        name, codings = "codings.csv", []
-        texts = {t.interview: t.text for t in transcripts}
-        rows_by_interview: dict[str, list[Fragment]] = defaultdict(list)
-        seen: dict[tuple, int] = {}
-        for line, row in self._rows(name):
-            interview = row["interview"]
-            if interview not in texts:
-                self.problem(
-                    name,
-                    line,
-                    "interview",
-                    f"'{interview}' is not an interview with a transcript",
-                    "add it to interviews.csv with a transcript file",
-                )
-                continue
-            if row["code"] not in self.codes:
-                self.problem(name, line, "code", f"'{row['code']}' is not a code in codebook.csv")
-                continue
-            if self._person_problem(name, line, "coder", row["coder"]):
-                continue
-            fragment = self._locate(name, line, interview, texts[interview], row)
-            coding = fragment and self.build(
-                name,
-                line,
-                Coding,
-                fragment=fragment,
-                code=row["code"],
-                coder=row["coder"],
-                memo=row["memo"],
-            )
-            key = (fragment, row["code"], row["coder"])
-            if coding and key in seen:
-                self.problem(
-                    name,
-                    line,
-                    "quote",
-                    f"repeats the coding of line {seen[key]}",
-                    "remove one of the two rows",
-                )
-            elif coding:
-                seen[key] = line
-                codings.append(coding)
-                rows_by_interview[interview].append(fragment)
-        return codings, rows_by_interview
-
-    def _locate(self, name, line, interview, text, row) -> Fragment | None:
-        quote = row["quote"]
-        if not quote:
-            self.problem(name, line, "quote", "is empty", "copy the coded text from the transcript")
-            return None
-        try:
-            occurrence = _int(row["occurrence"], "occurrence", default=1)
-        except ValidationError as exc:
-            self.problem(name, line, "occurrence", str(exc))
-            return None
-        if occurrence < 1:
-            self.problem(
-                name,
-                line,
-                "occurrence",
-                f"must be 1 or more (got {occurrence})",
-                "leave it empty for the first place the quote occurs",
-            )
-            return None
-        start = -1
-        for _ in range(occurrence):
-            start = text.find(quote, start + 1)
-            if start < 0:
-                break
-        if start < 0:
-            self.problem(
-                name,
-                line,
-                "quote",
-                f"text not found in the transcript of '{interview}'"
-                + (f" {occurrence} times" if occurrence > 1 else ""),
-                "copy it exactly from the transcript, same spaces and punctuation",
-            )
-            return None
-        return Fragment(interview, start, start + len(quote))
-
-    # -- boards, notes, votes, plans ----------------------------------------------------
-
-    def _boards(self) -> list[Board]:
-        name, boards, ids = "boards.csv", [], set()
-        for line, row in self._rows(name):
-            board = self.build(
-                name,
-                line,
-                Board,
-                id=row["id"],
-                title=row["title"],
-                kind=row["kind"],
-                theme=row["theme"],
-            )
-            if not board or not self._unique(name, line, "id", board.id, ids):
-                continue
-            if board.theme and self._theme_problem(board.theme):
-                self.problem(name, line, "theme", self._theme_problem(board.theme))
-                continue
-            boards.append(board)
-        return boards
-
-    def _notes(self, boards: set[str], coding_rows: dict[str, list[Fragment]]) -> list[Note]:
-        name, notes, ids = "notes.csv", [], set()
-        for line, row in self._rows(name):
-            if row["board"] not in boards:
-                self.problem(name, line, "board", f"'{row['board']}' is not a board in boards.csv")
-                continue
-            if row["author"] and self._person_problem(name, line, "author", row["author"]):
-                continue
-            fragments = self._note_fragments(name, line, row["quotes"], coding_rows)
-            if fragments is None:
-                continue
-            note = self.build(
-                name,
-                line,
-                Note,
-                id=row["id"],
-                board=row["board"],
-                text=row["text"],
-                category=row["category"] or "other",
-                author=row["author"],
-                cluster=row["cluster"],
-                fragments=tuple(fragments),
-            )
-            if note and self._unique(name, line, "id", note.id, ids):
-                notes.append(note)
-        return notes
-
-    def _note_fragments(self, name, line, quotes: str, coding_rows) -> list[Fragment] | None:
-        fragments = []
-        for ref in filter(None, (q.strip() for q in quotes.split(";"))):
-            interview, _, number = ref.partition(":")
-            rows = coding_rows.get(interview, [])
-            if not number.isdigit() or not 1 <= int(number) <= len(rows):
-                self.problem(
-                    name,
-                    line,
-                    "quotes",
-                    f"'{ref}' does not name a row of codings.csv",
-                    f"write interview:n with n from 1 to the interview's rows "
-                    f"({len(rows)} for '{interview}')",
-                )
-                return None
-            fragments.append(rows[int(number) - 1])
-        return list(dict.fromkeys(fragments))
-
-    def _votes(self, notes: set[str]) -> list[Vote]:
-        name, votes = "votes.csv", []
-        for line, row in self._rows(name):
-            try:
-                round_, dots = _int(row["round"], "round"), _int(row["dots"], "dots")
-            except ValidationError as exc:
-                self.problem(name, line, exc.field, str(exc))
-                continue
-            if self._person_problem(name, line, "voter", row["voter"], Role.PARTICIPANT):
-                continue
-            if row["note"] not in notes:
-                self.problem(name, line, "note", f"'{row['note']}' is not a note in notes.csv")
-                continue
-            vote = self.build(
-                name, line, Vote, round=round_, voter=row["voter"], note=row["note"], dots=dots
-            )
-            if vote:
-                votes.append(vote)
-        return votes
 
     def _plans(self, cohort: Cohort | None) -> list[Plan]:
         return read_plans(self, cohort)

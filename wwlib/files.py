@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import yaml
 
-from wwlib.errors import Problem
+from wwlib.errors import Problem, ValidationError
 
 
 class LineDict(dict):
@@ -155,3 +156,25 @@ class FolderReader:
                 "check the indentation and quote text that contains ':'",
             )
             return None
+
+
+def as_date(value: object, name: str) -> dt.date:
+    """An ISO date from text (or a date), else a ValidationError naming the field."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(name, "an ISO date YYYY-MM-DD", value, "e.g. 2020-04-20") from None
+
+
+def as_int(value: str, name: str, default: int | None = None) -> int:
+    """A whole number from text; `default` for empty text when given."""
+    if value == "" and default is not None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError(name, "a whole number", value) from None

@@ -1,0 +1,96 @@
+"""Reading boards.csv, notes.csv and votes.csv of a cohort folder."""
+
+from __future__ import annotations
+
+from wwlib.errors import ValidationError
+from wwlib.files import as_int
+from wwlib.model import Board, Fragment, Note, Role, Vote
+
+
+class BoardReading:
+    """The part of the dataset loader that reads boards, sticky notes and dot votes."""
+
+    def _boards(self) -> list[Board]:
+        name, boards, ids = "boards.csv", [], set()
+        for line, row in self._rows(name):
+            board = self.build(
+                name,
+                line,
+                Board,
+                id=row["id"],
+                title=row["title"],
+                kind=row["kind"],
+                theme=row["theme"],
+            )
+            if not board or not self._unique(name, line, "id", board.id, ids):
+                continue
+            if board.theme and self._theme_problem(board.theme):
+                self.problem(name, line, "theme", self._theme_problem(board.theme))
+                continue
+            boards.append(board)
+        return boards
+
+    def _notes(self, boards: set[str], coding_rows: dict[str, list[Fragment]]) -> list[Note]:
+        name, notes, ids = "notes.csv", [], set()
+        for line, row in self._rows(name):
+            if row["board"] not in boards:
+                self.problem(name, line, "board", f"'{row['board']}' is not a board in boards.csv")
+                continue
+            if row["author"] and self._person_problem(name, line, "author", row["author"]):
+                continue
+            fragments = self._note_fragments(name, line, row["quotes"], coding_rows)
+            if fragments is None:
+                continue
+            note = self.build(
+                name,
+                line,
+                Note,
+                id=row["id"],
+                board=row["board"],
+                text=row["text"],
+                category=row["category"] or "other",
+                author=row["author"],
+                cluster=row["cluster"],
+                fragments=tuple(fragments),
+            )
+            if note and self._unique(name, line, "id", note.id, ids):
+                notes.append(note)
+        return notes
+
+    def _note_fragments(self, name, line, quotes: str, coding_rows) -> list[Fragment] | None:
+        fragments = []
+        for ref in filter(None, (q.strip() for q in quotes.split(";"))):
+            interview, _, number = ref.partition(":")
+            rows = coding_rows.get(interview, [])
+            if not number.isdigit() or not 1 <= int(number) <= len(rows):
+                self.problem(
+                    name,
+                    line,
+                    "quotes",
+                    f"'{ref}' does not name a row of codings.csv",
+                    f"write interview:n with n from 1 to the interview's rows "
+                    f"({len(rows)} for '{interview}')",
+                )
+                return None
+            fragments.append(rows[int(number) - 1])
+        return list(dict.fromkeys(fragments))
+
+    def _votes(self, notes: set[str]) -> list[Vote]:
+        name, votes = "votes.csv", []
+        for line, row in self._rows(name):
+            try:
+                round_, dots = as_int(row["round"], "round"), as_int(row["dots"], "dots")
+            except ValidationError as exc:
+                self.problem(name, line, exc.field, str(exc))
+                continue
+            if self._person_problem(name, line, "voter", row["voter"], Role.PARTICIPANT):
+                continue
+            if row["note"] not in notes:
+                self.problem(name, line, "note", f"'{row['note']}' is not a note in notes.csv")
+                continue
+            vote = self.build(
+                name, line, Vote, round=round_, voter=row["voter"], note=row["note"], dots=dots
+            )
+            if vote:
+                votes.append(vote)
+        return votes

@@ -64,6 +64,16 @@ def ww_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def lindeveen(tmp_path_factory):
+    """The fictional cohort loaded once per test module (read-only use)."""
+    folder = DATA / "lindeveen-2026"
+    store = Store(tmp_path_factory.mktemp("lindeveen") / "s.sqlite", create=True)
+    store.load_dataset(load_dataset(folder), source=str(folder))
+    yield store
+    store.close()
+
+
 @pytest.fixture
 def limburg_dir() -> Path:
     return DATA / "limburg-2020"

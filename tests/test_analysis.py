@@ -8,8 +8,6 @@ import pandas as pd
 import pytest
 
 from wwlib import analysis
-from wwlib.dataset import load_dataset
-from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -224,17 +222,6 @@ def test_limburg_has_codes_but_no_codings(limburg_store):
     assert len(freq) == 5 and freq["fragments"].sum() == 0
     statuses = analysis.interview_statuses(limburg_store.interviews(), limburg_store.people())
     assert len(statuses) == 9 and set(statuses["status"]) == {"none"}
-
-
-@pytest.fixture(scope="module")
-def lindeveen(tmp_path_factory):
-    folder = DATA / "lindeveen-2026"
-    if not (folder / "cohort.yaml").is_file():
-        pytest.skip("the Lindeveen cohort is not in data/ yet")
-    store = Store(tmp_path_factory.mktemp("lindeveen") / "s.sqlite", create=True)
-    store.load_dataset(load_dataset(folder), source=str(folder))
-    yield store
-    store.close()
 
 
 def test_lindeveen_matrix_agrees_with_frequencies(lindeveen):

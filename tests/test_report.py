@@ -13,11 +13,9 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from wwlib import open_workbook
-from wwlib.dataset import load_dataset
 from wwlib.labels import Labels
 from wwlib.pseudonym import Pseudonymiser
 from wwlib.report import build_report, write_report
-from wwlib.store import Store
 from wwlib.workbook import Workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -56,17 +54,6 @@ class ResourceFinder(HTMLParser):
     def handle_data(self, data):
         if self._in_style:
             self.fetched += re.findall(r"url\(([^)]*)\)|@import\s+([^;]+)", data)
-
-
-@pytest.fixture(scope="module")
-def lindeveen(tmp_path_factory):
-    folder = DATA / "lindeveen-2026"
-    if not (folder / "cohort.yaml").is_file():
-        pytest.skip("the Lindeveen cohort is not in data/ yet")
-    store = Store(tmp_path_factory.mktemp("lindeveen") / "s.sqlite", create=True)
-    store.load_dataset(load_dataset(folder), source=str(folder))
-    yield store
-    store.close()
 
 
 COHORTS = ["mini_store", "limburg_store", "lindeveen"]

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from wwlib import display, views
-from wwlib.dataset import load_dataset
 from wwlib.labels import Labels, catalogue
 from wwlib.pseudonym import Pseudonymiser
 from wwlib.store import Store
@@ -57,17 +56,6 @@ def names_in(tables: list[pd.DataFrame], people: pd.DataFrame) -> set[str]:
                 if len(part) > 2 and re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text):
                     found.add(part)
     return found
-
-
-@pytest.fixture(scope="module")
-def lindeveen(tmp_path_factory):
-    folder = DATA / "lindeveen-2026"
-    if not (folder / "cohort.yaml").is_file():
-        pytest.skip("the Lindeveen cohort is not in data/ yet")
-    store = Store(tmp_path_factory.mktemp("lindeveen") / "s.sqlite", create=True)
-    store.load_dataset(load_dataset(folder), source=str(folder))
-    yield store
-    store.close()
 
 
 # -- no names when pseudonymised --------------------------------------------------------------

@@ -6,6 +6,7 @@ import html
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from wwlib.dataset import load_dataset
@@ -47,14 +48,15 @@ def run_cohort(
     store: str | Path | None = None,
     notebooks: str | Path | None = None,
     report: bool = True,
+    overlap_report: bool = True,
 ) -> RunResult:
     """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
 
     The cohort's store is used as it is (it holds what was typed during the week); it is made
-    from the folder first when it does not exist yet.
+    from the folder first when it does not exist yet. With `overlap_report` the report is built
+    in a thread while the kernels run, when this process would only wait for them; a batch
+    turns that off, because its other jobs keep every core busy already.
     """
-    import papermill  # imported here: it costs half a second that `ww check` need not pay
-
     folder, out = Path(folder).resolve(), Path(out)
     cohort_id = load_dataset(folder).cohort.id
     store_path = Path(store) if store else default_store_path(cohort_id)
@@ -62,7 +64,9 @@ def run_cohort(
         init_cohort(folder, store_path)
     source = Path(notebooks) if notebooks else notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
-    reporting = _start_report(report, cohort_id, folder, lang, pseudonymise, store_path, out)
+    build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out)
+    reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
+    pending = reporting.submit(build) if reporting else None
     parameters = dict(
         cohort=cohort_id,
         data_dir=str(folder.parent),
@@ -70,59 +74,57 @@ def run_cohort(
         pseudonymise=pseudonymise,
         store=str(store_path.resolve()),
     )
-    written = []
-    for name in NOTEBOOKS:
-        target = out / name
-        try:
-            papermill.execute_notebook(
-                str(source / name),
-                str(target),
-                parameters=parameters,
-                cwd=str(source),
-                progress_bar=False,
-                kernel_name="python3",
-            )
-        except papermill.PapermillExecutionError as exc:
-            raise RunError(
-                f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
-                f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
-                notebook=name,
-                cell_index=exc.cell_index,
-            ) from None
-        written.append(target)
-    report_path = reporting.result() if reporting else out / "report.html"
+    try:
+        written = [_execute(source, name, out / name, parameters, cohort_id) for name in NOTEBOOKS]
+    finally:
+        if reporting:
+            reporting.shutdown(wait=True)
+    report_path = pending.result() if pending else (build() if report else out / "report.html")
     return RunResult(cohort_id, out, report_path, tuple(written))
 
 
-def _start_report(wanted: bool, cohort_id, folder, lang, pseudonymise, store_path, out):
-    """Build the report in a thread while the kernels run: this process would only wait."""
-    if not wanted:
-        return None
+def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id: str) -> Path:
+    """Run one phase notebook with papermill; a failing cell becomes a `RunError`."""
+    import papermill  # imported here: it costs half a second that `ww check` need not pay
 
-    def build() -> Path:
-        from wwlib.report import write_report
-
-        workbook = open_workbook(
-            cohort_id,
-            data_dir=str(folder.parent),
-            lang=lang,
-            pseudonymise=pseudonymise,
-            store=str(store_path),
+    try:
+        papermill.execute_notebook(
+            str(source / name),
+            str(target),
+            parameters=parameters,
+            cwd=str(source),
+            progress_bar=False,
+            kernel_name="python3",
         )
-        try:
-            return write_report(workbook, out / "report.html")
-        finally:
-            workbook.store.close()
+    except papermill.PapermillExecutionError as exc:
+        raise RunError(
+            f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
+            f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
+            notebook=name,
+            cell_index=exc.cell_index,
+        ) from None
+    return target
 
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(build)
-    pool.shutdown(wait=False)
-    return future
+
+def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Path:
+    from wwlib.report import write_report
+
+    workbook = open_workbook(
+        cohort_id,
+        data_dir=str(folder.parent),
+        lang=lang,
+        pseudonymise=pseudonymise,
+        store=str(store_path),
+    )
+    try:
+        return write_report(workbook, out / "report.html")
+    finally:
+        workbook.store.close()
 
 
 def _run_one(args: tuple) -> RunResult:
     folder, out, kwargs = args
-    return run_cohort(folder, out, **kwargs)
+    return run_cohort(folder, out, overlap_report=False, **kwargs)
 
 
 def run_batch(

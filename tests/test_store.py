@@ -208,6 +208,8 @@ def test_add_coding_on_a_new_span(mini_store, facts):
         start,
         start + len(word),
     )
+    (coding,) = changed["coding"][1]
+    assert len(coding.pop("guid")) == 36, "every new coding gets a GUID for REFI-QDA exchange"
     assert changed["coding"] == (
         [],
         [
@@ -547,3 +549,28 @@ def test_killed_writer_loses_no_acknowledged_note(mini_store, facts):
         stored = set(after.notes()["id"])
     assert len(acknowledged) >= 50
     assert set(acknowledged) <= stored
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    from wwlib.store.core import _statements
+    from wwlib.store.schema import MIGRATIONS
+
+    path = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        con.execute(statement)
+    con.execute(
+        "INSERT INTO person (id, name, role, pseudonym, position) "
+        "VALUES ('ann', 'Ann', 'participant', 'P01', 0)"
+    )
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        people = store.people()
+        assert list(people["id"]) == ["ann"]
+        guid = store._con.execute("SELECT guid FROM person").fetchone()[0]
+        assert len(guid) == 36 and guid[14] == "4"

@@ -40,7 +40,8 @@ class LoadMixin:
 def _insert_cohort(con: sqlite3.Connection, ds) -> None:
     c = ds.cohort
     con.execute(
-        "INSERT INTO cohort VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO cohort (id, title, municipalities, start, "end", language, research_question, '
+        "prioritised_themes, source, mentioned_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             c.id,
             c.title,
@@ -55,7 +56,8 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
         ),
     )
     con.executemany(
-        "INSERT INTO person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
+        "consent_named, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.id,
@@ -79,7 +81,8 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
         ],
     )
     con.executemany(
-        "INSERT INTO code VALUES (?, ?, ?, ?, NULL, ?, ?)",
+        "INSERT INTO code (id, category, name, colour, parent, description, position) "
+        "VALUES (?, ?, ?, ?, NULL, ?, ?)",
         [(k.id, k.category, k.name, k.colour, k.description, i) for i, k in enumerate(ds.codes)],
     )
     con.executemany(
@@ -97,7 +100,7 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         ],
     )
     con.executemany(
-        "INSERT INTO transcript VALUES (?, ?, ?)",
+        "INSERT INTO transcript (interview, source, text) VALUES (?, ?, ?)",
         [(t.interview, t.source, t.text) for t in ds.transcripts],
     )
     fragment_ids: dict[Fragment, int] = {}

@@ -166,6 +166,69 @@ CREATE INDEX vote_note ON vote(note);
 CREATE INDEX task_step ON task(step);
 """
 
+V2 = """
+-- Interviews issue: speaker turns with timestamps, memos, the interview guide, and GUIDs that
+-- REFI-QDA exchange keeps stable across an export and an import.
+ALTER TABLE cohort ADD COLUMN interview_guide TEXT NOT NULL DEFAULT '[]';  -- JSON list
+ALTER TABLE transcript ADD COLUMN format TEXT NOT NULL DEFAULT 'md';
+ALTER TABLE transcript ADD COLUMN imported_at TEXT;
+CREATE TABLE turn (
+    interview TEXT NOT NULL REFERENCES transcript(interview),
+    position INTEGER NOT NULL,
+    speaker TEXT NOT NULL,                 -- the speaker as the file names them
+    person TEXT REFERENCES person(id),     -- who that is in the cohort (a step may correct it)
+    start INTEGER NOT NULL,                -- code points into the transcript text, half-open
+    "end" INTEGER NOT NULL CHECK ("end" >= start),
+    time_start REAL,                       -- seconds from the start of the recording
+    time_end REAL,
+    PRIMARY KEY (interview, position)
+);
+CREATE TABLE memo (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL CHECK (target IN ('fragment', 'code', 'interview', 'cohort')),
+    target_id TEXT NOT NULL,
+    author TEXT REFERENCES person(id),
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    guid TEXT
+);
+CREATE INDEX memo_target ON memo(target, target_id);
+ALTER TABLE cohort ADD COLUMN guid TEXT;
+ALTER TABLE person ADD COLUMN guid TEXT;
+ALTER TABLE code ADD COLUMN guid TEXT;
+ALTER TABLE transcript ADD COLUMN guid TEXT;
+ALTER TABLE fragment ADD COLUMN guid TEXT;
+ALTER TABLE coding ADD COLUMN guid TEXT;
+UPDATE cohort SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX cohort_guid ON cohort(guid);
+CREATE TRIGGER cohort_new_guid AFTER INSERT ON cohort WHEN NEW.guid IS NULL
+BEGIN UPDATE cohort SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE person SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX person_guid ON person(guid);
+CREATE TRIGGER person_new_guid AFTER INSERT ON person WHEN NEW.guid IS NULL
+BEGIN UPDATE person SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE code SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX code_guid ON code(guid);
+CREATE TRIGGER code_new_guid AFTER INSERT ON code WHEN NEW.guid IS NULL
+BEGIN UPDATE code SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE transcript SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX transcript_guid ON transcript(guid);
+CREATE TRIGGER transcript_new_guid AFTER INSERT ON transcript WHEN NEW.guid IS NULL
+BEGIN UPDATE transcript SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE fragment SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX fragment_guid ON fragment(guid);
+CREATE TRIGGER fragment_new_guid AFTER INSERT ON fragment WHEN NEW.guid IS NULL
+BEGIN UPDATE fragment SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE coding SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX coding_guid ON coding(guid);
+CREATE TRIGGER coding_new_guid AFTER INSERT ON coding WHEN NEW.guid IS NULL
+BEGIN UPDATE coding SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+UPDATE memo SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
+CREATE UNIQUE INDEX memo_guid ON memo(guid);
+CREATE TRIGGER memo_new_guid AFTER INSERT ON memo WHEN NEW.guid IS NULL
+BEGIN UPDATE memo SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1]
+MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -43,6 +43,27 @@ def _parser() -> argparse.ArgumentParser:
         else:
             run.add_argument("--jobs", type=int, default=2)
 
+    imp = sub.add_parser(
+        "import", help="add transcripts, a QDPX project or a codebook"
+    ).add_subparsers(dest="what", required=True)
+    for what, help_text in (
+        ("transcripts", "transcript files (.txt .md .docx .vtt)"),
+        ("qdpx", "a REFI-QDA project (.qdpx)"),
+        ("qdc", "a REFI-QDA codebook (.qdc)"),
+    ):
+        one = imp.add_parser(what, help=help_text)
+        one.add_argument("folder", type=Path, help="the cohort folder")
+        one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
+        one.add_argument("--store", type=Path)
+    exp = sub.add_parser("export", help="write a QDPX project or a codebook").add_subparsers(
+        dest="what", required=True
+    )
+    for what in ("qdpx", "qdc"):
+        one = exp.add_parser(what)
+        one.add_argument("folder", type=Path, help="the cohort folder")
+        one.add_argument("out", type=Path)
+        one.add_argument("--store", type=Path)
+
     dash = sub.add_parser("dashboard", help="serve the notebooks as Voila dashboards")
     dash.add_argument("--port", type=int, default=8866)
     dash.add_argument("--token", default=None, help="access token (default: a random one)")
@@ -109,7 +130,31 @@ def _dashboard(args) -> int:
     )
 
 
-COMMANDS = {"check": _check, "init": _init, "run": _run, "batch": _batch, "dashboard": _dashboard}
+def _import(args) -> int:
+    from wwlib import exchange
+
+    summary = exchange.IMPORTERS[args.what](args.folder, args.files, store=args.store)
+    print(summary)
+    return 0
+
+
+def _export(args) -> int:
+    from wwlib import exchange
+
+    summary = exchange.EXPORTERS[args.what](args.folder, args.out, store=args.store)
+    print(summary)
+    return 0
+
+
+COMMANDS = {
+    "check": _check,
+    "init": _init,
+    "run": _run,
+    "batch": _batch,
+    "dashboard": _dashboard,
+    "import": _import,
+    "export": _export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from wwlib.store.codebook import CodebookMixin
 from wwlib.store.core import StoreCore
+from wwlib.store.exchange import ExchangeMixin
 from wwlib.store.load import LoadMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
+from wwlib.store.transcripts import TranscriptMixin
 from wwlib.store.writes import WriteMixin
 
 __all__ = ["Store", "SCHEMA_VERSION"]
 
 
-class Store(LoadMixin, ReadMixin, WriteMixin, StoreCore):
+class Store(
+    LoadMixin, ReadMixin, WriteMixin, TranscriptMixin, CodebookMixin, ExchangeMixin, StoreCore
+):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

@@ -73,6 +73,17 @@ def init_cohort(folder: str | Path, store: str | Path | None = None, replace: bo
     return path
 
 
+def open_cohort_store(
+    folder: str | Path, store: str | Path | None = None, actor: str = "ww"
+) -> Store:
+    """The store of a cohort folder (`store`, or its default place), made first if missing."""
+    cohort_id = cohort_id_of(folder)
+    path = Path(store) if store else default_store_path(cohort_id)
+    if not path.exists():
+        init_cohort(folder, path)
+    return Store(path, actor=actor)
+
+
 @dataclass
 class Workbook:
     """What a phase notebook works with: the store, labels and the pseudonymiser."""

@@ -34,15 +34,16 @@ def table(df: pd.DataFrame, empty: str = "—") -> HTML:
     """
     if df.empty:
         return HTML(f"<p class='ww-empty'><em>{html.escape(empty)}</em></p>")
-    styler = (
-        df.style.format(escape="html", na_rep="")
-        .format_index(escape="html", axis=0)
-        .format_index(escape="html", axis=1)
-        .set_table_attributes('class="ww-table"')
+    # DataFrame.to_html escapes cells and headers itself, and is ten times quicker on first use
+    # than a Styler, which builds its Jinja2 environment in every kernel.
+    body = df.to_html(
+        escape=True,
+        index=not isinstance(df.index, pd.RangeIndex),
+        na_rep="",
+        border=0,
+        classes="ww-table",
     )
-    if isinstance(df.index, pd.RangeIndex):
-        styler = styler.hide(axis="index")
-    return HTML(TABLE_CSS + styler.to_html())
+    return HTML(TABLE_CSS + body)
 
 
 def _markdown_escape(text: str) -> str:

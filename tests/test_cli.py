@@ -66,3 +66,23 @@ def test_bad_arguments_exit_with_usage(argv):
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
+
+
+def test_export_qdpx_then_import_into_a_new_cohort_folder(tmp_path, capsys):
+    project = tmp_path / "lindeveen.qdpx"
+    assert main(["export", "qdpx", str(DATA / "lindeveen-2026"), str(project)]) == 0
+    assert project.is_file()
+    new = tmp_path / "data" / "uit-qdpx"
+    assert main(["import", "qdpx", str(new), str(project)]) == 0
+    assert main(["check", str(new)]) == 0
+    with Store(tmp_path / "ww-home" / "stores" / "uit-qdpx.sqlite") as imported:
+        assert len(imported.codings()) == 183
+        assert len(imported.interviews()) == 9
+    assert "uit-qdpx" in capsys.readouterr().out
+
+
+def test_import_of_a_broken_project_names_the_file(tmp_path, capsys):
+    bad = tmp_path / "kapot.qdpx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["import", "qdpx", str(DATA / "limburg-2020"), str(bad)]) == 1
+    assert "kapot.qdpx" in capsys.readouterr().err

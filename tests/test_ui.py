@@ -179,17 +179,6 @@ def test_coding_panel_refuses_a_bad_coding_and_keeps_the_memo(wb, start, end, co
     assert panel.memo.value == "mijn memo"
 
 
-def test_coding_panel_says_which_codes_were_stored_before_a_failure(wb):
-    panel = coding_panel(wb)
-    panel.start.value, panel.end.value = 60, 80
-    panel.codes.value = ("kleine-stappen",)
-    panel.add.click()
-    panel.codes.value, panel.memo.value = ("een-werkwijze", "kleine-stappen"), "opnieuw"
-    panel.add.click()
-    assert shows_error(panel, "1 van 2 codes opgeslagen", "already coded")
-    assert panel.memo.value == "opnieuw"
-
-
 def test_coding_panel_hides_names_without_consent(wb):
     panel = coding_panel(wb, "bram-de-vries")
     assert "Bram" not in panel.transcript.value and "P02:" in panel.transcript.value

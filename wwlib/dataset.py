@@ -171,6 +171,7 @@ class _Loader(InterviewReading, BoardReading):
             "prioritised_themes",
             "source",
             "mentioned_names",
+            "interview_guide",
         }
         for key in data:
             if key not in known:
@@ -202,6 +203,7 @@ class _Loader(InterviewReading, BoardReading):
                 prioritised_themes=tuple(str(t) for t in themes),
                 source=str(data.get("source") or "").strip(),
                 mentioned_names=tuple(str(n).strip() for n in data.get("mentioned_names") or ()),
+                interview_guide=self._interview_guide(data),
             )
         except ValidationError as exc:
             self.problem(name, data.lines.get(exc.field), exc.field, str(exc))
@@ -209,6 +211,23 @@ class _Loader(InterviewReading, BoardReading):
         except TypeError as exc:
             self.problem(name, None, None, f"has a field of the wrong kind ({exc})")
             return None
+
+    def _interview_guide(self, data: LineDict) -> tuple[str, ...]:
+        """The optional list of questions; YAML reads `- Wat: ...` as a mapping, not a question."""
+        guide = data.get("interview_guide") or []
+        if not isinstance(guide, list):
+            raise ValidationError(
+                "interview_guide", "a list of questions, one '- ' line each", guide
+            )
+        for number, question in enumerate(guide, start=1):
+            if not isinstance(question, str):
+                raise ValidationError(
+                    "interview_guide",
+                    f"text for question {number}",
+                    question,
+                    "put the question in quotes when it contains ': '",
+                )
+        return tuple(q.strip() for q in guide)
 
     def _rows(self, name: str, required: bool = False):
         return self.files.csv_rows(

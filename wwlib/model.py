@@ -135,6 +135,7 @@ class Cohort:
     prioritised_themes: tuple[str, ...] = ()
     source: str = ""
     mentioned_names: tuple[str, ...] = ()  # names in transcripts of people outside the cohort
+    interview_guide: tuple[str, ...] = ()  # Tuesday's questions, in the order they are asked
 
     def __post_init__(self):
         check_slug("id", self.id)
@@ -149,6 +150,8 @@ class Cohort:
             raise ValidationError("language", "nl or en", self.language)
         for theme in self.prioritised_themes:
             check_slug("prioritised_themes", theme)
+        for question in self.interview_guide:
+            check_text("interview_guide", question)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,329 @@
-"""Changing the codebook (add, rename, move, merge codes) and memos, never losing a coding."""
+"""Changing the codebook (add, rename, move, merge codes) and memos, never losing a coding.
+
+A code's id never changes: renaming changes its name and moving its parent, so the codings
+(which point at the id) stay where they are. Merging moves every coding of one code to another;
+where a coder gave both codes to the same fragment, one coding is kept and the memos are joined.
+"""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
+import pandas as pd
+
+from wwlib.errors import NotFound, StoreError, ValidationError
+from wwlib.model import Code, Coding, Fragment, check_text
+from wwlib.store.core import _now
+from wwlib.store.load import _fragment_id
+from wwlib.store.writes import _require
+
+# What a memo can be written on, and the table and key that hold it.
+MEMO_TARGETS = {
+    "fragment": ("fragment", "id"),
+    "code": ("code", "id"),
+    "interview": ("interview", "participant"),
+    "cohort": ("cohort", "id"),
+}
+
 
 class CodebookMixin:
-    pass
+    def add_code(
+        self,
+        id: str,
+        category: str,
+        name: str,
+        colour: str = "",
+        parent: str = "",
+        description: str = "",
+        actor: str | None = None,
+    ) -> str:
+        """Add a code to the codebook (colour: the category's when empty); returns its id."""
+        code = Code(id, category, _stripped(name), colour, parent or "", description or "")
+        with self._write() as con:
+            row = con.execute("SELECT name FROM code WHERE id = ?", (code.id,)).fetchone()
+            if row:
+                raise StoreError(f"code '{code.id}' exists already ('{row[0]}'); choose another id")
+            _check_name_free(con, code.id, code.category, code.name)
+            _check_parent(con, code.id, code.category, code.parent)
+            position = con.execute("SELECT coalesce(max(position), -1) + 1 FROM code").fetchone()[0]
+            con.execute(
+                "INSERT INTO code (id, category, name, colour, parent, description, position) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code.id, code.category, code.name, code.colour, code.parent or None,
+                 code.description, position),
+            )  # fmt: skip
+            detail = {k: getattr(code, k) for k in ("category", "name", "colour", "parent")}
+            self._log(
+                con, "add", "code", code.id, detail | {"description": code.description}, actor
+            )
+        return code.id
+
+    def rename_code(self, code: str, name: str, actor: str | None = None) -> None:
+        """Give a code another name; its id, and so every coding of it, stays."""
+        name = _stripped(check_text("name", name))
+        with self._write() as con:
+            category, old, _ = _code(con, code)
+            _check_name_free(con, code, category, name)
+            con.execute("UPDATE code SET name = ? WHERE id = ?", (name, code))
+            self._log(con, "rename", "code", code, {"name": name, "was": old}, actor)
+
+    def move_code(self, code: str, parent: str, actor: str | None = None) -> None:
+        """Nest a code under another of its category ("" puts it at the top level)."""
+        with self._write() as con:
+            category, _, old = _code(con, code)
+            _check_parent(con, code, category, parent)
+            con.execute("UPDATE code SET parent = ? WHERE id = ?", (parent or None, code))
+            self._log(con, "move", "code", code, {"parent": parent, "was": old or ""}, actor)
+
+    def set_code_description(self, code: str, description: str, actor: str | None = None) -> None:
+        """Describe what a code means (an empty text clears the description)."""
+        description = (description or "").strip()
+        with self._write() as con:
+            name = _code(con, code)[1]
+            was = con.execute("SELECT description FROM code WHERE id = ?", (code,)).fetchone()[0]
+            con.execute("UPDATE code SET description = ? WHERE id = ?", (description, code))
+            detail = {"description": description, "was": was, "name": name}
+            self._log(con, "update", "code", code, detail, actor)
+
+    def merge_codes(self, source: str, target: str, actor: str | None = None) -> dict:
+        """Merge code `source` into `target` and delete `source`; no coding is lost.
+
+        Every coding of `source` moves to `target`. Where the same coder already gave `target`
+        to the same fragment, that coding is kept and the source coding's memo is added to its
+        memo. Child codes, memos on the code, boards, plans and prioritised themes that name
+        `source` move to `target`. Returns what moved (as also written to the log).
+        """
+        if source == target:
+            raise ValidationError("target", "another code than the one merged", target)
+        with self._write() as con:
+            category, name, parent = _code(con, source, "source code")
+            target_category = _code(con, target, "target code")[0]
+            if target_category != category:
+                raise ValidationError(
+                    "target",
+                    f"a code of category {category}, like '{source}'",
+                    target,
+                    f"'{target}' is of category {target_category}; merge codes of one category",
+                )
+            detail = {"into": target, "name": name} | _move_codings(con, source, target)
+            detail |= _move_references(con, source, target, parent)
+            con.execute("DELETE FROM code WHERE id = ?", (source,))
+            self._log(con, "merge", "code", source, detail, actor)
+        return detail
+
+    def add_codings(
+        self,
+        interview: str,
+        start: int,
+        end: int,
+        codes: list[str] | tuple[str, ...],
+        coder: str,
+        memo: str = "",
+        actor: str | None = None,
+    ) -> list[int]:
+        """Give the span [start, end) of a transcript one or more codes, all or none.
+
+        A memo is kept on every coding and, once, as a memo on the fragment by the coder.
+        Returns the new codings' ids, in the order of `codes`.
+        """
+        chosen = list(dict.fromkeys([codes] if isinstance(codes, str) else codes))
+        if not chosen:
+            raise ValidationError("codes", "one or more code ids", list(codes), "pick a code")
+        memo = (memo or "").strip()
+        codings = [Coding(Fragment(interview, start, end), code, coder, memo) for code in chosen]
+        with self._write() as con:
+            row = con.execute(
+                "SELECT text FROM transcript WHERE interview = ?", (interview,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"interview '{interview}' has no transcript to code")
+            codings[0].fragment.check_within(row[0])
+            for code in chosen:
+                _require(con, "code", "id", code, "code")
+            _require(con, "person", "id", coder, "coder")
+            fragment_id = _fragment_id(con, codings[0].fragment)
+            if memo:
+                self._log_memo(con, _insert_memo(con, "fragment", fragment_id, memo, coder), actor)
+            return [self._insert_coding(con, fragment_id, coding, actor) for coding in codings]
+
+    def _insert_coding(self, con: sqlite3.Connection, fragment_id: int, coding, actor) -> int:
+        """One coding row and its log line; a repeat names the code and saves nothing."""
+        f = coding.fragment
+        try:
+            coding_id = con.execute(
+                "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
+                (fragment_id, coding.code, coding.coder, coding.memo),
+            ).lastrowid
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(
+                f"{coding.coder} already coded {f.interview} [{f.start}, {f.end}) with "
+                f"'{coding.code}'; nothing was saved: leave that code out and try again"
+            ) from exc
+        detail = {"interview": f.interview, "start": f.start, "end": f.end, "code": coding.code,
+                  "coder": coding.coder, "memo": coding.memo}  # fmt: skip
+        self._log(con, "add", "coding", coding_id, detail, actor)
+        return coding_id
+
+    def add_memo(
+        self,
+        target: str,
+        target_id: str | int,
+        text: str,
+        author: str = "",
+        actor: str | None = None,
+    ) -> int:
+        """Write a memo on a fragment (by id), code, interview or the cohort; returns its id."""
+        if target not in MEMO_TARGETS:
+            raise ValidationError("target", "one of " + ", ".join(MEMO_TARGETS), target)
+        text = check_text("text", text).strip()
+        with self._write() as con:
+            table, key = MEMO_TARGETS[target]
+            _require(con, table, key, str(target_id), target)
+            if author:
+                _require(con, "person", "id", author, "author")
+            memo_id = _insert_memo(con, target, str(target_id), text, author)
+            self._log_memo(con, memo_id, actor)
+        return memo_id
+
+    def _log_memo(self, con: sqlite3.Connection, memo_id: int, actor: str | None) -> None:
+        target, target_id, author, text = con.execute(
+            "SELECT target, target_id, author, text FROM memo WHERE id = ?", (memo_id,)
+        ).fetchone()
+        detail = {"target": target, "target_id": target_id, "author": author or "", "text": text}
+        self._log(con, "add", "memo", memo_id, detail, actor)
+
+    def memos(self, target: str | None = None, target_id: str | int | None = None) -> pd.DataFrame:
+        """Memos in the order they were written, of one kind of target (and one target)."""
+        if target is not None and target not in MEMO_TARGETS:
+            raise ValidationError("target", "one of " + ", ".join(MEMO_TARGETS), target)
+        where, params = [], []
+        for column, value in (("target", target), ("target_id", target_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(str(value))
+        sql = "SELECT id, target, target_id, author, text, created_at, guid FROM memo"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        return self._frame(sql, tuple(params))
+
+    def interview_guide(self) -> list[str]:
+        """The cohort's interview questions in order (an empty list when the source has none)."""
+        row = self._con.execute("SELECT interview_guide FROM cohort").fetchone()
+        if row is None:
+            raise StoreError(f"store {self.path} holds no cohort yet; load one with `ww init`")
+        return list(json.loads(row[0]))
+
+
+def _stripped(text: object) -> object:
+    return text.strip() if isinstance(text, str) else text
+
+
+def _code(con: sqlite3.Connection, code: str, what: str = "code") -> tuple[str, str, str | None]:
+    """A code's (category, name, parent); raises naming the missing code."""
+    row = con.execute("SELECT category, name, parent FROM code WHERE id = ?", (code,)).fetchone()
+    if row is None:
+        raise NotFound(f"{what} '{code}' is not in this cohort's codebook")
+    return row
+
+
+def _check_name_free(con: sqlite3.Connection, code: str, category: str, name: str) -> None:
+    """Two codes of one category may not share a name: the coding panel shows codes by name."""
+    for other, other_name in con.execute(
+        "SELECT id, name FROM code WHERE category = ? AND id != ?", (category, code)
+    ):
+        if other_name.casefold() == name.casefold():
+            raise ValidationError(
+                "name",
+                f"a name no other code of category {category} has",
+                name,
+                f"code '{other}' is called that already; merge the two codes instead",
+            )
+
+
+def _check_parent(con: sqlite3.Connection, code: str, category: str, parent: str) -> None:
+    """Refuse a parent that is missing, of another category, or nested below `code`."""
+    if not parent:
+        return
+    parent_category = _code(con, parent, "parent")[0]
+    if parent_category != category:
+        raise ValidationError(
+            "parent",
+            f"a code of category {category}",
+            parent,
+            f"'{parent}' is of category {parent_category}; nest codes within one category",
+        )
+    if parent == code or code in _ancestors(con, parent):
+        raise ValidationError(
+            "parent",
+            f"a code that is not '{code}' itself or nested below it",
+            parent,
+            "that would nest the codes in a cycle",
+        )
+
+
+def _ancestors(con: sqlite3.Connection, code: str) -> list[str]:
+    """The codes `code` is nested below, nearest first."""
+    found: list[str] = []
+    above = con.execute("SELECT parent FROM code WHERE id = ?", (code,)).fetchone()[0]
+    while above and above not in found:  # `not in found`: never loop, whatever the data
+        found.append(above)
+        above = con.execute("SELECT parent FROM code WHERE id = ?", (above,)).fetchone()[0]
+    return found
+
+
+def _insert_memo(con: sqlite3.Connection, target: str, target_id, text: str, author: str) -> int:
+    return con.execute(
+        "INSERT INTO memo (target, target_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
+        (target, str(target_id), author or None, text, _now()),
+    ).lastrowid
+
+
+def _joined(first: str, second: str) -> str:
+    """Two memos as one, each kept once."""
+    parts = [p for p in (first.strip(), second.strip()) if p]
+    return "\n".join(dict.fromkeys(parts))
+
+
+def _move_codings(con: sqlite3.Connection, source: str, target: str) -> dict:
+    """Recode every coding of `source` as `target`; a repeat joins into the coding it repeats."""
+    moved, joined = [], []
+    rows = con.execute(
+        "SELECT id, fragment, coder, memo FROM coding WHERE code = ? ORDER BY id", (source,)
+    ).fetchall()
+    for coding_id, fragment, coder, memo in rows:
+        kept = con.execute(
+            "SELECT id, memo FROM coding WHERE fragment = ? AND code = ? AND coder = ?",
+            (fragment, target, coder),
+        ).fetchone()
+        if kept is None:
+            con.execute("UPDATE coding SET code = ? WHERE id = ?", (target, coding_id))
+            moved.append(coding_id)
+            continue
+        con.execute("UPDATE coding SET memo = ? WHERE id = ?", (_joined(kept[1], memo), kept[0]))
+        con.execute("DELETE FROM coding WHERE id = ?", (coding_id,))
+        joined.append({"coding": coding_id, "into": kept[0], "memo": memo})
+    return {"moved": moved, "joined": joined}
+
+
+def _move_references(con: sqlite3.Connection, source: str, target: str, parent) -> dict:
+    """Point child codes, memos, boards, plans and prioritised themes at `target`."""
+    lifted = source in _ancestors(con, target)
+    if lifted:  # a target nested below the source takes the source's place first: no cycle
+        con.execute("UPDATE code SET parent = ? WHERE id = ?", (parent, target))
+    children = [r[0] for r in con.execute("SELECT id FROM code WHERE parent = ?", (source,))]
+    con.execute("UPDATE code SET parent = ? WHERE parent = ?", (target, source))
+    moved = {"children": children, "lifted": lifted}
+    for table, column, where in (
+        ("memo", "target_id", "target = 'code' AND target_id = ?"),
+        ("board", "theme", "theme = ?"),
+        ("plan", "theme", "theme = ?"),
+    ):
+        ids = [r[0] for r in con.execute(f"SELECT id FROM {table} WHERE {where}", (source,))]
+        con.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (target, source))
+        moved[f"{table}s"] = ids
+    themes = json.loads(con.execute("SELECT prioritised_themes FROM cohort").fetchone()[0])
+    moved["prioritised_theme"] = source in themes
+    if source in themes:
+        themes = list(dict.fromkeys(target if t == source else t for t in themes))
+        con.execute("UPDATE cohort SET prioritised_themes = ?", (json.dumps(themes),))
+    return moved

@@ -1,7 +1,435 @@
-"""Adding a REFI-QDA project's codebook, sources, codings, cases and memos in one transaction."""
+"""Adding a REFI-QDA project's codebook, sources, codings, cases and memos in one transaction.
+
+The exchange works on two records: `ExchangeContent`, what a store holds that a QDA project can
+carry (with every row's GUID), and `ExchangeRows`, what an import adds. `import_exchange` reads
+the content and writes the rows inside one `BEGIN IMMEDIATE` transaction, so the decision what
+is new and the writing of it cannot interleave with another process; any error rolls it all back.
+
+Memos point at their target by its natural id: a code id, a participant id (interview), the
+cohort id, or for a fragment the fragment's row id (`ExchangeContent` resolves it to the span).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from wwlib.errors import StoreError
+from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Session, Transcript
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class MemoRecord:
+    """A memo on a fragment, code, interview or the cohort; `fragment` is set for fragments."""
+
+    target: str
+    target_id: str
+    text: str
+    guid: str
+    author: str = ""
+    created_at: str = ""
+    fragment: Fragment | None = None
+
+
+@dataclass
+class Guids:
+    """GUIDs by natural key: person, code and interview ids, fragments, (fragment, code, coder)."""
+
+    person: dict[str, str] = field(default_factory=dict)
+    code: dict[str, str] = field(default_factory=dict)
+    transcript: dict[str, str] = field(default_factory=dict)
+    fragment: dict[Fragment, str] = field(default_factory=dict)
+    coding: dict[tuple[Fragment, str, str], str] = field(default_factory=dict)
+
+
+@dataclass
+class ExchangeContent:
+    """What a store holds that a REFI-QDA project can carry, in the store's order."""
+
+    cohort: Cohort | None = None
+    cohort_guid: str = ""
+    people: list[Person] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)
+    interviews: list[Interview] = field(default_factory=list)
+    transcripts: list[Transcript] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)  # interview -> md | txt | ...
+    fragments: list[Fragment] = field(default_factory=list)
+    codings: list[Coding] = field(default_factory=list)
+    memos: list[MemoRecord] = field(default_factory=list)
+    guids: Guids = field(default_factory=Guids)
+
+
+@dataclass
+class ExchangeRows:
+    """What an import adds; `guids` holds the GUID of every new row (fragments too)."""
+
+    cohort: Cohort | None = None  # only for an empty store: the cohort row to make first
+    sessions: list[Session] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)
+    interviews: list[Interview] = field(default_factory=list)
+    status_updates: dict[str, str] = field(default_factory=dict)  # interview -> new status
+    transcripts: list[Transcript] = field(default_factory=list)
+    codings: list[Coding] = field(default_factory=list)
+    memos: list[MemoRecord] = field(default_factory=list)
+    guids: Guids = field(default_factory=Guids)
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind this adds."""
+        names = ("people", "codes", "interviews", "transcripts", "codings", "memos")
+        return {name: len(getattr(self, name)) for name in names}
+
 
 class ExchangeMixin:
-    pass
+    def exchange_content(self) -> ExchangeContent:
+        """Everything a QDA project can carry, read in one consistent snapshot."""
+        self._con.execute("BEGIN")
+        try:
+            return _read_content(self._con)
+        finally:
+            self._con.execute("COMMIT")
+
+    def import_exchange(
+        self,
+        plan: Callable[[ExchangeContent], tuple[ExchangeRows, T]],
+        source: str,
+        actor: str | None = None,
+    ) -> T:
+        """Add what `plan(content)` decides to this store, all or nothing; returns its extra.
+
+        `plan` runs inside the write transaction on the content as it is now, so what it
+        decides is new is still new when it is written. Any error rolls everything back; an
+        import that adds nothing leaves the store exactly as it was (not even a log line).
+        """
+        with self._write() as con:
+            rows, extra = plan(_read_content(con))
+            if rows.cohort is not None:
+                _insert_cohort(con, rows)
+            _insert_rows(con, rows)
+            if rows.cohort is not None or rows.status_updates or any(rows.counts().values()):
+                self._log(con, "import", "exchange", source, rows.counts(), actor)
+        return extra
+
+    def adopt_exchange_identity(self, content: ExchangeContent, actor: str | None = None) -> None:
+        """Give this store the GUIDs and memos of `content`, which holds the same rows.
+
+        A cohort folder carries no GUIDs and no memos: after a store is made from a folder that
+        was written from `content`, this puts them back, matching rows by their natural keys.
+        """
+        with self._write() as con:
+            _adopt_guids(con, content.guids)
+            ids = _fragment_ids(con)
+            _insert_memos(con, content.memos, ids)
+            self._log(
+                con, "adopt", "exchange", content.cohort.id if content.cohort else "", {}, actor
+            )
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read_content(con: sqlite3.Connection) -> ExchangeContent:
+    content = ExchangeContent()
+    row = con.execute(
+        'SELECT id, title, municipalities, start, "end", language, research_question, '
+        "prioritised_themes, source, mentioned_names, guid FROM cohort"
+    ).fetchone()
+    if row is not None:
+        content.cohort = Cohort(
+            id=row[0],
+            title=row[1],
+            municipalities=tuple(json.loads(row[2])),
+            start=dt.date.fromisoformat(row[3]),
+            end=dt.date.fromisoformat(row[4]),
+            language=row[5],
+            research_question=row[6],
+            prioritised_themes=tuple(json.loads(row[7])),
+            source=row[8],
+            mentioned_names=tuple(json.loads(row[9])),
+        )
+        content.cohort_guid = row[10] or ""
+    _read_people_and_codes(con, content)
+    _read_interviews(con, content)
+    _read_codings(con, content)
+    return content
+
+
+def _read_people_and_codes(con: sqlite3.Connection, content: ExchangeContent) -> None:
+    for row in con.execute(
+        "SELECT id, name, role, pseudonym, organisation, municipality, function, consent_named, "
+        "guid FROM person ORDER BY position"
+    ):
+        content.people.append(Person(*row[:7], consent_named=bool(row[7])))
+        content.guids.person[row[0]] = row[8]
+    content.sessions = [
+        Session(
+            id=r[0],
+            date=dt.date.fromisoformat(r[1]),
+            phase=r[4],
+            activity=r[5],
+            start=r[2],
+            end=r[3],
+        )
+        for r in con.execute(
+            'SELECT id, date, start, "end", phase, activity FROM session ORDER BY date, position'
+        )
+    ]
+    for row in con.execute(
+        "SELECT id, category, name, colour, parent, description, guid FROM code ORDER BY position"
+    ):
+        content.codes.append(Code(*row[:4], parent=row[4] or "", description=row[5]))
+        content.guids.code[row[0]] = row[6]
+
+
+def _read_interviews(con: sqlite3.Connection, content: ExchangeContent) -> None:
+    content.interviews = [
+        Interview(r[0], r[1], r[3], dt.date.fromisoformat(r[2]) if r[2] else None)
+        for r in con.execute(
+            "SELECT i.participant, i.interviewer, i.date, i.status FROM interview i "
+            "JOIN person p ON p.id = i.participant ORDER BY p.position"
+        )
+    ]
+    for row in con.execute(
+        "SELECT t.interview, t.source, t.text, t.format, t.guid FROM transcript t "
+        "JOIN person p ON p.id = t.interview ORDER BY p.position"
+    ):
+        content.transcripts.append(Transcript(row[0], row[1], row[2]))
+        content.formats[row[0]] = row[3]
+        content.guids.transcript[row[0]] = row[4]
+
+
+def _read_codings(con: sqlite3.Connection, content: ExchangeContent) -> None:
+    by_id: dict[int, Fragment] = {}
+    for row in con.execute(
+        'SELECT id, interview, start, "end", guid FROM fragment ORDER BY interview, start, "end"'
+    ):
+        fragment = Fragment(row[1], row[2], row[3])
+        by_id[row[0]] = fragment
+        content.fragments.append(fragment)
+        content.guids.fragment[fragment] = row[4]
+    for row in con.execute(
+        "SELECT c.fragment, c.code, c.coder, c.memo, c.guid FROM coding c "
+        'JOIN fragment f ON f.id = c.fragment ORDER BY f.interview, f.start, f."end", c.id'
+    ):
+        coding = Coding(by_id[row[0]], row[1], row[2], row[3])
+        content.codings.append(coding)
+        content.guids.coding[(coding.fragment, coding.code, coding.coder)] = row[4]
+    for row in con.execute(
+        "SELECT target, target_id, author, text, created_at, guid FROM memo ORDER BY id"
+    ):
+        fragment = by_id.get(int(row[1])) if row[0] == "fragment" and row[1].isdigit() else None
+        content.memos.append(
+            MemoRecord(row[0], row[1], row[3], row[5] or "", row[2] or "", row[4], fragment)
+        )
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _insert_cohort(con: sqlite3.Connection, rows: ExchangeRows) -> None:
+    if con.execute("SELECT count(*) FROM cohort").fetchone()[0]:
+        raise StoreError("this store already holds a cohort; nothing was imported")
+    c = rows.cohort
+    con.execute(
+        'INSERT INTO cohort (id, title, municipalities, start, "end", language, research_question, '
+        "prioritised_themes, source, mentioned_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            c.id,
+            c.title,
+            json.dumps(list(c.municipalities), ensure_ascii=False),
+            c.start.isoformat(),
+            c.end.isoformat(),
+            c.language,
+            c.research_question,
+            json.dumps(list(c.prioritised_themes)),
+            c.source,
+            json.dumps(list(c.mentioned_names), ensure_ascii=False),
+        ),
+    )
+    con.executemany(
+        "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.date.isoformat(), s.start, s.end, s.phase, s.activity, i)
+            for i, s in enumerate(rows.sessions)
+        ],
+    )
+
+
+def _next_position(con: sqlite3.Connection, table: str) -> int:
+    return con.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table}").fetchone()[0]
+
+
+def _insert_rows(con: sqlite3.Connection, rows: ExchangeRows) -> None:
+    _insert_people_and_codes(con, rows)
+    _insert_interviews(con, rows)
+    ids = _insert_fragments(con, rows)
+    con.executemany(
+        "INSERT INTO coding (fragment, code, coder, memo, guid) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                ids[c.fragment],
+                c.code,
+                c.coder,
+                c.memo,
+                rows.guids.coding.get((c.fragment, c.code, c.coder)),
+            )
+            for c in rows.codings
+        ],
+    )
+    _insert_memos(con, rows.memos, ids)
+
+
+def _insert_people_and_codes(con: sqlite3.Connection, rows: ExchangeRows) -> None:
+    """New people and codes after the existing ones; parents once every code is in."""
+    first = _next_position(con, "person")
+    con.executemany(
+        "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
+        "consent_named, position, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                p.id,
+                p.name,
+                p.role,
+                p.organisation,
+                p.municipality,
+                p.function,
+                p.pseudonym,
+                int(p.consent_named),
+                first + i,
+                rows.guids.person.get(p.id),
+            )
+            for i, p in enumerate(rows.people)
+        ],
+    )
+    first = _next_position(con, "code")
+    con.executemany(
+        "INSERT INTO code (id, category, name, colour, parent, description, position, guid) "
+        "VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+        [
+            (
+                k.id,
+                k.category,
+                k.name,
+                k.colour,
+                k.description,
+                first + i,
+                rows.guids.code.get(k.id),
+            )
+            for i, k in enumerate(rows.codes)
+        ],
+    )
+    con.executemany(
+        "UPDATE code SET parent = ? WHERE id = ?",
+        [(k.parent, k.id) for k in rows.codes if k.parent],
+    )
+
+
+def _insert_interviews(con: sqlite3.Connection, rows: ExchangeRows) -> None:
+    con.executemany(
+        "INSERT INTO interview VALUES (?, ?, ?, ?)",
+        [
+            (i.participant, i.interviewer, i.date.isoformat() if i.date else None, i.status)
+            for i in rows.interviews
+        ],
+    )
+    con.executemany(
+        "UPDATE interview SET status = ? WHERE participant = ?",
+        [(status, participant) for participant, status in rows.status_updates.items()],
+    )
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    con.executemany(
+        "INSERT INTO transcript (interview, source, text, format, imported_at, guid) "
+        "VALUES (?, ?, ?, 'txt', ?, ?)",
+        [
+            (t.interview, t.source, t.text, now, rows.guids.transcript.get(t.interview))
+            for t in rows.transcripts
+        ],
+    )
+
+
+def _fragment_ids(con: sqlite3.Connection) -> dict[Fragment, int]:
+    return {
+        Fragment(r[1], r[2], r[3]): r[0]
+        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
+    }
+
+
+def _insert_fragments(con: sqlite3.Connection, rows: ExchangeRows) -> dict[Fragment, int]:
+    """Make the fragments that codings and memos need; an existing span keeps its GUID."""
+    ids = _fragment_ids(con)
+    wanted = [c.fragment for c in rows.codings] + [m.fragment for m in rows.memos if m.fragment]
+    for fragment in dict.fromkeys(wanted):
+        if fragment not in ids:
+            ids[fragment] = con.execute(
+                'INSERT INTO fragment (interview, start, "end", guid) VALUES (?, ?, ?, ?)',
+                (
+                    fragment.interview,
+                    fragment.start,
+                    fragment.end,
+                    rows.guids.fragment.get(fragment),
+                ),
+            ).lastrowid
+    return ids
+
+
+def _insert_memos(
+    con: sqlite3.Connection, memos: list[MemoRecord], fragment_ids: dict[Fragment, int]
+) -> None:
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    con.executemany(
+        "INSERT INTO memo (target, target_id, author, text, created_at, guid) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                m.target,
+                str(fragment_ids[m.fragment]) if m.fragment else m.target_id,
+                m.author or None,
+                m.text,
+                m.created_at or now,
+                m.guid or None,
+            )
+            for m in memos
+        ],
+    )
+
+
+def _adopt_guids(con: sqlite3.Connection, guids: Guids) -> None:
+    """Set each row's GUID by its natural key; every key must name exactly one row.
+
+    A fragment only a memo points at is not in a cohort folder: it is made here.
+    """
+    for f, guid in guids.fragment.items():
+        con.execute(
+            'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
+            (f.interview, f.start, f.end),
+        )
+        con.execute(
+            'UPDATE fragment SET guid = ? WHERE interview = ? AND start = ? AND "end" = ?',
+            (guid, f.interview, f.start, f.end),
+        )
+    updates = [
+        ("person", "id = ?", [(g, (k,)) for k, g in guids.person.items()]),
+        ("code", "id = ?", [(g, (k,)) for k, g in guids.code.items()]),
+        ("transcript", "interview = ?", [(g, (k,)) for k, g in guids.transcript.items()]),
+        (
+            "coding",
+            "fragment = (SELECT id FROM fragment WHERE interview = ? AND start = ? "
+            'AND "end" = ?) AND code = ? AND coder = ?',
+            [
+                (g, (f.interview, f.start, f.end, code, coder))
+                for (f, code, coder), g in guids.coding.items()
+            ],
+        ),
+    ]
+    for table, where, pairs in updates:
+        for guid, key in pairs:
+            changed = con.execute(f"UPDATE {table} SET guid = ? WHERE {where}", (guid, *key))
+            if changed.rowcount != 1:
+                raise StoreError(f"{table} {key} is not in this store; no GUID was adopted")

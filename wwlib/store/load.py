@@ -41,7 +41,8 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
     c = ds.cohort
     con.execute(
         'INSERT INTO cohort (id, title, municipalities, start, "end", language, research_question, '
-        "prioritised_themes, source, mentioned_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "prioritised_themes, source, mentioned_names, interview_guide) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             c.id,
             c.title,
@@ -53,6 +54,7 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
             json.dumps(list(c.prioritised_themes)),
             c.source,
             json.dumps(list(c.mentioned_names), ensure_ascii=False),
+            json.dumps(list(c.interview_guide), ensure_ascii=False),
         ),
     )
     con.executemany(
@@ -103,6 +105,18 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         "INSERT INTO transcript (interview, source, text) VALUES (?, ?, ?)",
         [(t.interview, t.source, t.text) for t in ds.transcripts],
     )
+    # imported here, not at the top: wwlib.transcripts imports the store package
+    from wwlib.store.transcripts import _insert_turns
+    from wwlib.transcripts.plain import parse_text
+    from wwlib.transcripts.speakers import SpeakerIndex, map_speakers, with_people
+
+    people = SpeakerIndex(ds.people)
+    interviewers = {i.participant: i.interviewer for i in ds.interviews}
+    for t in ds.transcripts:
+        parsed = parse_text(t.text, t.source)
+        prefer = (t.interview, interviewers[t.interview])
+        matches = map_speakers(parsed.speakers(), people, prefer)
+        _insert_turns(con, t.interview, with_people(parsed.turns, matches))
     fragment_ids: dict[Fragment, int] = {}
     for coding in ds.codings:
         fragment_ids.setdefault(coding.fragment, _fragment_id(con, coding.fragment))

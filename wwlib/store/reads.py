@@ -19,7 +19,7 @@ class ReadMixin:
         """The cohort this store holds."""
         row = self._con.execute(
             'SELECT id, title, municipalities, start, "end", language, research_question, '
-            "prioritised_themes, source, mentioned_names FROM cohort"
+            "prioritised_themes, source, mentioned_names, interview_guide FROM cohort"
         ).fetchone()
         if row is None:
             raise StoreError(f"store {self.path} holds no cohort yet; load one with `ww init`")
@@ -34,6 +34,7 @@ class ReadMixin:
             prioritised_themes=tuple(json.loads(row[7])),
             source=row[8],
             mentioned_names=tuple(json.loads(row[9])),
+            interview_guide=tuple(json.loads(row[10])),
         )
 
     def people(self) -> pd.DataFrame:

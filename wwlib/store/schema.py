@@ -193,41 +193,28 @@ CREATE TABLE memo (
     guid TEXT
 );
 CREATE INDEX memo_target ON memo(target, target_id);
-ALTER TABLE cohort ADD COLUMN guid TEXT;
-ALTER TABLE person ADD COLUMN guid TEXT;
-ALTER TABLE code ADD COLUMN guid TEXT;
-ALTER TABLE transcript ADD COLUMN guid TEXT;
-ALTER TABLE fragment ADD COLUMN guid TEXT;
-ALTER TABLE coding ADD COLUMN guid TEXT;
-UPDATE cohort SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX cohort_guid ON cohort(guid);
-CREATE TRIGGER cohort_new_guid AFTER INSERT ON cohort WHEN NEW.guid IS NULL
-BEGIN UPDATE cohort SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE person SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX person_guid ON person(guid);
-CREATE TRIGGER person_new_guid AFTER INSERT ON person WHEN NEW.guid IS NULL
-BEGIN UPDATE person SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE code SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX code_guid ON code(guid);
-CREATE TRIGGER code_new_guid AFTER INSERT ON code WHEN NEW.guid IS NULL
-BEGIN UPDATE code SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE transcript SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX transcript_guid ON transcript(guid);
-CREATE TRIGGER transcript_new_guid AFTER INSERT ON transcript WHEN NEW.guid IS NULL
-BEGIN UPDATE transcript SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE fragment SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX fragment_guid ON fragment(guid);
-CREATE TRIGGER fragment_new_guid AFTER INSERT ON fragment WHEN NEW.guid IS NULL
-BEGIN UPDATE fragment SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE coding SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX coding_guid ON coding(guid);
-CREATE TRIGGER coding_new_guid AFTER INSERT ON coding WHEN NEW.guid IS NULL
-BEGIN UPDATE coding SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
-UPDATE memo SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE guid IS NULL;
-CREATE UNIQUE INDEX memo_guid ON memo(guid);
-CREATE TRIGGER memo_new_guid AFTER INSERT ON memo WHEN NEW.guid IS NULL
-BEGIN UPDATE memo SET guid = (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))) WHERE rowid = NEW.rowid; END;
 """
+
+# A random (version 4) UUID, in SQL, for the triggers that give new rows their GUID.
+_NEW_GUID = """(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'
+    || substr(lower(hex(randomblob(2))), 2) || '-'
+    || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2)
+    || '-' || lower(hex(randomblob(6))))"""
+
+
+def _guids(table: str, add_column: bool = True) -> str:
+    """Give every row of `table` a GUID now, and every new row one when it is inserted."""
+    add = f"ALTER TABLE {table} ADD COLUMN guid TEXT;\n" if add_column else ""
+    return (
+        f"{add}UPDATE {table} SET guid = {_NEW_GUID} WHERE guid IS NULL;\n"
+        f"CREATE UNIQUE INDEX {table}_guid ON {table}(guid);\n"
+        f"CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN NEW.guid IS NULL\n"
+        f"BEGIN UPDATE {table} SET guid = {_NEW_GUID} WHERE rowid = NEW.rowid; END;\n"
+    )
+
+
+V2 += "".join(_guids(t) for t in ("cohort", "person", "code", "transcript", "fragment", "coding"))
+V2 += _guids("memo", add_column=False)
 
 # Append a script to change the schema; never edit one that has shipped.
 MIGRATIONS: list[str] = [V1, V2]

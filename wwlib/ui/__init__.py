@@ -5,9 +5,23 @@ through the store (one logged transaction per click) and shows names through the
 pseudonymiser.
 """
 
+from wwlib.ui.base import follow
+from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
+from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
 from wwlib.ui.notes import NoteBoard
+from wwlib.ui.speakers import SpeakerMap
 from wwlib.ui.tasks import TaskPanel
 from wwlib.ui.votes import VotePanel
 
-__all__ = ["CodingPanel", "NoteBoard", "TaskPanel", "VotePanel"]
+__all__ = [
+    "CodebookPanel",
+    "CodingPanel",
+    "InterviewGuide",
+    "InterviewStatusPanel",
+    "NoteBoard",
+    "SpeakerMap",
+    "TaskPanel",
+    "VotePanel",
+    "follow",
+]

@@ -134,3 +134,8 @@ def button(text: str, css_class: str, on_click: Callable) -> ipw.Button:
     btn.add_class(css_class)
     btn.on_click(on_click)
     return btn
+
+
+def follow(source: ipw.Widget, target: ipw.Widget, name: str = "interview") -> traitlets.dlink:
+    """Keep `target.<name>` in step with `source.<name>` (None, for nothing chosen, as '')."""
+    return traitlets.dlink((source, name), (target, name), transform=lambda value: value or "")

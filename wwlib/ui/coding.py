@@ -5,22 +5,105 @@ from __future__ import annotations
 import ipywidgets as ipw
 import traitlets
 
-from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet, table
+from wwlib.model import Category, category_colour
+from wwlib.ui.base import Panel, button, escape, field, snippet, table
+from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.workbook import Workbook
+
+COLUMNS = ("span", "code", "coder", "quote", "memo")  # of the table of an interview's codings
+
+
+class CodePicker(ipw.VBox):
+    """The codebook as tick boxes, by category in the week's colours, nested codes indented.
+
+    `value` holds the ids of the ticked codes; setting it ticks them. A code's description is
+    shown beside it and, in full, when the pointer rests on it.
+    """
+
+    value = traitlets.Tuple(help="ids of the ticked codes")
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(**kwargs)
+        self.wb = wb
+        self.boxes: dict[str, ipw.Checkbox] = {}
+        self._syncing = False
+        self.add_class("ww-coding-codes")
+        self.observe(self._on_value, "value")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the codebook again, keeping the ticks of codes that still exist."""
+        codes = self.wb.store.codes()
+        kept = tuple(c for c in self.value if c in set(codes["id"]))
+        self.boxes, rows = {}, []
+        for category in Category:
+            tree = code_tree(codes, category.value)
+            if tree:
+                rows.append(self._heading(category.value))
+                rows += [self._row(code, depth, code.id in kept) for code, depth in tree]
+        self.children = rows
+        self.value = kept
+
+    def _heading(self, category: str) -> ipw.HTML:
+        name = self.wb.labels(f"category.{category}")
+        text = escape(name[:1].upper() + name[1:])
+        heading = ipw.HTML(
+            f"<b>{swatch(category_colour(category))}{text}</b>", layout=ipw.Layout(flex="0 0 auto")
+        )
+        heading.add_class("ww-coding-category")
+        return heading
+
+    def _row(self, code, depth: int, ticked: bool) -> ipw.HBox:
+        """Colour, tick box with the name, and the description (in full on hover)."""
+        box = ipw.Checkbox(
+            value=ticked, description=code.name, indent=False, tooltip=code.description
+        )
+        box.layout = ipw.Layout(width="auto")
+        box.add_class("ww-coding-code")
+        box.add_class(f"ww-code-{code.id}")
+        box.observe(self._on_tick, "value")
+        self.boxes[code.id] = box
+        colour = ipw.HTML(swatch(code.colour))
+        described = escape(snippet(code.description, 70)) if code.description else ""
+        beside = ipw.HTML(
+            f'<small title="{escape(code.description)}" style="color:#555">{described}</small>'
+        )
+        beside.add_class("ww-coding-code-description")
+        indent = f"0 0 0 {depth * 1.5}em"  # flex: keep the row's height in the scrolling list
+        return ipw.HBox([colour, box, beside], layout=ipw.Layout(flex="0 0 auto", margin=indent))
+
+    def _on_tick(self, change) -> None:
+        if not self._syncing:
+            self.value = tuple(c for c, box in self.boxes.items() if box.value)
+
+    def _on_value(self, change) -> None:
+        """Tick exactly the codes in `value` (when it is set from outside)."""
+        self._syncing = True
+        try:
+            for code, box in self.boxes.items():
+                box.value = code in change.new
+        finally:
+            self._syncing = False
 
 
 class CodingPanel(Panel):
     """Pick an interview, select a passage (paragraph, sentence or offsets), give it codes.
 
-    `interview` is the participant id of the interview shown; `saved` the id of the last coding.
+    The codes of one passage are stored in one transaction with the memo, which is kept on
+    every coding and on the passage (the fragment). `interview` is the participant id of the
+    interview shown; `saved` the id of the last coding. With `codebook`, a change made in that
+    `CodebookPanel` shows here at once, and a coding made here updates its counts.
     """
 
     interview = traitlets.Unicode("", allow_none=True, help="participant id of the interview shown")
 
-    def __init__(self, wb: Workbook, coder: str = "", **kwargs):
+    def __init__(
+        self, wb: Workbook, coder: str = "", codebook: CodebookPanel | None = None, **kwargs
+    ):
         super().__init__(wb, **kwargs)
         self._text, self._paragraphs, self._sentences = "", [], []
+        self._codebook = codebook
         interviews = wb.store.interviews()
         with_text = interviews[interviews["transcript"].notna()]["participant"]
         self.pick = self._dropdown(
@@ -36,9 +119,11 @@ class CodingPanel(Panel):
         self.start = field(ipw.IntText(0), "ww-coding-start", self._label("ui.coding.start"))
         self.end = field(ipw.IntText(0), "ww-coding-end", self._label("ui.coding.end"))
         self.quote = field(ipw.HTML(), "ww-coding-quote")
-        self.codes = field(self._codes_select(), "ww-coding-codes", self._label("ui.coding.codes"))
-        self.memo = field(ipw.Textarea(rows=2), "ww-coding-memo", self._label("ui.coding.memo"))
+        self.codes = CodePicker(wb, layout=ipw.Layout(max_height="22em", overflow="auto"))
+        self.memo = field(ipw.Textarea(rows=4), "ww-coding-memo", self._label("ui.coding.memo"))
         self.add = button(self._label("ui.coding.add"), "ww-coding-add", self._on_add)
+        self.reload = button(self._label("ui.refresh"), "ww-coding-refresh", self._on_reload)
+        self.reload.button_style = ""
         self.codings = field(ipw.HTML(), "ww-codings")
         self.codings.layout = ipw.Layout(max_height="16em", overflow="auto")
         self.children = self._layout(with_text.empty)
@@ -49,18 +134,11 @@ class CodingPanel(Panel):
         self.end.observe(self._on_span, "value")
         self.observe(self._on_interview, "interview")
         ipw.link((self.pick, "value"), (self, "interview"))
+        if codebook is not None:
+            codebook.observe(self._on_codebook, "changes")
 
     def _dropdown(self, options: list, css_class: str, key: str) -> ipw.Dropdown:
         return field(ipw.Dropdown(options=options), css_class, self._label(f"ui.coding.{key}"))
-
-    def _codes_select(self) -> ipw.SelectMultiple:
-        """The codebook, each code shown with its category."""
-        codes = self.wb.store.codes()
-        options = [
-            (f"{c.name} ({self._label(f'category.{c.category}')})", c.id)
-            for c in codes.itertuples()
-        ]
-        return ipw.SelectMultiple(options=options, rows=min(8, max(2, len(options))))
 
     def _default_coder(self) -> str | None:
         """The first facilitator: in a Wij-Werken Week they code the interviews."""
@@ -72,13 +150,14 @@ class CodingPanel(Panel):
             self.add.disabled = True
             note = f"<p><i>{escape(self._label('ui.coding.no_transcripts'))}</i></p>"
             return [ipw.HTML(note)]
+        codes_label = ipw.HTML(f"<b>{escape(self._label('ui.coding.codes'))}</b>")
         return [
-            ipw.HBox([self.pick, self.coder]),
+            ipw.HBox([self.pick, self.coder, self.reload]),
             self.transcript,
             ipw.HBox([self.paragraph, self.sentence]),
             ipw.HBox([self.start, self.end]),
             self.quote,
-            ipw.HBox([self.codes, self.memo]),
+            ipw.HBox([ipw.VBox([codes_label, self.codes]), self.memo]),
             self.add,
             self.status,
             self.codings,
@@ -100,14 +179,24 @@ class CodingPanel(Panel):
         rows = [
             [
                 f"[{c.start}, {c.end})",
-                escape(codes.at[c.code, "name"]),
+                swatch(codes.at[c.code, "colour"]) + escape(codes.at[c.code, "name"]),
                 escape(self.wb.pseudonyms.name(c.coder)),
                 escape(snippet(show(self._text[c.start : c.end]), 80)),
+                escape(show(c.memo)),
             ]
             for c in codings.itertuples()
         ]
         heading = f"<h4>{escape(self._label('ui.coding.codings'))}</h4>"
-        self.codings.value = heading + table(rows) if rows else ""
+        head = [escape(self._label(f"ui.coding.column.{k}")) for k in COLUMNS]
+        self.codings.value = heading + table(rows, head) if rows else ""
+
+    def _on_reload(self, _button) -> None:
+        """Read the codebook and the codings again (other tabs may have changed them)."""
+        self.codes.refresh()
+        self.refresh()
+
+    def _on_codebook(self, change) -> None:
+        self._on_reload(None)
 
     def _on_interview(self, change) -> None:
         self._text = self.wb.store.transcript(self.interview) if self.interview else ""
@@ -147,32 +236,23 @@ class CodingPanel(Panel):
         self.quote.value = f"<blockquote>{escape(self.wb.pseudonyms.text(quote))}</blockquote>"
 
     def _on_add(self, _button) -> None:
-        """One coding per chosen code; each is its own transaction in the store."""
+        """Store every ticked code on the passage, with the memo, in one transaction."""
         if self._missing(self.pick, self.coder):
             return
-        chosen = list(self.codes.value)
-        if not chosen:
+        if not self.codes.value:
             self.status.error(self._label("ui.coding.pick_codes"))
             return
-        for number, code in enumerate(chosen):
-            try:
-                coding_id = self.wb.store.add_coding(
-                    self.interview, self.start.value, self.end.value, code,
-                    self.coder.value, memo=self.memo.value,
-                )  # fmt: skip
-            except USER_ERRORS as exc:
-                self._show_failure(exc, number, len(chosen))
-                return
-            self.saved = str(coding_id)
-        self.status.saved()
+        stored = self._attempt(
+            lambda: self.wb.store.add_codings(
+                self.interview, self.start.value, self.end.value, list(self.codes.value),
+                self.coder.value, memo=self.memo.value,
+            )[-1]
+        )  # fmt: skip
+        if not stored:
+            return  # the codes, the span and the memo stay as typed
+        self.status.saved(self._label("ui.coding.stored", n=len(self.codes.value)))
         self.memo.value = ""
         self.codes.value = ()
         self.refresh()
-
-    def _show_failure(self, exc: Exception, saved: int, total: int) -> None:
-        """Say what failed, and which codes before it were stored all the same."""
-        message = str(exc)
-        if saved:
-            message = self._label("ui.coding.partly_saved", saved=saved, total=total, message=exc)
-            self.refresh()
-        self.status.error(message)
+        if self._codebook is not None:
+            self._codebook.refresh()

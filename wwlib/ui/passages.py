@@ -92,11 +92,21 @@ def highlighted(
 
 
 def _piece(text: str, covering: list[Mark]) -> str:
-    """One piece of text, marked in its first code's colour when coded."""
+    """One piece of text, marked in the colours of every code on it (stripes when several)."""
     if not covering:
         return escape(text)
-    names = escape("; ".join(m.name for m in covering))
+    names = escape("; ".join(dict.fromkeys(m.name for m in covering)))
+    colours = list(dict.fromkeys(m.colour for m in covering))
     # a see-through colour keeps dark codes (purple) readable; a line shows overlapping codes
     underline = ";border-bottom:2px solid #000" if len(covering) > 1 else ""
-    style = f"background:{covering[0].colour}80{underline}"
+    style = f"background:{_background(colours)}{underline}"
     return f'<mark title="{names}" style="{style}">{escape(text)}</mark>'
+
+
+def _background(colours: list[str]) -> str:
+    """One see-through colour, or horizontal stripes of each code's colour."""
+    if len(colours) == 1:
+        return f"{colours[0]}80"
+    share = 100 / len(colours)
+    stripes = [f"{c}80 {i * share:.0f}% {(i + 1) * share:.0f}%" for i, c in enumerate(colours)]
+    return f"linear-gradient({', '.join(stripes)})"

@@ -1,0 +1,112 @@
+"""Tuesday's overview: every participant's interview status, and the interview guide."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import ipywidgets as ipw
+
+from wwlib.analysis import interview_statuses
+from wwlib.model import InterviewStatus
+from wwlib.ui.base import Panel, button, escape
+from wwlib.workbook import Workbook
+
+CELL = ipw.Layout(width="14em")
+
+
+class InterviewStatusPanel(Panel):
+    """Every participant with a status dropdown (planned, held, coded), stored on change.
+
+    A participant without an interview in the store shows "geen interview" instead of a
+    dropdown. `saved` holds the participant id of the status changed last.
+    """
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(wb, **kwargs)
+        self.picks: dict[str, ipw.Dropdown] = {}
+        self._reverting = False
+        self.summary = ipw.HTML()
+        self.summary.add_class("ww-interviews-summary")
+        self.rows = ipw.VBox()
+        self.reload = button(self._label("ui.refresh"), "ww-interviews-refresh", self._on_reload)
+        self.reload.button_style = ""
+        self.children = [self.summary, self.rows, self.reload, self.status]
+        self.add_class("ww-interviews-panel")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read every participant's status again (another tab may have changed one)."""
+        statuses = self._statuses()
+        options = [(self._label(f"interview.{s.value}"), s.value) for s in InterviewStatus]
+        head = [self._label(f"ui.interviews.{k}") for k in ("participant", "interviewer", "status")]
+        self.picks, rows = {}, [self._line([f"<b>{escape(h)}</b>" for h in head])]
+        for row in statuses.itertuples():
+            names = self.wb.pseudonyms.names([row.participant, row.interviewer])
+            cells = [escape(name) for name in names]
+            if row.status == "none":
+                rows.append(self._line(cells + [escape(self._label("interview.none"))]))
+                continue
+            pick = ipw.Dropdown(options=options, value=row.status, layout=CELL)
+            pick.add_class("ww-interviews-status")
+            pick.add_class(f"ww-interview-{row.participant}")
+            pick.observe(partial(self._on_status, row.participant), "value")
+            self.picks[row.participant] = pick
+            rows.append(ipw.HBox([*self._cells(cells), pick]))
+        self.rows.children = rows
+        self._show_summary(statuses)
+
+    def _statuses(self):
+        return interview_statuses(self.wb.store.interviews(), self.wb.store.people())
+
+    def _show_summary(self, statuses) -> None:
+        """How many interviews are planned, held and coded (and missing, if any)."""
+        counts = statuses["status"].value_counts()
+        shown = [s.value for s in InterviewStatus] + (["none"] if counts.get("none") else [])
+        self.summary.value = escape(
+            " · ".join(f"{self._label(f'interview.{s}')}: {int(counts.get(s, 0))}" for s in shown)
+        )
+
+    def _cells(self, cells: list[str]) -> list[ipw.HTML]:
+        return [ipw.HTML(cell, layout=CELL) for cell in cells]
+
+    def _line(self, cells: list[str]) -> ipw.HBox:
+        return ipw.HBox(self._cells(cells))
+
+    def _on_reload(self, _button) -> None:
+        self.status.clear()
+        self.refresh()
+
+    def _on_status(self, participant: str, change) -> None:
+        """Store the new status at once; on failure put the dropdown back as it was stored."""
+        if self._reverting:
+            return
+        if self._attempt(lambda: self.wb.store.set_interview_status(participant, change.new)):
+            self.saved = participant
+            name, shown = (
+                self.wb.pseudonyms.name(participant),
+                self._label(f"interview.{change.new}"),
+            )
+            self.status.saved(self._label("ui.interviews.saved", name=name, status=shown))
+            self._show_summary(self._statuses())
+            return
+        self._reverting = True
+        try:
+            change.owner.value = change.old
+        finally:
+            self._reverting = False
+
+
+class InterviewGuide(ipw.VBox):
+    """The cohort's interview questions as a numbered list, or a note that the source has none."""
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(**kwargs)
+        questions = wb.store.interview_guide()
+        if questions:
+            items = "".join(f"<li>{escape(wb.pseudonyms.text(q))}</li>" for q in questions)
+            html = f'<ol class="ww-guide-questions">{items}</ol>'
+        else:
+            html = f'<p class="ww-guide-empty"><i>{escape(wb.labels("ui.guide.none"))}</i></p>'
+        self.questions = ipw.HTML(html)
+        self.children = [self.questions]
+        self.add_class("ww-guide")

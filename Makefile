@@ -37,6 +37,8 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_transcripts.py
+	$(BIN)/python benchmarks/bench_qdpx.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

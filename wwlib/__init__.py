@@ -1,7 +1,8 @@
 """Wij-Werken workbook: the data model and logic of a Participatory Action Research week.
 
 Notebooks use `import wwlib as ww` and reach the phase helpers as `ww.views`, `ww.figures`,
-`ww.analysis`, `ww.display` and `ww.ui`; these load on first use, so `ww check` stays quick.
+`ww.analysis`, `ww.display`, `ww.ui`, `ww.transcripts` (`import_files`) and `ww.qdpx`; these
+load on first use, so `ww check` stays quick.
 """
 
 import importlib
@@ -28,7 +29,10 @@ __all__ = [
     "open_workbook",
 ]
 
-SUBMODULES = ("analysis", "display", "figures", "report", "runner", "ui", "views")
+SUBMODULES = (
+    "analysis", "display", "exchange", "figures", "qdpx", "report", "runner", "transcripts", "ui",
+    "views",
+)  # fmt: skip
 
 
 def __getattr__(name: str):

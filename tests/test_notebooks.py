@@ -17,6 +17,7 @@ EXPECTED_PARAMETERS = {
     "lang": "str",
     "pseudonymise": "bool",
     "store": "str",
+    "interactive": "bool",
 }
 
 

@@ -79,3 +79,14 @@ def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="limburg-2020/report.html"' in index
     assert "broken-2020" in index and "people.csv" in index
+
+
+def test_a_static_run_shows_panels_as_html_without_widgets(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(DATA / "lindeveen-2026"), "--out", str(out)]) == 0
+    for name in NOTEBOOKS:
+        text = (out / name).read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.widget-view+json" not in text, name
+    kickoff = (out / "01_kickoff.ipynb").read_text(encoding="utf-8")
+    assert "ww-table" in kickoff  # the kick-off board's notes, as a table
+    assert "ww-static" in (out / "02_interviews.ipynb").read_text(encoding="utf-8")

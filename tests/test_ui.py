@@ -321,3 +321,19 @@ def test_error_messages_name_people_as_the_dashboard_does(mini_store):
     vote(panel, "anna-jansen", "n-oude-regels", 1)
     assert shows_error(panel, "P01 has spent 2 of 2 dots")
     assert "anna" not in panel.status.value.lower()
+
+
+def test_a_static_workbook_gets_html_stand_ins_with_the_same_attributes(wb):
+    from dataclasses import replace
+
+    from wwlib.ui import CodingPanel, NoteBoard, follow
+    from wwlib.ui.base import StaticView
+
+    static = replace(wb, interactive=False)
+    board = NoteBoard.of_kind(static, "kickoff")
+    coding = CodingPanel(static)
+    assert isinstance(board, StaticView) and isinstance(coding, StaticView)
+    assert board.board_id == NoteBoard.of_kind(wb, "kickoff").board_id
+    assert "<table" in board._repr_html_() or "ww-empty" in board._repr_html_()
+    assert coding.interview == (wb.first_interview() or None)
+    assert follow(coding, board) is None

@@ -73,6 +73,7 @@ def run_cohort(
         lang=lang,
         pseudonymise=pseudonymise,
         store=str(store_path.resolve()),
+        interactive=False,  # a static run: panels show HTML, not widgets nobody can use
     )
     try:
         written = [_execute(source, name, out / name, parameters, cohort_id) for name in NOTEBOOKS]

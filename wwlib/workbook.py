@@ -93,6 +93,7 @@ class Workbook:
     pseudonyms: Pseudonymiser
     lang: str
     pseudonymise: bool
+    interactive: bool = True  # False in a static run (papermill): panels show HTML, not widgets
 
     @property
     def cohort(self):
@@ -124,6 +125,7 @@ class Workbook:
 
 
 PARAMETER_TYPES = {
+    "interactive": bool,
     "cohort": str,
     "data_dir": str,
     "lang": str,
@@ -174,8 +176,12 @@ def open_workbook(
     pseudonymise: bool = False,
     store: str = "",
     actor: str = "",
+    interactive: bool = True,
 ) -> Workbook:
-    """Open a cohort for a notebook: check the parameters, then open (or make) its store."""
+    """Open a cohort for a notebook: check the parameters, then open (or make) its store.
+
+    `interactive` false (what `ww run` passes) gives static panels instead of widgets.
+    """
     params = _from_query_string(
         dict(
             cohort=cohort,
@@ -184,6 +190,7 @@ def open_workbook(
             pseudonymise=pseudonymise,
             store=store,
             actor=actor,
+            interactive=interactive,
         )
     )
     check_parameters(**params)
@@ -212,4 +219,5 @@ def open_workbook(
         Pseudonymiser(opened.people(), params["pseudonymise"], opened.cohort().mentioned_names),
         params["lang"],
         params["pseudonymise"],
+        params["interactive"],
     )

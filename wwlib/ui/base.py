@@ -80,10 +80,40 @@ class StatusLine(ipw.HTML):
         self.value = ""
 
 
+class StaticView:
+    """What a panel shows in a static run (papermill, `interactive=False`): HTML, no widgets.
+
+    Widgets there would be dead, and each opens a comm that the runner records (the coding page
+    alone builds about 700 widget models), so a static run shows this instead. It carries the
+    attributes later cells read (`board_id`, `interview`).
+    """
+
+    def __init__(self, html: str, **attributes: object):
+        self.html = html
+        self.__dict__.update(attributes)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
 class Panel(ipw.VBox):
-    """A VBox with a workbook, a status line and `saved`: the id of the last stored record."""
+    """A VBox with a workbook, a status line and `saved`: the id of the last stored record.
+
+    With a workbook opened for a static run (`wb.interactive` false) the class gives a
+    `StaticView` from `static()` instead of a widget.
+    """
 
     saved = traitlets.Unicode("", help="id of the last record this widget stored")
+
+    def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
+        if wb is not None and not getattr(wb, "interactive", True):
+            return cls.static(wb, *args, **kwargs)
+        return super().__new__(cls, wb, *args, **kwargs)
+
+    @classmethod
+    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
+        """The static stand-in: a note that this is where the dashboard takes input."""
+        return StaticView(f"<p class='ww-static'><i>{escape(wb.labels('ui.static'))}</i></p>")
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(**kwargs)
@@ -137,5 +167,10 @@ def button(text: str, css_class: str, on_click: Callable) -> ipw.Button:
 
 
 def follow(source: ipw.Widget, target: ipw.Widget, name: str = "interview") -> traitlets.dlink:
-    """Keep `target.<name>` in step with `source.<name>` (None, for nothing chosen, as '')."""
+    """Keep `target.<name>` in step with `source.<name>` (None, for nothing chosen, as '').
+
+    Does nothing between static stand-ins (a static run has no widgets to link).
+    """
+    if not (isinstance(source, ipw.Widget) and isinstance(target, ipw.Widget)):
+        return None
     return traitlets.dlink((source, name), (target, name), transform=lambda value: value or "")

@@ -6,7 +6,7 @@ import ipywidgets as ipw
 import traitlets
 
 from wwlib.model import Category, category_colour
-from wwlib.ui.base import Panel, button, escape, field, snippet, table
+from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.workbook import Workbook
@@ -97,6 +97,12 @@ class CodingPanel(Panel):
     """
 
     interview = traitlets.Unicode("", allow_none=True, help="participant id of the interview shown")
+
+    @classmethod
+    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
+        """A static run's stand-in, showing which interview the page's tables are about."""
+        note = super().static(wb)
+        return StaticView(note.html, interview=wb.first_interview() or None)
 
     def __init__(
         self, wb: Workbook, coder: str = "", codebook: CodebookPanel | None = None, **kwargs

@@ -8,7 +8,7 @@ import ipywidgets as ipw
 
 from wwlib.analysis import interview_statuses
 from wwlib.model import InterviewStatus
-from wwlib.ui.base import Panel, button, escape
+from wwlib.ui.base import Panel, StaticView, button, escape
 from wwlib.workbook import Workbook
 
 CELL = ipw.Layout(width="14em")
@@ -99,14 +99,22 @@ class InterviewStatusPanel(Panel):
 class InterviewGuide(ipw.VBox):
     """The cohort's interview questions as a numbered list, or a note that the source has none."""
 
+    def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
+        if wb is not None and not getattr(wb, "interactive", True):
+            return StaticView(cls.questions_html(wb))  # a static run: the list without a widget
+        return super().__new__(cls, wb, *args, **kwargs)
+
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(**kwargs)
-        questions = wb.store.interview_guide()
-        if questions:
-            items = "".join(f"<li>{escape(wb.pseudonyms.text(q))}</li>" for q in questions)
-            html = f'<ol class="ww-guide-questions">{items}</ol>'
-        else:
-            html = f'<p class="ww-guide-empty"><i>{escape(wb.labels("ui.guide.none"))}</i></p>'
-        self.questions = ipw.HTML(html)
+        self.questions = ipw.HTML(self.questions_html(wb))
         self.children = [self.questions]
         self.add_class("ww-guide")
+
+    @staticmethod
+    def questions_html(wb: Workbook) -> str:
+        """The guide as an escaped numbered list, or the note that there is none."""
+        questions = wb.store.interview_guide()
+        if not questions:
+            return f'<p class="ww-guide-empty"><i>{escape(wb.labels("ui.guide.none"))}</i></p>'
+        items = "".join(f"<li>{escape(wb.pseudonyms.text(q))}</li>" for q in questions)
+        return f'<ol class="ww-guide-questions">{items}</ol>'

@@ -7,7 +7,7 @@ import pandas as pd
 import traitlets
 
 from wwlib.model import NOTE_CATEGORIES, category_colour
-from wwlib.ui.base import Panel, button, escape, field
+from wwlib.ui.base import Panel, StaticView, button, escape, field
 from wwlib.workbook import Workbook
 
 NOTE_STYLE = (
@@ -61,6 +61,15 @@ class NoteBoard(Panel):
         self.board_id = board_id
         self.observe(self._on_board_id, "board_id")  # a later change (or link) re-renders
         self.refresh()
+
+    @classmethod
+    def static(cls, wb: Workbook, board_id: str, author: str = "", **kwargs) -> StaticView:
+        """The board's notes as a table: what a static run shows instead of the widget."""
+        from wwlib.display import table
+        from wwlib.views import board_notes
+
+        notes = table(board_notes(wb, board_id), empty=wb.labels("ui.static")).data
+        return StaticView(notes, board_id=board_id)
 
     @classmethod
     def of_kind(cls, wb: Workbook, kind: str = "kickoff", author: str = "") -> NoteBoard:

@@ -90,3 +90,29 @@ def test_a_static_run_shows_panels_as_html_without_widgets(tmp_path):
     kickoff = (out / "01_kickoff.ipynb").read_text(encoding="utf-8")
     assert "ww-table" in kickoff  # the kick-off board's notes, as a table
     assert "ww-static" in (out / "02_interviews.ipynb").read_text(encoding="utf-8")
+
+
+def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
+    import nbformat
+
+    from wwlib.errors import RunError
+    from wwlib.runner import notebooks_dir, run_cohort
+
+    source = tmp_path / "notebooks"
+    shutil.copytree(notebooks_dir(), source)
+    broken = nbformat.read(source / NOTEBOOKS[2], as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(broken, source / NOTEBOOKS[2])
+    out = tmp_path / "out"
+    with pytest.raises(RunError) as caught:
+        run_cohort(DATA / "limburg-2020", out, notebooks=source, report=False)
+    assert caught.value.notebook == NOTEBOOKS[2]
+    assert caught.value.cell_index == len(broken.cells)  # papermill's injected cell counts too
+    assert "ZeroDivisionError" in str(caught.value)
+    executed = json.loads((out / NOTEBOOKS[2]).read_text(encoding="utf-8"))
+    assert any(
+        o.get("ename") == "ZeroDivisionError"
+        for c in executed["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert not (out / NOTEBOOKS[3]).exists()

@@ -110,7 +110,10 @@ def bench_batch(tmp: Path, n: int = 4, repeats: int = 3) -> None:
     row(f"batch of {n} cohorts, --jobs 1 (s, median of {repeats})", f"{one:.2f}")
     row(f"batch of {n} cohorts, --jobs 2 (s, median of {repeats})", f"{two:.2f}")
     row("batch speed-up on 2 cores", f"{one / two:.2f}x", ">= 1.85x")
-    row("  speed-ups of the single pairs", " ".join(f"{a / b:.2f}" for a, b in zip(ones, twos)))
+    row(
+        "  speed-ups of the single pairs",
+        " ".join(f"{a / b:.2f}" for a, b in zip(ones, twos, strict=True)),
+    )
 
 
 def bench_imports() -> None:

@@ -101,8 +101,11 @@ def bench_batch(tmp: Path, n: int = 4, repeats: int = 3) -> None:
     folders = copies(tmp, n)
     stores = Path(os.environ["WW_HOME"]) / "stores"
     ones, twos = [], []
-    for _ in range(repeats):  # alternated: this machine's speed drifts by 10-20 % between runs
-        for jobs, times in ((1, ones), (2, twos)):
+    for repeat in range(repeats):
+        # ABBA order (1 2, 2 1, 1 2): this machine's speed drifts by 10-20 % within minutes,
+        # and a fixed order would lend the drift to one side
+        order = ((1, ones), (2, twos)) if repeat % 2 == 0 else ((2, twos), (1, ones))
+        for jobs, times in order:
             for store in stores.glob("*"):
                 store.unlink()  # every batch makes its stores, as a first run does
             times.append(timed(run_batch, folders, tmp / f"b{jobs}", jobs=jobs, progress=False))

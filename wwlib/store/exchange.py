@@ -12,7 +12,6 @@ cohort id, or for a fragment the fragment's row id (`ExchangeContent` resolves i
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from typing import TypeVar
 
 from wwlib.errors import StoreError
 from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Session, Transcript
+from wwlib.store.load import insert_cohort
+from wwlib.store.reads import COHORT_COLUMNS, cohort_from_row
 
 T = TypeVar("T")
 
@@ -137,24 +138,10 @@ class ExchangeMixin:
 
 def _read_content(con: sqlite3.Connection) -> ExchangeContent:
     content = ExchangeContent()
-    row = con.execute(
-        'SELECT id, title, municipalities, start, "end", language, research_question, '
-        "prioritised_themes, source, mentioned_names, guid FROM cohort"
-    ).fetchone()
+    row = con.execute(f"SELECT {COHORT_COLUMNS}, guid FROM cohort").fetchone()
     if row is not None:
-        content.cohort = Cohort(
-            id=row[0],
-            title=row[1],
-            municipalities=tuple(json.loads(row[2])),
-            start=dt.date.fromisoformat(row[3]),
-            end=dt.date.fromisoformat(row[4]),
-            language=row[5],
-            research_question=row[6],
-            prioritised_themes=tuple(json.loads(row[7])),
-            source=row[8],
-            mentioned_names=tuple(json.loads(row[9])),
-        )
-        content.cohort_guid = row[10] or ""
+        content.cohort = cohort_from_row(row)
+        content.cohort_guid = row[-1] or ""
     _read_people_and_codes(con, content)
     _read_interviews(con, content)
     _read_codings(con, content)
@@ -236,23 +223,7 @@ def _read_codings(con: sqlite3.Connection, content: ExchangeContent) -> None:
 def _insert_cohort(con: sqlite3.Connection, rows: ExchangeRows) -> None:
     if con.execute("SELECT count(*) FROM cohort").fetchone()[0]:
         raise StoreError("this store already holds a cohort; nothing was imported")
-    c = rows.cohort
-    con.execute(
-        'INSERT INTO cohort (id, title, municipalities, start, "end", language, research_question, '
-        "prioritised_themes, source, mentioned_names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            c.id,
-            c.title,
-            json.dumps(list(c.municipalities), ensure_ascii=False),
-            c.start.isoformat(),
-            c.end.isoformat(),
-            c.language,
-            c.research_question,
-            json.dumps(list(c.prioritised_themes)),
-            c.source,
-            json.dumps(list(c.mentioned_names), ensure_ascii=False),
-        ),
-    )
+    insert_cohort(con, rows.cohort)
     con.executemany(
         "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?)",
         [

@@ -7,6 +7,7 @@ import sqlite3
 
 from wwlib.errors import StoreError
 from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
+from wwlib.store.reads import COHORT_COLUMNS
 
 
 class LoadMixin:
@@ -37,12 +38,10 @@ class LoadMixin:
             self._log(con, "import", "cohort", ds.cohort.id, {"source": source, **counts})
 
 
-def _insert_cohort(con: sqlite3.Connection, ds) -> None:
-    c = ds.cohort
+def insert_cohort(con: sqlite3.Connection, c) -> None:
+    """The cohort row (shared by the bulk load and a REFI-QDA import into a new store)."""
     con.execute(
-        'INSERT INTO cohort (id, title, municipalities, start, "end", language, research_question, '
-        "prioritised_themes, source, mentioned_names, interview_guide) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO cohort ({COHORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             c.id,
             c.title,
@@ -57,6 +56,10 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
             json.dumps(list(c.interview_guide), ensure_ascii=False),
         ),
     )
+
+
+def _insert_cohort(con: sqlite3.Connection, ds) -> None:
+    insert_cohort(con, ds.cohort)
     con.executemany(
         "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
         "consent_named, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

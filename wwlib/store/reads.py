@@ -10,6 +10,28 @@ import pandas as pd
 from wwlib.errors import NotFound, StoreError
 from wwlib.model import Cohort
 
+COHORT_COLUMNS = (
+    'id, title, municipalities, start, "end", language, research_question, '
+    "prioritised_themes, source, mentioned_names, interview_guide"
+)
+
+
+def cohort_from_row(row: tuple) -> Cohort:
+    """A `Cohort` from a row of `COHORT_COLUMNS` (the JSON lists decoded)."""
+    return Cohort(
+        id=row[0],
+        title=row[1],
+        municipalities=tuple(json.loads(row[2])),
+        start=dt.date.fromisoformat(row[3]),
+        end=dt.date.fromisoformat(row[4]),
+        language=row[5],
+        research_question=row[6],
+        prioritised_themes=tuple(json.loads(row[7])),
+        source=row[8],
+        mentioned_names=tuple(json.loads(row[9])),
+        interview_guide=tuple(json.loads(row[10])),
+    )
+
 
 class ReadMixin:
     def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -17,25 +39,10 @@ class ReadMixin:
 
     def cohort(self) -> Cohort:
         """The cohort this store holds."""
-        row = self._con.execute(
-            'SELECT id, title, municipalities, start, "end", language, research_question, '
-            "prioritised_themes, source, mentioned_names, interview_guide FROM cohort"
-        ).fetchone()
+        row = self._con.execute(f"SELECT {COHORT_COLUMNS} FROM cohort").fetchone()
         if row is None:
             raise StoreError(f"store {self.path} holds no cohort yet; load one with `ww init`")
-        return Cohort(
-            id=row[0],
-            title=row[1],
-            municipalities=tuple(json.loads(row[2])),
-            start=dt.date.fromisoformat(row[3]),
-            end=dt.date.fromisoformat(row[4]),
-            language=row[5],
-            research_question=row[6],
-            prioritised_themes=tuple(json.loads(row[7])),
-            source=row[8],
-            mentioned_names=tuple(json.loads(row[9])),
-            interview_guide=tuple(json.loads(row[10])),
-        )
+        return cohort_from_row(row)
 
     def people(self) -> pd.DataFrame:
         """Everyone in the cohort, in dataset order; `consent_named` as bool."""

@@ -19,7 +19,13 @@ from typing import TypeVar
 
 from wwlib.errors import StoreError
 from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Session, Transcript
-from wwlib.store.load import insert_cohort
+from wwlib.store.load import (
+    insert_codes,
+    insert_cohort,
+    insert_interviews,
+    insert_people,
+    insert_sessions,
+)
 from wwlib.store.reads import COHORT_COLUMNS, cohort_from_row
 
 T = TypeVar("T")
@@ -224,17 +230,7 @@ def _insert_cohort(con: sqlite3.Connection, rows: ExchangeRows) -> None:
     if con.execute("SELECT count(*) FROM cohort").fetchone()[0]:
         raise StoreError("this store already holds a cohort; nothing was imported")
     insert_cohort(con, rows.cohort)
-    con.executemany(
-        "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (s.id, s.date.isoformat(), s.start, s.end, s.phase, s.activity, i)
-            for i, s in enumerate(rows.sessions)
-        ],
-    )
-
-
-def _next_position(con: sqlite3.Connection, table: str) -> int:
-    return con.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table}").fetchone()[0]
+    insert_sessions(con, rows.sessions)
 
 
 def _insert_rows(con: sqlite3.Connection, rows: ExchangeRows) -> None:
@@ -258,58 +254,13 @@ def _insert_rows(con: sqlite3.Connection, rows: ExchangeRows) -> None:
 
 
 def _insert_people_and_codes(con: sqlite3.Connection, rows: ExchangeRows) -> None:
-    """New people and codes after the existing ones; parents once every code is in."""
-    first = _next_position(con, "person")
-    con.executemany(
-        "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
-        "consent_named, position, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                p.id,
-                p.name,
-                p.role,
-                p.organisation,
-                p.municipality,
-                p.function,
-                p.pseudonym,
-                int(p.consent_named),
-                first + i,
-                rows.guids.person.get(p.id),
-            )
-            for i, p in enumerate(rows.people)
-        ],
-    )
-    first = _next_position(con, "code")
-    con.executemany(
-        "INSERT INTO code (id, category, name, colour, parent, description, position, guid) "
-        "VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
-        [
-            (
-                k.id,
-                k.category,
-                k.name,
-                k.colour,
-                k.description,
-                first + i,
-                rows.guids.code.get(k.id),
-            )
-            for i, k in enumerate(rows.codes)
-        ],
-    )
-    con.executemany(
-        "UPDATE code SET parent = ? WHERE id = ?",
-        [(k.parent, k.id) for k in rows.codes if k.parent],
-    )
+    """New people and codes after the existing ones, with the GUIDs they came with."""
+    insert_people(con, rows.people, rows.guids.person)
+    insert_codes(con, rows.codes, rows.guids.code)
 
 
 def _insert_interviews(con: sqlite3.Connection, rows: ExchangeRows) -> None:
-    con.executemany(
-        "INSERT INTO interview VALUES (?, ?, ?, ?)",
-        [
-            (i.participant, i.interviewer, i.date.isoformat() if i.date else None, i.status)
-            for i in rows.interviews
-        ],
-    )
+    insert_interviews(con, rows.interviews)
     con.executemany(
         "UPDATE interview SET status = ? WHERE participant = ?",
         [(status, participant) for participant, status in rows.status_updates.items()],

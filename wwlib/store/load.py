@@ -60,9 +60,22 @@ def insert_cohort(con: sqlite3.Connection, c) -> None:
 
 def _insert_cohort(con: sqlite3.Connection, ds) -> None:
     insert_cohort(con, ds.cohort)
+    insert_people(con, ds.people)
+    insert_sessions(con, ds.sessions)
+    insert_codes(con, ds.codes)
+
+
+def next_position(con: sqlite3.Connection, table: str) -> int:
+    """The position after the last row of `table` (0 when it is empty)."""
+    return con.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table}").fetchone()[0]
+
+
+def insert_people(con: sqlite3.Connection, people, guids: dict | None = None) -> None:
+    """People after those already there; `guids` keeps known GUIDs (the rest get new ones)."""
+    first, guids = next_position(con, "person"), guids or {}
     con.executemany(
         "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
-        "consent_named, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "consent_named, position, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.id,
@@ -73,37 +86,54 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
                 p.function,
                 p.pseudonym,
                 int(p.consent_named),
-                i,
+                first + i,
+                guids.get(p.id),
             )
-            for i, p in enumerate(ds.people)
+            for i, p in enumerate(people)
         ],
     )
+
+
+def insert_sessions(con: sqlite3.Connection, sessions) -> None:
+    """The programme's sessions, in the order given."""
     con.executemany(
         "INSERT INTO session VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (s.id, s.date.isoformat(), s.start, s.end, s.phase, s.activity, i)
-            for i, s in enumerate(ds.sessions)
+            for i, s in enumerate(sessions)
+        ],
+    )
+
+
+def insert_codes(con: sqlite3.Connection, codes, guids: dict | None = None) -> None:
+    """Codes after those already there, their parents set once every code is in."""
+    first, guids = next_position(con, "code"), guids or {}
+    con.executemany(
+        "INSERT INTO code (id, category, name, colour, parent, description, position, guid) "
+        "VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+        [
+            (k.id, k.category, k.name, k.colour, k.description, first + i, guids.get(k.id))
+            for i, k in enumerate(codes)
         ],
     )
     con.executemany(
-        "INSERT INTO code (id, category, name, colour, parent, description, position) "
-        "VALUES (?, ?, ?, ?, NULL, ?, ?)",
-        [(k.id, k.category, k.name, k.colour, k.description, i) for i, k in enumerate(ds.codes)],
-    )
-    con.executemany(
-        "UPDATE code SET parent = ? WHERE id = ?",
-        [(k.parent, k.id) for k in ds.codes if k.parent],
+        "UPDATE code SET parent = ? WHERE id = ?", [(k.parent, k.id) for k in codes if k.parent]
     )
 
 
-def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
+def insert_interviews(con: sqlite3.Connection, interviews) -> None:
+    """Interview rows (participant, interviewer, date, status)."""
     con.executemany(
         "INSERT INTO interview VALUES (?, ?, ?, ?)",
         [
             (i.participant, i.interviewer, i.date.isoformat() if i.date else None, i.status)
-            for i in ds.interviews
+            for i in interviews
         ],
     )
+
+
+def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
+    insert_interviews(con, ds.interviews)
     con.executemany(
         "INSERT INTO transcript (interview, source, text) VALUES (?, ?, ?)",
         [(t.interview, t.source, t.text) for t in ds.transcripts],

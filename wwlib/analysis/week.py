@@ -1,84 +1,13 @@
-"""Counting what the week produced: code frequencies, who said what, dot-vote totals.
-
-Pure functions on the store's DataFrames (`store.codings()`, `store.codes()`, ...): they take
-DataFrames and return DataFrames, and never read the store, display or write anything.
-"""
+"""The week around the interviews: dot-vote totals, interview statuses, the programme's slots."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from wwlib.model import Category, Role
+from wwlib.model import Role
 
-CATEGORY_ORDER = [c.value for c in Category]
 INTERVIEW_STATUS_ORDER = ["coded", "held", "planned", "none"]
 DAY_START, DAY_END = 9.0, 17.0  # the working day over which untimed sessions are spread
-
-
-def category_rank(categories: pd.Series) -> pd.Series:
-    """The position of each category in the week's order (unknown categories last)."""
-    order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    return categories.map(order).fillna(len(order)).astype(int)
-
-
-def code_frequencies(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
-    """Per code of the codebook: how many fragments and participants, ranked within category.
-
-    Columns: code, category, name, fragments (distinct coded fragments), participants
-    (distinct interviews), rank (1 = most fragments within its category; ties share a rank).
-    Rows by category (the week's order), then fragments (most first), then codebook order.
-    Codes never used are kept with 0, so an unused code is visible too.
-    """
-    counts = codings.groupby("code").agg(
-        fragments=("fragment", "nunique"), participants=("interview", "nunique")
-    )
-    table = codes[["id", "category", "name"]].rename(columns={"id": "code"})
-    table = table.join(counts, on="code")
-    table[["fragments", "participants"]] = (
-        table[["fragments", "participants"]].fillna(0).astype(int)
-    )
-    table = _by_category_then(table, "fragments")
-    table["rank"] = (
-        table.groupby("category")["fragments"].rank(method="min", ascending=False).astype(int)
-    )
-    return table.reset_index(drop=True)
-
-
-def category_frequencies(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
-    """Per category of the codebook: how many codes, fragments and participants.
-
-    Columns: category, codes (in the codebook), fragments (distinct fragments with at least one
-    code of the category), participants (distinct interviews). Rows in the week's order.
-    """
-    category_of = codes.set_index("id")["category"]
-    coded = codings.assign(category=codings["code"].map(category_of))
-    counts = coded.groupby("category").agg(
-        fragments=("fragment", "nunique"), participants=("interview", "nunique")
-    )
-    table = codes.groupby("category").size().rename("codes").to_frame().join(counts)
-    table = table.fillna(0).astype(int).reset_index()
-    table = table.sort_values("category", key=category_rank, kind="stable")
-    return table.reset_index(drop=True)
-
-
-def who_said_what(codings: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """A participant × code matrix of fragment counts.
-
-    Rows: every participant in people order (index `participant`, person ids), including those
-    with nothing coded (all zeros). Columns: a MultiIndex (category, code id) of the codes used,
-    ordered by category (the week's order), then by total fragments (most first), then code id.
-    """
-    participants = people.loc[people["role"] == Role.PARTICIPANT.value, "id"].tolist()
-    others = [p for p in people["id"] if p in set(codings["interview"]) - set(participants)]
-    rows = [p for p in people["id"] if p in set(participants) | set(others)]
-    unique = codings.drop_duplicates(["fragment", "code"])
-    counts = unique.groupby(["interview", "code"]).size().unstack(fill_value=0)
-    counts = counts.reindex(index=rows, fill_value=0).astype(int)
-    order = _code_order(unique)
-    matrix = counts.reindex(columns=order["code"], fill_value=0)
-    matrix.columns = pd.MultiIndex.from_frame(order[["category", "code"]])
-    matrix.index.name = "participant"
-    return matrix
 
 
 def vote_totals(votes: pd.DataFrame, notes: pd.DataFrame, round: int | None = None) -> pd.DataFrame:
@@ -175,17 +104,3 @@ def _hour(value: object) -> float | None:
         return None
     hours, minutes = value.split(":")
     return int(hours) + int(minutes) / 60
-
-
-def _by_category_then(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Sort by category order, then `column` descending, keeping the original order on ties."""
-    keyed = table.assign(_cat=category_rank(table["category"]), _pos=range(len(table)))
-    keyed = keyed.sort_values(["_cat", column, "_pos"], ascending=[True, False, True])
-    return keyed.drop(columns=["_cat", "_pos"])
-
-
-def _code_order(unique_codings: pd.DataFrame) -> pd.DataFrame:
-    """The codes used, with category, by category then total fragments then id."""
-    totals = unique_codings.groupby(["code", "category"]).size().rename("n").reset_index()
-    totals = totals.sort_values("code")
-    return _by_category_then(totals, "n").reset_index(drop=True)

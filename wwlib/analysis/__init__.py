@@ -33,7 +33,14 @@ from wwlib.analysis.frequencies import (
 )
 from wwlib.analysis.saturation import saturation
 from wwlib.analysis.tables import all_tables
-from wwlib.analysis.week import interview_statuses, session_slots, vote_totals
+from wwlib.analysis.week import (
+    DAY_END,
+    DAY_START,
+    INTERVIEW_STATUS_ORDER,
+    interview_statuses,
+    session_slots,
+    vote_totals,
+)
 
 __all__ = [
     "CATEGORY_ORDER",

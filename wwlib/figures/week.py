@@ -1,61 +1,33 @@
-"""Figures of the week as plotly `Figure`s: take DataFrames and a `Labels`, return a figure.
-
-No display and no I/O here. Every figure has a title and axis titles from the label catalogue,
-fonts of at least 14 px for projection, and an empty state: with no data it returns a figure
-whose annotation says so, never an empty chart or an exception. Text from people (notes,
-task titles) is HTML-escaped, because plotly reads a few HTML tags in labels.
-"""
+"""The week's own figures: programme, interviews, frequencies, who said what, votes, tasks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
-from wwlib.analysis import (
-    CATEGORY_ORDER,
-    DAY_END,
-    DAY_START,
-    INTERVIEW_STATUS_ORDER,
-    session_slots,
-)
+from wwlib.analysis import DAY_END, DAY_START, INTERVIEW_STATUS_ORDER, session_slots
 from wwlib.duedate import DueDate
+from wwlib.figures.base import (
+    INTERVIEW_COLOURS,
+    PHASE_COLOURS,
+    STATUS_COLOURS,
+    TICKS,
+    add_note,
+    category_bars,
+    cut,
+    empty_figure,
+    integer_step,
+    new_figure,
+    row_axis,
+    short,
+    wrap,
+)
 from wwlib.labels import Labels
 from wwlib.model import category_colour
 from wwlib.views import as_date, due_words, long_date
-
-FONT = 16
-TICKS = 14
-PHASE_COLOURS = {"look": "#5b9bd5", "think": "#f4b183", "act": "#e06666"}
-STATUS_COLOURS = {
-    "open": "#5b8db8",
-    "in_progress": "#f0ad4e",
-    "done": "#5cb85c",
-    "cancelled": "#b0b0b0",
-}
-INTERVIEW_COLOURS = {"coded": "#2e7d32", "held": "#81c784", "planned": "#90caf9", "none": "#cfcfcf"}
-
-
-def _week_template() -> go.layout.Template:
-    """The week's look, built once per process: plotly_white with projection-sized fonts.
-
-    Built at import on purpose: plotly loads its templates and layout validators on the first
-    figure (about 0.15 s), and every phase notebook draws one; here that cost is paid once,
-    with the other imports, instead of inside the first figure cell.
-    """
-    template = go.layout.Template(pio.templates["plotly_white"])
-    template.layout.font = {"size": FONT}
-    template.layout.hoverlabel = {"font": {"size": TICKS}}
-    template.layout.legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}
-    return template
-
-
-TEMPLATE = _week_template()
-
 
 # -- programme --------------------------------------------------------------------------
 
@@ -63,7 +35,7 @@ TEMPLATE = _week_template()
 def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
     """The week Monday to Friday as a timeline: one row per session, coloured by phase."""
     if sessions.empty:
-        return _empty(labels, "fig.programme", "fig.programme.empty")
+        return empty_figure(labels, "fig.programme", "fig.programme.empty")
     slots = session_slots(sessions.reset_index(drop=True)).sort_index()
     first, last = as_date(slots["date"].min()), as_date(slots["date"].max())
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
@@ -72,7 +44,7 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
     index = [days.index(as_date(d)) for d in slots["date"]]
     x0 = [i + (h - low) / (high - low) for i, h in zip(index, slots["start_hour"], strict=True)]
     x1 = [i + (h - low) / (high - low) for i, h in zip(index, slots["end_hour"], strict=True)]
-    fig = _figure(labels, "fig.programme", height=280 + 48 * len(slots))
+    fig = new_figure(labels, "fig.programme", height=280 + 48 * len(slots))
     for phase, colour in PHASE_COLOURS.items():
         rows = [i for i, p in enumerate(slots["phase"]) if p == phase]
         fig.add_bar(
@@ -92,7 +64,7 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
             hovertext=[_session_hover(slots.iloc[i], labels) for i in rows],
             hoverinfo="text",
         )
-    _rows(fig, [_wrap(a, 40) for a in slots["activity"]])
+    row_axis(fig, [wrap(a, 40) for a in slots["activity"]])
     fig.update_xaxes(
         range=[0, len(days)],
         tickvals=[i + 0.5 for i in range(len(days))],
@@ -102,7 +74,7 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
     for i in range(1, len(days)):
         fig.add_vline(x=i, line={"color": "#999999", "width": 1})
     if slots["estimated"].any():
-        _note(fig, labels("fig.programme.estimated_note"))
+        add_note(fig, labels("fig.programme.estimated_note"))
     return fig.update_layout(barmode="overlay")
 
 
@@ -115,11 +87,11 @@ def interview_status_chart(statuses: pd.DataFrame, labels: Labels) -> go.Figure:
     `statuses` is `analysis.interview_statuses(...)`.
     """
     if statuses.empty:
-        return _empty(labels, "fig.interviews", "fig.interviews.empty")
+        return empty_figure(labels, "fig.interviews", "fig.interviews.empty")
     counts = statuses["status"].value_counts()
     if counts.get("none", 0) == len(statuses):
-        return _empty(labels, "fig.interviews", "fig.interviews.none", n=len(statuses))
-    fig = _figure(labels, "fig.interviews", height=360)
+        return empty_figure(labels, "fig.interviews", "fig.interviews.none", n=len(statuses))
+    fig = new_figure(labels, "fig.interviews", height=360)
     for status in INTERVIEW_STATUS_ORDER:
         fig.add_bar(
             orientation="h",
@@ -141,15 +113,15 @@ def frequency_chart(freq: pd.DataFrame, labels: Labels) -> go.Figure:
     `freq` is `analysis.code_frequencies(...)`.
     """
     if freq.empty or freq["fragments"].sum() == 0:
-        return _empty(labels, "fig.frequencies", "fig.empty.codings")
+        return empty_figure(labels, "fig.frequencies", "fig.empty.codings")
     freq = freq.reset_index(drop=True)
-    fig = _figure(labels, "fig.frequencies", height=240 + 36 * len(freq))
+    fig = new_figure(labels, "fig.frequencies", height=240 + 36 * len(freq))
     hover = f"%{{x}} {labels('fig.hover.fragments')}, %{{customdata}} " + labels(
         "fig.hover.participants"
     )
-    _category_bars(fig, freq, "fragments", "participants", hover, labels)
-    _rows(fig, [_wrap(n, 40) for n in freq["name"]])
-    return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(freq["fragments"].max()))
+    category_bars(fig, freq, "fragments", "participants", hover, labels)
+    row_axis(fig, [wrap(n, 40) for n in freq["name"]])
+    return fig.update_xaxes(rangemode="tozero", dtick=integer_step(freq["fragments"].max()))
 
 
 def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
@@ -159,14 +131,14 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
     MultiIndex (category, code name) or plain code names.
     """
     if matrix.empty or matrix.to_numpy().sum() == 0:
-        return _empty(labels, "fig.who", "fig.empty.codings")
+        return empty_figure(labels, "fig.who", "fig.empty.codings")
     if isinstance(matrix.columns, pd.MultiIndex):
         marks = [f"<span style='color:{category_colour(k)}'>■</span> " for k, _ in matrix.columns]
         names = [str(c) for _, c in matrix.columns]
     else:
         marks, names = [""] * matrix.shape[1], [str(c) for c in matrix.columns]
     values = matrix.to_numpy()
-    fig = _figure(labels, "fig.who", height=330 + 40 * matrix.shape[0])
+    fig = new_figure(labels, "fig.who", height=330 + 40 * matrix.shape[0])
     fig.add_heatmap(
         z=values,
         x=list(range(matrix.shape[1])),
@@ -176,8 +148,8 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
         textfont={"size": TICKS},
         colorscale=[[0, "#ffffff"], [1, "#1f4e79"]],
         zmin=0,
-        colorbar={"title": {"text": labels("fig.who.scale")}, "dtick": _integer_step(values.max())},
-        customdata=[[f"{_short(p, 40)} · {_short(n, 60)}" for n in names] for p in matrix.index],
+        colorbar={"title": {"text": labels("fig.who.scale")}, "dtick": integer_step(values.max())},
+        customdata=[[f"{short(p, 40)} · {short(n, 60)}" for n in names] for p in matrix.index],
         hovertemplate="%{customdata}: %{z}<extra></extra>",
         xgap=2,
         ygap=2,
@@ -186,12 +158,12 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
         tickvals=list(range(matrix.shape[1])),
         tickangle=-40,
         showgrid=False,
-        ticktext=[m + _short(n, 30) for m, n in zip(marks, names, strict=True)],
+        ticktext=[m + short(n, 30) for m, n in zip(marks, names, strict=True)],
     )
     return fig.update_yaxes(
         tickvals=list(range(matrix.shape[0])),
         autorange="reversed",
-        ticktext=[_short(str(p), 30) for p in matrix.index],
+        ticktext=[short(str(p), 30) for p in matrix.index],
         showgrid=False,
     )
 
@@ -205,13 +177,13 @@ def vote_chart(totals: pd.DataFrame, labels: Labels) -> go.Figure:
     `totals` is `analysis.vote_totals(...)` (or `views.vote_totals_frame(wb)`).
     """
     if totals.empty or totals["dots"].sum() == 0:
-        return _empty(labels, "fig.votes", "fig.votes.empty")
+        return empty_figure(labels, "fig.votes", "fig.votes.empty")
     totals = totals.reset_index(drop=True)
-    fig = _figure(labels, "fig.votes", height=240 + 44 * len(totals))
+    fig = new_figure(labels, "fig.votes", height=240 + 44 * len(totals))
     hover = f"%{{x}} {labels('fig.hover.dots')}, %{{customdata}} {labels('fig.hover.voters')}"
-    _category_bars(fig, totals, "dots", "voters", hover, labels)
-    _rows(fig, [_wrap(_cut(t, 80), 50) for t in totals["text"]])
-    return fig.update_xaxes(rangemode="tozero", dtick=_integer_step(totals["dots"].max()))
+    category_bars(fig, totals, "dots", "voters", hover, labels)
+    row_axis(fig, [wrap(cut(t, 80), 50) for t in totals["text"]])
+    return fig.update_xaxes(rangemode="tozero", dtick=integer_step(totals["dots"].max()))
 
 
 # -- tasks ----------------------------------------------------------------------------------
@@ -224,17 +196,17 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
     Undated tasks keep a row marked "zonder datum" and a note says how many there are.
     """
     if tasks.empty:
-        return _empty(labels, "fig.tasks", "fig.tasks.empty")
+        return empty_figure(labels, "fig.tasks", "fig.tasks.empty")
     tasks = tasks.assign(first_day=[as_date(d) for d in tasks["due_date"]])
     dated = tasks[tasks["first_day"].notna()].sort_values("first_day", kind="stable")
     undated = tasks[tasks["first_day"].isna()]
     if dated.empty:
-        return _empty(labels, "fig.tasks", "fig.tasks.none_dated", n=len(tasks))
+        return empty_figure(labels, "fig.tasks", "fig.tasks.none_dated", n=len(tasks))
     rows = pd.concat([dated, undated]).reset_index(drop=True)
     dues = [_due(t) for t in rows.itertuples()]
     start = min(d.first_day for d in dues if d) - dt.timedelta(days=3)
     end = max(d.last_day for d in dues if d) + dt.timedelta(days=4)
-    fig = _figure(labels, "fig.tasks", height=280 + 44 * len(rows))
+    fig = new_figure(labels, "fig.tasks", height=280 + 44 * len(rows))
     for status, colour in STATUS_COLOURS.items():
         own = [i for i in range(len(dated)) if rows.loc[i, "status"] == status]
         if own:
@@ -250,8 +222,8 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
             showlegend=False,
             hoverinfo="skip",
         )
-        _note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
-    _rows(fig, [_wrap(_cut(t, 80), 50) for t in rows["title"]])
+        add_note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
+    row_axis(fig, [wrap(cut(t, 80), 50) for t in rows["title"]])
     ticks = _date_ticks(start, end)
     return fig.update_xaxes(
         type="date",
@@ -263,105 +235,6 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def _figure(labels: Labels, key: str, height: int) -> go.Figure:
-    """An empty figure with the week's look: title, axis titles, large fonts, legend on top."""
-    fig = go.Figure()
-    fig.update_layout(
-        template=TEMPLATE,
-        height=height,
-        font={"size": FONT},
-        hoverlabel={"font": {"size": TICKS}},
-        title={"text": labels(f"{key}.title"), "font": {"size": 22}},
-        margin={"t": 110, "l": 20, "r": 30, "b": 80},
-    )
-    fig.update_xaxes(title={"text": labels(f"{key}.x")}, tickfont={"size": TICKS}, automargin=True)
-    fig.update_yaxes(title={"text": labels(f"{key}.y")}, tickfont={"size": TICKS}, automargin=True)
-    return fig
-
-
-def _empty(labels: Labels, key: str, message: str, **values: object) -> go.Figure:
-    """The empty state: the figure's title and a clear message in its middle."""
-    fig = _figure(labels, key, height=320)
-    fig.add_annotation(
-        text=labels(message, **values),
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 20, "color": "#555555"},
-    )
-    fig.update_xaxes(visible=False)
-    return fig.update_yaxes(visible=False)
-
-
-def _note(fig: go.Figure, text: str) -> None:
-    """A small explanatory line under the plot, below the x-axis title."""
-    fig.add_annotation(
-        text=text,
-        x=0,
-        y=0,
-        xref="paper",
-        yref="paper",
-        yanchor="top",
-        xanchor="left",
-        yshift=-100,
-        showarrow=False,
-        font={"size": TICKS, "color": "#555555"},
-    )
-    fig.update_layout(margin={"b": 140})
-
-
-def _category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels) -> None:
-    """Horizontal bars of `value` on rows 0..n-1, one trace per category in its colour."""
-    for category in _categories(frame["category"]):
-        rows = frame.index[frame["category"] == category].tolist()
-        fig.add_bar(
-            orientation="h",
-            y=rows,
-            x=frame.loc[rows, value],
-            text=frame.loc[rows, value],
-            textposition="outside",
-            name=labels(f"category.{category}"),
-            marker_color=category_colour(category),
-            customdata=frame.loc[rows, extra],
-            hovertemplate=hover + "<extra></extra>",
-        )
-
-
-def _rows(fig: go.Figure, ticktext: list[str]) -> None:
-    """One y row per item, labelled with `ticktext`, the first on top."""
-    fig.update_yaxes(tickvals=list(range(len(ticktext))), ticktext=ticktext, autorange="reversed")
-
-
-def _integer_step(maximum: int) -> int | None:
-    """Ticks at every whole number for small counts (plotly would show 0.5); auto otherwise."""
-    return 1 if maximum <= 10 else None
-
-
-def _categories(categories: pd.Series) -> list[str]:
-    """The categories present, in the week's order."""
-    present = set(categories)
-    return [c for c in CATEGORY_ORDER if c in present] + sorted(present - set(CATEGORY_ORDER))
-
-
-def _cut(text: object, width: int) -> str:
-    """Text on one line, cut to `width` characters with an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _short(text: object, width: int) -> str:
-    """Escaped text cut to `width` characters."""
-    return html.escape(_cut(text, width), quote=False)
-
-
-def _wrap(text: object, width: int) -> str:
-    """Escaped text wrapped onto lines of about `width` characters."""
-    lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def _clock(hour: float) -> str:
@@ -381,7 +254,7 @@ def _session_hover(session, labels: Labels) -> str:
     """The hover text of a session: activity, day, time or that none was recorded."""
     when = _session_time(session) or labels("fig.programme.estimated")
     day = long_date(session["date"], labels, year=False)
-    return f"{_wrap(session['activity'], 50)}<br>{day}, {html.escape(when)}"
+    return f"{wrap(session['activity'], 50)}<br>{day}, {html.escape(when)}"
 
 
 def _day_tick(day: dt.date, labels: Labels) -> str:
@@ -401,7 +274,7 @@ def _task_bars(fig, rows, dues, indices, name, colour, labels) -> None:
     day_ms = 24 * 3600 * 1000
     due, owners = labels("fig.hover.due"), labels("fig.hover.owners")
     hover = [
-        f"{_wrap(rows.loc[i, 'title'], 50)}<br>{due}: "
+        f"{wrap(rows.loc[i, 'title'], 50)}<br>{due}: "
         f"{html.escape(due_words(dues[i].kind, dues[i].first_day, labels))}<br>"
         f"{owners}: {html.escape(str(rows.loc[i, 'owners']) or '–')}"
         for i in indices

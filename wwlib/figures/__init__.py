@@ -1,0 +1,35 @@
+"""Figures of the week as plotly `Figure`s: take DataFrames and a `Labels`, return a figure.
+
+No display and no I/O here. Every figure has a title and axis titles from the label catalogue,
+fonts of at least 14 px for projection, and an empty state: with no data it returns a figure
+whose annotation says so, never an empty chart or an exception. Text from people (notes,
+task titles, quotes) is HTML-escaped, because plotly reads a few HTML tags in labels.
+
+- `week`: programme, interview statuses, code frequencies, who said what, votes, tasks.
+- `look`: the analysis day: co-occurrence, saturation, group comparison, agreement.
+"""
+
+from __future__ import annotations
+
+from wwlib.figures.base import INTERVIEW_COLOURS, PHASE_COLOURS, STATUS_COLOURS, TEMPLATE
+from wwlib.figures.week import (
+    frequency_chart,
+    interview_status_chart,
+    programme_timeline,
+    task_timeline,
+    vote_chart,
+    who_said_what_heatmap,
+)
+
+__all__ = [
+    "INTERVIEW_COLOURS",
+    "PHASE_COLOURS",
+    "STATUS_COLOURS",
+    "TEMPLATE",
+    "frequency_chart",
+    "interview_status_chart",
+    "programme_timeline",
+    "task_timeline",
+    "vote_chart",
+    "who_said_what_heatmap",
+]

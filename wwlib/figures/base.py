@@ -1,0 +1,154 @@
+"""The week's figure style and the helpers every figure module shares.
+
+Figures of the week are plotly `Figure`s: functions take DataFrames and a `Labels`, return a figure.
+
+No display and no I/O here. Every figure has a title and axis titles from the label catalogue,
+fonts of at least 14 px for projection, and an empty state: with no data it returns a figure
+whose annotation says so, never an empty chart or an exception. Text from people (notes,
+task titles) is HTML-escaped, because plotly reads a few HTML tags in labels.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from wwlib.analysis import (
+    CATEGORY_ORDER,
+)
+from wwlib.labels import Labels
+from wwlib.model import category_colour
+
+FONT = 16
+TICKS = 14
+PHASE_COLOURS = {"look": "#5b9bd5", "think": "#f4b183", "act": "#e06666"}
+STATUS_COLOURS = {
+    "open": "#5b8db8",
+    "in_progress": "#f0ad4e",
+    "done": "#5cb85c",
+    "cancelled": "#b0b0b0",
+}
+INTERVIEW_COLOURS = {"coded": "#2e7d32", "held": "#81c784", "planned": "#90caf9", "none": "#cfcfcf"}
+
+
+def _week_template() -> go.layout.Template:
+    """The week's look, built once per process: plotly_white with projection-sized fonts.
+
+    Built at import on purpose: plotly loads its templates and layout validators on the first
+    figure (about 0.15 s), and every phase notebook draws one; here that cost is paid once,
+    with the other imports, instead of inside the first figure cell.
+    """
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.font = {"size": FONT}
+    template.layout.hoverlabel = {"font": {"size": TICKS}}
+    template.layout.legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}
+    return template
+
+
+TEMPLATE = _week_template()
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def new_figure(labels: Labels, key: str, height: int) -> go.Figure:
+    """An empty figure with the week's look: title, axis titles, large fonts, legend on top."""
+    fig = go.Figure()
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        font={"size": FONT},
+        hoverlabel={"font": {"size": TICKS}},
+        title={"text": labels(f"{key}.title"), "font": {"size": 22}},
+        margin={"t": 110, "l": 20, "r": 30, "b": 80},
+    )
+    fig.update_xaxes(title={"text": labels(f"{key}.x")}, tickfont={"size": TICKS}, automargin=True)
+    fig.update_yaxes(title={"text": labels(f"{key}.y")}, tickfont={"size": TICKS}, automargin=True)
+    return fig
+
+
+def empty_figure(labels: Labels, key: str, message: str, **values: object) -> go.Figure:
+    """The empty state: the figure's title and a clear message in its middle."""
+    fig = new_figure(labels, key, height=320)
+    fig.add_annotation(
+        text=labels(message, **values),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 20, "color": "#555555"},
+    )
+    fig.update_xaxes(visible=False)
+    return fig.update_yaxes(visible=False)
+
+
+def add_note(fig: go.Figure, text: str) -> None:
+    """A small explanatory line under the plot, below the x-axis title."""
+    fig.add_annotation(
+        text=text,
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        yanchor="top",
+        xanchor="left",
+        yshift=-100,
+        showarrow=False,
+        font={"size": TICKS, "color": "#555555"},
+    )
+    fig.update_layout(margin={"b": 140})
+
+
+def category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels) -> None:
+    """Horizontal bars of `value` on rows 0..n-1, one trace per category in its colour."""
+    for category in present_categories(frame["category"]):
+        rows = frame.index[frame["category"] == category].tolist()
+        fig.add_bar(
+            orientation="h",
+            y=rows,
+            x=frame.loc[rows, value],
+            text=frame.loc[rows, value],
+            textposition="outside",
+            name=labels(f"category.{category}"),
+            marker_color=category_colour(category),
+            customdata=frame.loc[rows, extra],
+            hovertemplate=hover + "<extra></extra>",
+        )
+
+
+def row_axis(fig: go.Figure, ticktext: list[str]) -> None:
+    """One y row per item, labelled with `ticktext`, the first on top."""
+    fig.update_yaxes(tickvals=list(range(len(ticktext))), ticktext=ticktext, autorange="reversed")
+
+
+def integer_step(maximum: int) -> int | None:
+    """Ticks at every whole number for small counts (plotly would show 0.5); auto otherwise."""
+    return 1 if maximum <= 10 else None
+
+
+def present_categories(categories: pd.Series) -> list[str]:
+    """The categories present, in the week's order."""
+    present = set(categories)
+    return [c for c in CATEGORY_ORDER if c in present] + sorted(present - set(CATEGORY_ORDER))
+
+
+def cut(text: object, width: int) -> str:
+    """Text on one line, cut to `width` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def short(text: object, width: int) -> str:
+    """Escaped text cut to `width` characters."""
+    return html.escape(cut(text, width), quote=False)
+
+
+def wrap(text: object, width: int) -> str:
+    """Escaped text wrapped onto lines of about `width` characters."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)

@@ -121,3 +121,13 @@ def mini_store(tmp_path, make_cohort):
     store.load_dataset(load_dataset(folder), source=str(folder))
     yield store
     store.close()
+
+
+@pytest.fixture
+def lindeveen_copy(tmp_path):
+    """The fictional cohort in a store of its own, for tests that change it."""
+    folder = DATA / "lindeveen-2026"
+    store = Store(tmp_path / "lindeveen.sqlite", actor="tester", create=True)
+    store.load_dataset(load_dataset(folder), source=str(folder))
+    yield store
+    store.close()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wwlib.dataset_boards import BoardReading
+from wwlib.dataset_groups import GroupReading
 from wwlib.dataset_interviews import InterviewReading
 from wwlib.errors import DatasetError, Problem, ValidationError
 from wwlib.files import FolderReader, LineDict, as_date
@@ -19,6 +20,7 @@ from wwlib.model import (
     Code,
     Coding,
     Cohort,
+    FocusGroup,
     Interview,
     Note,
     Person,
@@ -90,6 +92,8 @@ class Dataset:
     notes: list[Note] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
+    shortlist: list[str] = field(default_factory=list)  # theme code ids, in order
+    focus_groups: list[FocusGroup] = field(default_factory=list)
 
 
 def check_dataset(folder: str | Path) -> list[Problem]:
@@ -105,12 +109,13 @@ def load_dataset(folder: str | Path) -> Dataset:
     return dataset
 
 
-class _Loader(InterviewReading, BoardReading):
+class _Loader(InterviewReading, BoardReading, GroupReading):
     """One pass over a folder; `run` returns the dataset (or None) and every problem."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.files = FolderReader(folder)
+        self.cohort_data: LineDict | None = None
 
     def problem(self, file, line, field, message, fix=""):
         self.files.problem(file, line, field, message, fix)
@@ -141,6 +146,8 @@ class _Loader(InterviewReading, BoardReading):
         ds.codes = self._codes()
         self.codes = {c.id: c for c in ds.codes}
         self._check_themes(cohort)
+        ds.shortlist = self._shortlist(cohort)
+        ds.focus_groups = self._focus_groups(ds.shortlist)
         ds.interviews, ds.transcripts = self._interviews()
         ds.codings, coding_rows = self._codings(ds.transcripts)
         ds.boards = self._boards()
@@ -160,6 +167,7 @@ class _Loader(InterviewReading, BoardReading):
         if not isinstance(data, LineDict):
             self.problem(name, 1, None, "must be a mapping of fields (id: ..., title: ...)")
             return None
+        self.cohort_data = data
         known = {
             "id",
             "title",
@@ -172,6 +180,8 @@ class _Loader(InterviewReading, BoardReading):
             "source",
             "mentioned_names",
             "interview_guide",
+            "shortlist",
+            "focus_groups",
         }
         for key in data:
             if key not in known:

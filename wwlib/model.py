@@ -155,6 +155,24 @@ class Cohort:
 
 
 @dataclass(frozen=True)
+class FocusGroup:
+    """Participants who work out some of the shortlisted themes together on Thursday."""
+
+    id: str
+    name: str
+    members: tuple[str, ...] = ()  # person ids, in the order given
+    themes: tuple[str, ...] = ()  # code ids of shortlisted themes
+
+    def __post_init__(self):
+        check_slug("id", self.id)
+        check_text("name", self.name)
+        for member in self.members:
+            check_slug("members", member)
+        for theme in self.themes:
+            check_slug("themes", theme)
+
+
+@dataclass(frozen=True)
 class Person:
     id: str
     name: str

@@ -44,6 +44,9 @@ from wwlib.analysis.week import (
 
 __all__ = [
     "CATEGORY_ORDER",
+    "DAY_END",
+    "DAY_START",
+    "INTERVIEW_STATUS_ORDER",
     "agreement",
     "agreement_summary",
     "all_tables",

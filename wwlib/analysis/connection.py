@@ -82,19 +82,26 @@ def cooccurrence_matrix(
     return matrix
 
 
-def obstacles_and_ways(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+def obstacles_and_ways(
+    codings: pd.DataFrame,
+    codes: pd.DataFrame,
+    frequencies: pd.DataFrame | None = None,
+    pairs: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Every obstacle mentioned, next to the ways to deal with it that participants named.
 
     A way to deal goes with an obstacle when the same participant named both (`participants`),
     counting too how often they share a passage (`fragments`). Columns: obstacle,
     obstacle_fragments, obstacle_participants, way (NaN when no participant who named the
     obstacle named a way to deal), participants, fragments. Obstacles by fragments (most
-    first); their ways by participants, then fragments.
+    first); their ways by participants, then fragments. `frequencies` (`code_frequencies`)
+    and `pairs` (`cooccurrence` by unit) may be passed when they were computed already.
     """
     from wwlib.analysis.frequencies import code_frequencies
 
     keys = cohort_keys(codings, codes)
-    freq = code_frequencies(codings, codes)
+    freq = code_frequencies(codings, codes) if frequencies is None else frequencies
+    pairs = pairs or {unit: cooccurrence(codings, unit) for unit in UNITS}
     obstacles = freq[(freq["category"] == Category.OBSTACLE.value) & (freq["fragments"] > 0)]
     obstacles = obstacles[[*keys, "code", "fragments", "participants"]].rename(
         columns={
@@ -103,8 +110,8 @@ def obstacles_and_ways(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFra
             "participants": "obstacle_participants",
         }
     )
-    by_person = _obstacle_way_pairs(cooccurrence(codings, "participant"), keys, "participants")
-    by_passage = _obstacle_way_pairs(cooccurrence(codings, "fragment"), keys, "fragments")
+    by_person = _obstacle_way_pairs(pairs["participant"], keys, "participants")
+    by_passage = _obstacle_way_pairs(pairs["fragment"], keys, "fragments")
     ways = by_person.merge(by_passage, on=[*keys, "obstacle", "way"], how="left")
     ways["fragments"] = ways["fragments"].fillna(0).astype(int)
     table = obstacles.assign(_order=range(len(obstacles))).merge(

@@ -8,7 +8,7 @@ import pandas as pd
 from wwlib.analysis.agreement import agreement, agreement_summary
 from wwlib.analysis.comparison import compare_groups
 from wwlib.analysis.connection import cooccurrence, obstacles_and_ways
-from wwlib.analysis.frames import cohort_keys
+from wwlib.analysis.frames import cohort_keys, decoded, encoded
 from wwlib.analysis.frequencies import (
     category_frequencies,
     cluster_order,
@@ -32,47 +32,67 @@ def all_tables(
     cohort or stacked with a `cohort` column. `attributes` are the person attributes to compare
     groups by (one `comparison_<attribute>` table each).
     """
+    frames = encoded(
+        {"codings": codings, "codes": codes, "people": people, "interviews": interviews}
+    )
+    codings, codes, people, interviews = (
+        frames[k] for k in ("codings", "codes", "people", "interviews")
+    )
     frequencies = code_frequencies(codings, codes)
     long = who_said_what_long(codings)
     per_code = agreement(codings, interviews)
+    pairs = {unit: cooccurrence(codings, unit) for unit in ("fragment", "participant")}
     tables = {
         "code_frequencies": frequencies,
         "category_frequencies": category_frequencies(codings, codes),
         "quotes": strongest_quotes(codings),
         "who_said_what": long,
         "who_said_what_order": clustered_positions(long),
-        "cooccurrence_fragments": cooccurrence(codings, "fragment"),
-        "cooccurrence_participants": cooccurrence(codings, "participant"),
-        "obstacles_and_ways": obstacles_and_ways(codings, codes),
+        "cooccurrence_fragments": pairs["fragment"],
+        "cooccurrence_participants": pairs["participant"],
+        "obstacles_and_ways": obstacles_and_ways(codings, codes, frequencies, pairs),
         "saturation": saturation(codings, interviews, people),
         "agreement": per_code,
         "agreement_summary": agreement_summary(per_code),
     }
     for attribute in attributes:
         tables[f"comparison_{attribute}"] = compare_groups(codings, people, attribute)
-    return tables
+    return {name: decoded(table) for name, table in tables.items()}
 
 
 def clustered_positions(long: pd.DataFrame) -> pd.DataFrame:
     """The clustered order of who said what, per cohort: axis, id and position.
 
     `axis` is "participant" or "code"; position 0 comes first. Built from the long table of
-    `who_said_what_long` (participants without codings are not in it).
+    `who_said_what_long` (participants without codings are not in it). The cohorts are split
+    once with numpy, so the per-cohort loop does only the clustering itself.
     """
     keys = cohort_keys(long)
-    parts = []
-    for key, cohort in long.groupby(keys) if keys else [((), long)]:
-        rows, row_ids = pd.factorize(cohort["participant"], sort=True)
-        columns, column_ids = pd.factorize(cohort["code"], sort=True)
-        matrix = np.zeros((len(row_ids), len(column_ids)))
-        np.add.at(matrix, (rows, columns), cohort["fragments"].to_numpy())
-        row_order, column_order = cluster_order(matrix)
-        for axis, ids, order in (
-            ("participant", row_ids, row_order),
-            ("code", column_ids, column_order),
-        ):
-            part = pd.DataFrame({"axis": axis, "id": ids[order], "position": range(len(order))})
-            parts.append(part.assign(**dict(zip(keys, key, strict=True))) if keys else part)
-    if not parts:
+    if long.empty:
         return pd.DataFrame(columns=[*keys, "axis", "id", "position"])
-    return pd.concat(parts, ignore_index=True)[[*keys, "axis", "id", "position"]]
+    cohort_codes, cohorts = (
+        pd.factorize(long[keys[0]]) if keys else (np.zeros(len(long), int), [None])
+    )
+    person_codes, people = pd.factorize(long["participant"])
+    code_codes, codes = pd.factorize(long["code"])
+    order = np.argsort(cohort_codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(cohort_codes[order])) + 1
+    counts = long["fragments"].to_numpy()[order]
+    parts = {"cohort": [], "axis": [], "id": [], "position": []}
+    for rows in np.split(np.arange(len(order)), bounds):
+        persons, row = np.unique(person_codes[order][rows], return_inverse=True)
+        used, column = np.unique(code_codes[order][rows], return_inverse=True)
+        matrix = np.zeros((len(persons), len(used)))
+        np.add.at(matrix, (row, column), counts[rows])
+        row_order, column_order = cluster_order(matrix)
+        cohort = cohorts[cohort_codes[order][rows[0]]]
+        for axis, ids, placed in (
+            ("participant", people.take(persons), row_order),
+            ("code", codes.take(used), column_order),
+        ):
+            parts["cohort"] += [cohort] * len(placed)
+            parts["axis"] += [axis] * len(placed)
+            parts["id"] += list(ids.take(placed))
+            parts["position"] += list(range(len(placed)))
+    table = pd.DataFrame(parts)
+    return table if keys else table.drop(columns="cohort")

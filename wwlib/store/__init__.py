@@ -5,6 +5,7 @@ from __future__ import annotations
 from wwlib.store.codebook import CodebookMixin
 from wwlib.store.core import StoreCore
 from wwlib.store.exchange import ExchangeMixin
+from wwlib.store.groups import GroupMixin
 from wwlib.store.load import LoadMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
@@ -15,6 +16,13 @@ __all__ = ["Store", "SCHEMA_VERSION"]
 
 
 class Store(
-    LoadMixin, ReadMixin, WriteMixin, TranscriptMixin, CodebookMixin, ExchangeMixin, StoreCore
+    LoadMixin,
+    ReadMixin,
+    WriteMixin,
+    TranscriptMixin,
+    CodebookMixin,
+    GroupMixin,
+    ExchangeMixin,
+    StoreCore,
 ):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

@@ -306,7 +306,7 @@ def _move_codings(con: sqlite3.Connection, source: str, target: str) -> dict:
 
 
 def _move_references(con: sqlite3.Connection, source: str, target: str, parent) -> dict:
-    """Point child codes, memos, boards, plans and prioritised themes at `target`."""
+    """Point child codes, memos, boards, plans, prioritised and shortlisted themes at `target`."""
     lifted = source in _ancestors(con, target)
     if lifted:  # a target nested below the source takes the source's place first: no cycle
         con.execute("UPDATE code SET parent = ? WHERE id = ?", (parent, target))
@@ -326,4 +326,29 @@ def _move_references(con: sqlite3.Connection, source: str, target: str, parent) 
     if source in themes:
         themes = list(dict.fromkeys(target if t == source else t for t in themes))
         con.execute("UPDATE cohort SET prioritised_themes = ?", (json.dumps(themes),))
+    moved["shortlist"] = _merge_listed(con, "shortlist", "", source, target)
+    moved["focus_groups"] = [
+        group
+        for (group,) in con.execute("SELECT id FROM focus_group").fetchall()
+        if _merge_listed(con, "focus_group_theme", group, source, target)
+    ]
     return moved
+
+
+def _merge_listed(con: sqlite3.Connection, table: str, group: str, source: str, target: str):
+    """Put `target` in `source`'s place in an ordered list of codes (once); True if it was."""
+    where = "focus_group = ? AND " if group else ""
+    keys = (group,) if group else ()
+    rows = con.execute(f"SELECT position FROM {table} WHERE {where}code = ?", (*keys, source))
+    row = rows.fetchone()
+    if row is None:
+        return False
+    con.execute(f"DELETE FROM {table} WHERE {where}code = ?", (*keys, source))
+    present = con.execute(f"SELECT 1 FROM {table} WHERE {where}code = ?", (*keys, target))
+    if not present.fetchone():
+        columns = "focus_group, code, position" if group else "code, position"
+        con.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * (len(keys) + 2))})",
+            (*keys, target, row[0]),
+        )
+    return True

@@ -7,6 +7,7 @@ import sqlite3
 
 from wwlib.errors import StoreError
 from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
+from wwlib.store.groups import insert_focus_groups, insert_shortlist
 from wwlib.store.reads import COHORT_COLUMNS
 
 
@@ -21,6 +22,8 @@ class LoadMixin:
             _insert_boards(con, ds, fragment_ids)
             for position, plan in enumerate(ds.plans):
                 _insert_plan(con, plan, position)
+            insert_shortlist(con, ds.shortlist)
+            insert_focus_groups(con, ds.focus_groups)
             counts = {
                 name: len(getattr(ds, name))
                 for name in (
@@ -33,6 +36,8 @@ class LoadMixin:
                     "notes",
                     "votes",
                     "plans",
+                    "shortlist",
+                    "focus_groups",
                 )
             }
             self._log(con, "import", "cohort", ds.cohort.id, {"source": source, **counts})

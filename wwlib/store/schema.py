@@ -216,6 +216,34 @@ def _guids(table: str, add_column: bool = True) -> str:
 V2 += "".join(_guids(t) for t in ("cohort", "person", "code", "transcript", "fragment", "coding"))
 V2 += _guids("memo", add_column=False)
 
+V3 = """
+-- Analysis issue: Wednesday's shortlist of themes for Thursday, and the focus groups.
+CREATE TABLE shortlist (
+    code TEXT PRIMARY KEY REFERENCES code(id),
+    position INTEGER NOT NULL
+);
+CREATE TABLE focus_group (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE TABLE focus_group_member (
+    focus_group TEXT NOT NULL REFERENCES focus_group(id),
+    person TEXT NOT NULL UNIQUE REFERENCES person(id),   -- one group per person
+    position INTEGER NOT NULL,
+    PRIMARY KEY (focus_group, person)
+);
+CREATE TABLE focus_group_theme (
+    focus_group TEXT NOT NULL REFERENCES focus_group(id),
+    code TEXT NOT NULL REFERENCES code(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (focus_group, code)
+);
+-- A store made before the shortlist existed: its prioritised themes were on the shortlist.
+INSERT INTO shortlist (code, position)
+    SELECT j.value, j.key FROM cohort, json_each(cohort.prioritised_themes) AS j;
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2]
+MIGRATIONS: list[str] = [V1, V2, V3]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -146,7 +146,7 @@ def test_comparison_by_organisation():
     assert silo.loc["Woonstichting", "share"] == 0
     assert silo["spread"].iloc[0] == 0.5
     assert table["spread"].is_monotonic_decreasing
-    with pytest.raises(ParameterError, match="choose one of role, organisation"):
+    with pytest.raises(ParameterError, match="choose one of organisation"):
         analysis.compare_groups(CODINGS, PEOPLE, "region")
 
 

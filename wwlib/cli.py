@@ -55,14 +55,32 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument("folder", type=Path, help="the cohort folder")
         one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
         one.add_argument("--store", type=Path)
-    exp = sub.add_parser("export", help="write a QDPX project or a codebook").add_subparsers(
-        dest="what", required=True
-    )
-    for what in ("qdpx", "qdc"):
-        one = exp.add_parser(what)
+    exp = sub.add_parser(
+        "export", help="write a QDPX project, a codebook, tables, tasks or handreikingen"
+    ).add_subparsers(dest="what", required=True)
+    for what, help_text in (
+        ("qdpx", "the cohort as a REFI-QDA project (.qdpx)"),
+        ("qdc", "the codebook as a REFI-QDA codebook (.qdc)"),
+        ("xlsx", "every table of the analysis day, one sheet each (.xlsx)"),
+        ("tasks", "the task list of every plan (.xlsx)"),
+        ("ics", "every dated task as a calendar event (.ics)"),
+        ("handreiking", "one adaptable .docx per theme plan, into the folder OUT"),
+    ):
+        one = exp.add_parser(what, help=help_text)
         one.add_argument("folder", type=Path, help="the cohort folder")
         one.add_argument("out", type=Path)
         one.add_argument("--store", type=Path)
+        if what not in ("qdpx", "qdc"):
+            one.add_argument("--lang", default="nl", help="labels: nl (default) or en")
+            one.add_argument(
+                "--pseudonymise", action="store_true", help="pseudonyms instead of names"
+            )
+        if what == "xlsx":
+            one.add_argument(
+                "--compare-by",
+                default="organisation",
+                help="the person attribute to compare groups by (default organisation)",
+            )
 
     dash = sub.add_parser("dashboard", help="serve the notebooks as Voila dashboards")
     dash.add_argument("--port", type=int, default=8866)
@@ -141,8 +159,15 @@ def _import(args) -> int:
 def _export(args) -> int:
     from wwlib import exchange
 
-    summary = exchange.EXPORTERS[args.what](args.folder, args.out, store=args.store)
-    print(summary)
+    if args.what in exchange.EXPORTERS:
+        print(exchange.EXPORTERS[args.what](args.folder, args.out, store=args.store))
+        return 0
+    options = {"store": args.store, "lang": args.lang, "pseudonymise": args.pseudonymise}
+    if args.what == "xlsx":
+        options["compare_by"] = args.compare_by
+    written = exchange.READABLE_EXPORTS[args.what](args.folder, args.out, **options)
+    for path in written if isinstance(written, list) else [written]:
+        print(path)
     return 0
 
 

@@ -44,5 +44,42 @@ def export_qdc(folder, out, store=None):
     return export_codebook(folder, out, store=store)
 
 
+def export_xlsx(folder, out, store=None, lang="nl", pseudonymise=False, compare_by="organisation"):
+    """Every table of the analysis day in one .xlsx, one sheet per table."""
+    from wwlib.look import export_xlsx as write
+    from wwlib.workbook import opened_workbook
+
+    with opened_workbook(folder, store, lang, pseudonymise, actor="ww export xlsx") as wb:
+        return write(wb, out, compare_by)
+
+
+def export_tasks(folder, out, store=None, lang="nl", pseudonymise=False):
+    """Every task of every plan as an .xlsx task list (a sheet of tasks, a sheet per owner)."""
+    from wwlib.exports import export_tasks as write
+
+    return write(folder, out, store=store, lang=lang, pseudonymise=pseudonymise)
+
+
+def export_ics(folder, out, store=None, lang="nl", pseudonymise=False):
+    """Every dated task as an all-day event in an .ics calendar that Outlook imports."""
+    from wwlib.exports import export_ics as write
+
+    return write(folder, out, store=store, lang=lang, pseudonymise=pseudonymise)
+
+
+def export_handreiking(folder, out, store=None, lang="nl", pseudonymise=False):
+    """One .docx handreiking per theme plan, in the folder `out`."""
+    from wwlib.exports import export_handreikingen as write
+
+    return write(folder, out, store=store, lang=lang, pseudonymise=pseudonymise)
+
+
 IMPORTERS = {"transcripts": import_transcripts, "qdpx": import_qdpx, "qdc": import_qdc}
 EXPORTERS = {"qdpx": export_qdpx, "qdc": export_qdc}
+# exports of what people read: labels in a language, names pseudonymised on request
+READABLE_EXPORTS = {
+    "xlsx": export_xlsx,
+    "tasks": export_tasks,
+    "ics": export_ics,
+    "handreiking": export_handreiking,
+}

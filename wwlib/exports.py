@@ -12,8 +12,6 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -27,9 +25,8 @@ from wwlib.duedate import DueDate
 from wwlib.errors import NotFound, ValidationError
 from wwlib.labels import Labels
 from wwlib.model import ALL_PARTICIPANTS
-from wwlib.pseudonym import Pseudonymiser
 from wwlib.spreadsheet import output_path, write_sheets, write_whole
-from wwlib.workbook import Workbook, open_cohort_store
+from wwlib.workbook import Workbook, opened_workbook
 
 __all__ = [
     "export_handreikingen",
@@ -57,7 +54,7 @@ _LONGEST_QUOTE = 280  # characters; a handreiking quotes short fragments only
 
 def export_tasks(folder, out, store=None, lang: str = "nl", pseudonymise: bool = False) -> Path:
     """The cohort's tasks as an Excel task list; returns the written path."""
-    with _opened(folder, store, lang, pseudonymise, "ww export tasks") as wb:
+    with opened_workbook(folder, store, lang, pseudonymise, "ww export tasks") as wb:
         return tasks_xlsx(wb, out)
 
 
@@ -70,7 +67,7 @@ def export_ics(
     generated: dt.datetime | None = None,
 ) -> Path:
     """Every dated task of the cohort as an iCalendar file; returns the written path."""
-    with _opened(folder, store, lang, pseudonymise, "ww export ics") as wb:
+    with opened_workbook(folder, store, lang, pseudonymise, "ww export ics") as wb:
         return tasks_ics(wb, out, generated)
 
 
@@ -78,19 +75,8 @@ def export_handreikingen(
     folder, out_dir, store=None, lang: str = "nl", pseudonymise: bool = False
 ) -> list[Path]:
     """One handreiking (.docx) per theme plan of the cohort in `out_dir`; returns the paths."""
-    with _opened(folder, store, lang, pseudonymise, "ww export handreikingen") as wb:
+    with opened_workbook(folder, store, lang, pseudonymise, "ww export handreikingen") as wb:
         return handreikingen(wb, out_dir)
-
-
-@contextmanager
-def _opened(folder, store, lang: str, pseudonymise: bool, actor: str) -> Iterator[Workbook]:
-    """A static `Workbook` on the cohort's store, closed afterwards."""
-    labels = Labels(lang)  # a wrong language fails before any store is made
-    if not isinstance(pseudonymise, bool):
-        raise ValidationError("pseudonymise", "true or false", pseudonymise)
-    with open_cohort_store(folder, store, actor=actor) as opened:
-        names = Pseudonymiser(opened.people(), pseudonymise, opened.cohort().mentioned_names)
-        yield Workbook(opened, labels, names, lang, pseudonymise, interactive=False)
 
 
 # -- task list (.xlsx) ------------------------------------------------------------------------

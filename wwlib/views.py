@@ -85,7 +85,7 @@ def people_table(wb: Workbook) -> pd.DataFrame:
     }
     if wb.pseudonymise:
         del columns["function"]
-    return _labelled(wb, columns)
+    return labelled(wb, columns)
 
 
 def session_frame(wb: Workbook) -> pd.DataFrame:
@@ -100,7 +100,7 @@ def programme_table(wb: Workbook) -> pd.DataFrame:
     times = [
         f"{s}–{e}" if s else "" for s, e in zip(sessions["start"], sessions["end"], strict=True)
     ]
-    return _labelled(
+    return labelled(
         wb,
         {
             "day": [long_date(d, wb.labels, year=False) for d in sessions["date"]],
@@ -117,7 +117,7 @@ def programme_table(wb: Workbook) -> pd.DataFrame:
 def interview_status(wb: Workbook) -> pd.DataFrame:
     """Every participant with the status of their interview ("geen interview" when none)."""
     status = analysis.interview_statuses(wb.store.interviews(), wb.store.people())
-    return _labelled(
+    return labelled(
         wb,
         {
             "participant": wb.pseudonyms.names(status["participant"]),
@@ -150,7 +150,7 @@ def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
             for c, k in zip(overlapping["code"], overlapping["category"], strict=True)
         )
         rows.append((number, speaker, said, "; ".join(codes)))
-    return _labelled(wb, _columns(["turn", "speaker", "text", "codes"], rows))
+    return labelled(wb, _columns(["turn", "speaker", "text", "codes"], rows))
 
 
 # -- analysis ---------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
 def frequency_table(wb: Workbook) -> pd.DataFrame:
     """Per code: category, name, fragments, participants and rank within its category."""
     freq = analysis.code_frequencies(wb.store.codings(), wb.store.codes())
-    return _labelled(
+    return labelled(
         wb,
         {
             "category": [wb.labels(f"category.{c}") for c in freq["category"]],
@@ -171,12 +171,13 @@ def frequency_table(wb: Workbook) -> pd.DataFrame:
     )
 
 
-def who_said_what_matrix(wb: Workbook) -> pd.DataFrame:
+def who_said_what_matrix(wb: Workbook, clustered: bool = False) -> pd.DataFrame:
     """The who-said-what matrix with names to show: rows people, columns (category, code name).
 
-    The category level keeps the category keys, for `figures.who_said_what_heatmap`.
+    The category level keeps the category keys, for `figures.who_said_what_heatmap`. With
+    `clustered`, alike participants and alike codes stand together (`analysis.cluster_order`).
     """
-    matrix = analysis.who_said_what(wb.store.codings(), wb.store.people())
+    matrix = analysis.who_said_what(wb.store.codings(), wb.store.people(), clustered)
     names = wb.store.codes().set_index("id")["name"]
     matrix.index = pd.Index(wb.pseudonyms.names(matrix.index), name="participant")
     matrix.columns = pd.MultiIndex.from_tuples(
@@ -215,7 +216,7 @@ def board_notes(wb: Workbook, board_id: str) -> pd.DataFrame:
     """A board's notes: text, category, cluster, author and dots received."""
     notes = note_frame(wb, board_id)
     dots = wb.store.votes().groupby("note")["dots"].sum()
-    return _labelled(
+    return labelled(
         wb,
         {
             "text": notes["text"],
@@ -236,7 +237,7 @@ def vote_table(wb: Workbook, round: int | None = None) -> pd.DataFrame:
     """Dot-vote totals per note: board, rank, note, category, dots, voters."""
     totals = vote_totals_frame(wb, round)
     titles = wb.store.boards().set_index("id")["title"]
-    return _labelled(
+    return labelled(
         wb,
         {
             "board": [wb.pseudonyms.text(titles[b]) for b in totals["board"]],
@@ -309,7 +310,7 @@ def plan_overview(wb: Workbook, plan_id: str) -> pd.DataFrame:
             ]
         )
     keys = ["step", "step_description", "task", "owners", "due", "status", "remark"]
-    return _labelled(wb, _columns(keys, rows))
+    return labelled(wb, _columns(keys, rows))
 
 
 def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
@@ -336,7 +337,7 @@ def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
 def tasks_table(wb: Workbook) -> pd.DataFrame:
     """All tasks of all plans: plan, step, task, owners, due (as written), from, status."""
     tasks = task_frame(wb)
-    return _labelled(
+    return labelled(
         wb,
         {
             "plan": tasks["plan_title"],
@@ -356,7 +357,7 @@ def tasks_table(wb: Workbook) -> pd.DataFrame:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _labelled(wb: Workbook, columns: dict) -> pd.DataFrame:
+def labelled(wb: Workbook, columns: dict) -> pd.DataFrame:
     """A DataFrame from {column key: values} with the catalogue's headers."""
     return pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in columns.items()})
 

@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import tempfile
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,3 +223,20 @@ def open_workbook(
         params["pseudonymise"],
         params["interactive"],
     )
+
+
+@contextmanager
+def opened_workbook(
+    folder, store=None, lang: str = "nl", pseudonymise: bool = False, actor: str = "ww"
+) -> Iterator[Workbook]:
+    """A static `Workbook` on a cohort folder's store (made when missing), closed afterwards.
+
+    For commands such as `ww export`: no widgets, labels in `lang`, names as `pseudonymise`
+    says, the cohort's mentioned names hidden too.
+    """
+    labels = Labels(lang)  # a wrong language fails before any store is made
+    if not isinstance(pseudonymise, bool):
+        raise ValidationError("pseudonymise", "true or false", pseudonymise)
+    with open_cohort_store(folder, store, actor=actor) as opened:
+        names = Pseudonymiser(opened.people(), pseudonymise, opened.cohort().mentioned_names)
+        yield Workbook(opened, labels, names, lang, pseudonymise, interactive=False)

@@ -14,7 +14,8 @@ import pandas as pd
 from wwlib.analysis.frames import by_category_then, cohort_keys, participants
 from wwlib.errors import ParameterError
 
-NOT_ATTRIBUTES = {"id", "name", "pseudonym", "consent_named", "guid", "position", "cohort"}
+# not attributes to group by: ids and names, and the role (every participant has the same)
+NOT_ATTRIBUTES = {"id", "name", "pseudonym", "consent_named", "guid", "position", "cohort", "role"}
 COLUMNS = ["code", "category", "group", "participants", "mentioning", "share", "spread"]
 
 

@@ -12,6 +12,13 @@ task titles, quotes) is HTML-escaped, because plotly reads a few HTML tags in la
 from __future__ import annotations
 
 from wwlib.figures.base import INTERVIEW_COLOURS, PHASE_COLOURS, STATUS_COLOURS, TEMPLATE
+from wwlib.figures.look import (
+    agreement_chart,
+    comparison_chart,
+    cooccurrence_heatmap,
+    cooccurrence_network,
+    saturation_chart,
+)
 from wwlib.figures.week import (
     frequency_chart,
     interview_status_chart,
@@ -26,9 +33,14 @@ __all__ = [
     "PHASE_COLOURS",
     "STATUS_COLOURS",
     "TEMPLATE",
+    "agreement_chart",
+    "comparison_chart",
+    "cooccurrence_heatmap",
+    "cooccurrence_network",
     "frequency_chart",
     "interview_status_chart",
     "programme_timeline",
+    "saturation_chart",
     "task_timeline",
     "vote_chart",
     "who_said_what_heatmap",

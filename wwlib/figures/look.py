@@ -33,6 +33,7 @@ from wwlib.model import category_colour
 
 HEAT_COLOURS = [[0, "#ffffff"], [1, "#1f4e79"]]
 EDGE_COLOUR = "rgba(90, 90, 90, 0.45)"
+COUNTED = {"fragment": "fragments", "participant": "participants"}  # frequencies' columns
 
 # -- co-occurrence --------------------------------------------------------------------------
 
@@ -55,12 +56,11 @@ def cooccurrence_heatmap(
     if matrix.empty:
         return _titled(empty_figure(labels, key, "fig.empty.codings"), labels, key, unit=where)
     values = matrix.to_numpy(dtype=float)
-    if not np.nansum(values) > 0:
+    if np.nansum(values) == 0:
         fig = empty_figure(labels, key, f"{key}.none", unit=where)
         return _titled(fig, labels, key, unit=where)
     codes = [str(c) for c in matrix.index]
     info = frequencies.set_index("code")
-    counted = _counted(codes, info, unit, names, labels)
     fig = _titled(new_figure(labels, key, height=380 + 30 * len(codes)), labels, key, unit=where)
     fig.add_heatmap(
         z=values,
@@ -73,10 +73,7 @@ def cooccurrence_heatmap(
         zmin=0,
         zmax=1,
         colorbar={"title": {"text": labels(f"{key}.scale")}},
-        customdata=[
-            [f"{a}<br>{b}<br>Jaccard {_number(v, labels, 2)}" for b, v in zip(counted, row, strict=True)]
-            for a, row in zip(counted, np.nan_to_num(values), strict=True)
-        ],
+        customdata=_cell_hovers(_counted(codes, info, unit, names, labels), values, labels),
         hovertemplate="%{customdata}<extra></extra>",
         hoverongaps=False,
         xgap=2,
@@ -85,14 +82,24 @@ def cooccurrence_heatmap(
     shown = [short(names.get(c, c), 30) for c in codes]
     ticks = [_mark(info["category"].get(c)) + n for c, n in zip(codes, shown, strict=True)]
     fig.update_xaxes(tickvals=list(range(len(codes))), ticktext=ticks, tickangle=-40)
-    fig.update_xaxes(showgrid=False)
     row_axis(fig, ticks)
-    fig.update_yaxes(showgrid=False)
+    fig.update_layout(xaxis_showgrid=False, yaxis_showgrid=False)
     add_note(fig, labels(f"{key}.note"))
     # below the slanted names: a 14 px name at 40° reaches about 4.5 px down per character
     drop = 4.5 * max(len(html.unescape(n)) for n in shown) + 60
     fig.layout.annotations[-1].yshift = -drop
     return fig.update_layout(margin={"b": drop + 30})
+
+
+def _cell_hovers(counted: list[str], values: np.ndarray, labels: Labels) -> list[list[str]]:
+    """Per cell: both codes with their counts, and the Jaccard index."""
+    return [
+        [
+            f"{a}<br>{b}<br>Jaccard {_number(v, labels, 2)}"
+            for b, v in zip(counted, row, strict=True)
+        ]
+        for a, row in zip(counted, np.nan_to_num(values), strict=True)
+    ]
 
 
 def cooccurrence_network(
@@ -132,9 +139,7 @@ def cooccurrence_network(
     _nodes(fig, nodes, names, labels)
     fig.update_xaxes(visible=False, range=[-1.8, 1.8])
     fig.update_yaxes(visible=False, range=[-1.0, 1.0], scaleanchor="x")
-    note = labels(
-        f"{key}.note", shown=len(edges), total=len(strong), threshold=threshold
-    )
+    note = labels(f"{key}.note", shown=len(edges), total=len(strong), threshold=threshold)
     add_note(fig, note)
     return fig
 
@@ -160,7 +165,7 @@ def _on_circle(nodes: pd.DataFrame) -> pd.DataFrame:
 def _edges(fig, edges, nodes, unit, names, labels) -> None:
     """One line per pair (a line's width is one per trace), and a hover point at its middle."""
     middles_x, middles_y, hovers = [], [], []
-    together, word = labels("fig.look.network.together"), labels(f"fig.hover.{_count(unit)}")
+    together, word = labels("fig.look.network.together"), labels(f"fig.hover.{COUNTED[unit]}")
     for pair in edges.itertuples():
         a, b = nodes.loc[pair.code_a], nodes.loc[pair.code_b]
         fig.add_scatter(
@@ -244,8 +249,10 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         cliponaxis=False,
         name=labels(f"{key}.new"),
         marker_color="#5b9bd5",
-        customdata=[f"{n} {p}: {c} {labels(f'{key}.codes')}" for n, p, c in
-                    zip(table["number"], people, table["codes"], strict=True)],  # fmt: skip
+        customdata=[
+            f"{n}. {p}: {c} {labels(f'{key}.codes')}"
+            for n, p, c in zip(table["number"], people, table["codes"], strict=True)
+        ],
         hovertemplate=f"%{{customdata}}<br>%{{y}} {labels(f'{key}.new')}<extra></extra>",
     )
     fig.add_scatter(
@@ -257,9 +264,7 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         line={"color": "#1f4e79", "width": 3},
         marker={"size": 9},
         cliponaxis=False,
-        hovertext=[
-            labels(f"{key}.so_far", n=int(n), total=total) for n in table["cumulative"]
-        ],
+        hovertext=[labels(f"{key}.so_far", n=int(n), total=total) for n in table["cumulative"]],
         hoverinfo="text",
     )
     fig.update_xaxes(
@@ -267,20 +272,24 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         ticktext=[f"{n}<br>{p}" for n, p in zip(table["number"], people, strict=True)],
     )
     fig.update_yaxes(rangemode="tozero", dtick=integer_step(table["new"].max()))
-    fig.update_layout(
-        yaxis2={
-            "title": {"text": labels(f"{key}.y2")},
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 100],
-            "tickvals": [0, 25, 50, 75, 100],
-            "ticksuffix": " %",
-            "tickfont": {"size": TICKS},
-            "showgrid": False,
-        }
-    )
+    fig.update_layout(yaxis2=_share_axis(labels(f"{key}.y2")))
     add_note(fig, _saturation_note(table["new"].tolist(), labels))
     return fig
+
+
+def _share_axis(title: str) -> dict:
+    """A right-hand axis of 0–100 %, over the bars' axis but with its own ticks."""
+    return {
+        "title": {"text": title},
+        "overlaying": "y",
+        "side": "right",
+        "range": [0, 100],
+        "tickmode": "linear",  # not synced to the bars' axis: 0, 25, ... 100 %
+        "dtick": 25,
+        "ticksuffix": " %",
+        "tickfont": {"size": TICKS},
+        "showgrid": False,
+    }
 
 
 def _saturation_note(new: list[int], labels: Labels) -> str:
@@ -328,13 +337,13 @@ def comparison_chart(
         own = table[(table["group"] == group) & table["code"].isin(row)]
         own = own.sort_values("code", key=lambda c: c.map(row))
         name = _group_name(group, names, labels)
+        percent = [_number(s * 100, labels, 0) + " %" if s else "" for s in own["share"]]
         fig.add_bar(
             orientation="h",
             y=own["code"].map(row),
             x=own["share"] * 100,
             name=name,
-            text=[_number(s * 100, labels, 0) + " %" for s in own["share"]] if len(groups) <= 4
-            else None,  # fmt: skip
+            text=percent if len(groups) <= 4 else None,  # more would crowd the bars
             textposition="outside",
             cliponaxis=False,
             customdata=[
@@ -344,7 +353,7 @@ def comparison_chart(
             hovertemplate="%{customdata}<extra></extra>",
         )
     row_axis(fig, [wrap(names.get(c, c), 40) for c in shown])
-    fig.update_xaxes(range=[0, 105], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100])
+    fig.update_xaxes(range=[0, 105], ticksuffix=" %", tickmode="linear", dtick=25)
     fig.update_layout(barmode="group", legend={"traceorder": "normal"})
     note = labels(f"{key}.note", shown=len(shown), groups=len(groups), total=len(codes))
     add_note(fig, note)
@@ -383,28 +392,34 @@ def agreement_chart(
     a, b = pairs.iloc[0]
     rows = per_code[(per_code["coder_a"] == a) & (per_code["coder_b"] == b)]
     drawn = rows[rows["kappa"].notna()].sort_values("kappa", kind="stable")
+    if drawn.empty:
+        codes = ", ".join(short(names.get(c, c), 30) for c in rows["code"])
+        return _titled(empty_figure(labels, key, f"{key}.no_kappa", codes=codes), labels, key)
     drawn = drawn.reset_index(drop=True)
     coder_a, coder_b = short(names.get(a, a), 30), short(names.get(b, b), 30)
     fig = _titled(new_figure(labels, key, height=280 + 36 * max(len(drawn), 3)), labels, key)
-    if len(drawn):
-        hover = drawn.assign(hover=[_agreement_hover(r, coder_a, coder_b, names, labels)
-                                    for r in drawn.itertuples()])  # fmt: skip
-        category_bars(fig, hover, "kappa", "hover", "%{customdata}", labels)
-        fig.for_each_trace(lambda t: t.update(text=[_number(k, labels, 2) for k in t.x]))
-        fig.update_traces(cliponaxis=False)
-        row_axis(fig, [wrap(names.get(c, c), 40) for c in drawn["code"]])
-    low = min(float(drawn["kappa"].min()) if len(drawn) else 0.0, 0.0)
-    fig.update_xaxes(range=[low, 1], zeroline=True)
-    for x, band in ((0.6, "fair"), (0.8, "good")):
-        fig.add_vline(
-            x=x,
-            line={"dash": "dash", "color": "#777777", "width": 2},
-            annotation={"text": labels(f"{key}.{band}"), "font": {"size": TICKS}},
-            annotation_position="top",
-        )
+    hovers = [_agreement_hover(r, coder_a, coder_b, names, labels) for r in drawn.itertuples()]
+    category_bars(fig, drawn.assign(hover=hovers), "kappa", "hover", "%{customdata}", labels)
+    fig.for_each_trace(lambda t: t.update(text=[_number(k, labels, 2) for k in t.x]))
+    fig.update_traces(cliponaxis=False)
+    row_axis(fig, [wrap(names.get(c, c), 40) for c in drawn["code"]])
+    _kappa_axis(fig, min(float(drawn["kappa"].min()), 0.0), labels)
     lines = _agreement_note(rows, summary, (a, b), (coder_a, coder_b), len(pairs), names, labels)
     add_note(fig, "<br>".join(lines))
     return fig.update_layout(margin={"b": 120 + 22 * len(lines), "r": 60})
+
+
+def _kappa_axis(fig: go.Figure, low: float, labels: Labels) -> None:
+    """κ from `low` to 1; dashed lines at 0.6 and 0.8, named in their tick labels.
+
+    The names go under the axis, not above the plot, where the category legend is.
+    """
+    bands = {0.6: labels("fig.look.agreement.fair"), 0.8: labels("fig.look.agreement.good")}
+    ticks = [round(t, 1) for t in np.arange(math.floor(low * 5) / 5, 1.01, 0.2)]
+    text = [_number(t, labels, 1) + (f"<br>{bands[t]}" if t in bands else "") for t in ticks]
+    fig.update_xaxes(range=[low, 1], tickvals=ticks, ticktext=text, zeroline=True)
+    for x in bands:
+        fig.add_vline(x=x, line={"dash": "dash", "color": "#777777", "width": 2})
 
 
 def _agreement_hover(row, coder_a: str, coder_b: str, names, labels: Labels) -> str:
@@ -468,17 +483,14 @@ def _unit_words(unit: str, labels: Labels) -> str:
     return labels(f"fig.look.unit.{unit}")
 
 
-def _count(unit: str) -> str:
-    """The frequency column that counts a co-occurrence unit."""
-    return "fragments" if unit == "fragment" else "participants"
-
-
 def _counted(codes, info: pd.DataFrame, unit: str, names, labels: Labels) -> list[str]:
     """Each code's name to show with its count: 'Verkokering (11 fragmenten)'."""
-    column = _count(unit)
+    column = COUNTED[unit]
     word = labels(f"fig.hover.{column}")
     counts = info[column].reindex(codes).fillna(0).astype(int)
-    return [f"{short(names.get(c, c), 50)} ({n} {word})" for c, n in zip(codes, counts, strict=True)]
+    return [
+        f"{short(names.get(c, c), 50)} ({n} {word})" for c, n in zip(codes, counts, strict=True)
+    ]
 
 
 def _mark(category: object) -> str:

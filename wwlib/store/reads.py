@@ -86,6 +86,26 @@ class ReadMixin:
             "JOIN code k ON k.id = c.code ORDER BY f.interview, f.start, c.id"
         )
 
+    def fragment_texts(self, fragments: list[int]) -> dict[int, str]:
+        """The exact text of each fragment (SQLite's substr counts code points, as spans do)."""
+        found: dict[int, str] = {}
+        ids = [int(f) for f in fragments]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                self._con.execute(
+                    'SELECT f.id, substr(t.text, f.start + 1, f."end" - f.start) FROM fragment f '
+                    "JOIN transcript t ON t.interview = f.interview "
+                    f"WHERE f.id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def change_count(self) -> int:
+        """The id of the last change-log line: it grows with every change to the store."""
+        return self._con.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
+
     def boards(self) -> pd.DataFrame:
         """The boards ("flappen") in appendix order, with how many notes each holds."""
         return self._frame(

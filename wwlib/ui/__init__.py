@@ -10,6 +10,7 @@ from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
 from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
 from wwlib.ui.notes import NoteBoard
+from wwlib.ui.shortlist import QuotePanel, ShortlistPanel
 from wwlib.ui.speakers import SpeakerMap
 from wwlib.ui.tasks import TaskPanel
 from wwlib.ui.votes import VotePanel
@@ -20,6 +21,8 @@ __all__ = [
     "InterviewGuide",
     "InterviewStatusPanel",
     "NoteBoard",
+    "QuotePanel",
+    "ShortlistPanel",
     "SpeakerMap",
     "TaskPanel",
     "VotePanel",

@@ -1,0 +1,178 @@
+"""ShortlistPanel and QuotePanel: Wednesday's choices for Thursday, and quotes one click away."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import pandas as pd
+
+from wwlib import look
+from wwlib.model import Category, FocusGroup
+from wwlib.store.groups import group_id
+from wwlib.ui.base import Panel, StaticView, button, escape, field, table
+from wwlib.workbook import Workbook
+
+
+class ShortlistPanel(Panel):
+    """The shortlist of themes (drag to reorder) and the focus groups, saved on every change.
+
+    One group with every participant is what a cohort that does not split chooses (Limburg).
+    """
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(wb, **kwargs)
+        codes = wb.store.codes()
+        themes = codes[codes["category"] == Category.THEME.value]
+        self.theme_id = dict(zip(themes["name"], themes["id"], strict=True))
+        self.theme_name = {v: k for k, v in self.theme_id.items()}
+        people = self._people_options("participant")
+        self.person_id = dict(people)
+        self.person_name = {v: k for k, v in people}
+        self.shortlist = field(
+            ipw.TagsInput(allowed_tags=list(self.theme_id), allow_duplicates=False),
+            "ww-shortlist",
+            self._label("ui.shortlist.themes"),
+        )
+        self.new_group = field(ipw.Text(), "ww-group-name", self._label("ui.shortlist.new_group"))
+        add = button(self._label("ui.shortlist.add_group"), "ww-group-add", self._on_add_group)
+        self.groups = ipw.VBox()
+        self.children = [
+            self.shortlist,
+            self.status,
+            ipw.HTML(f"<b>{escape(self._label('ui.shortlist.groups'))}</b>"),
+            self.groups,
+            ipw.HBox([self.new_group, add]),
+        ]
+        self.add_class("ww-shortlist-panel")
+        self.refresh()
+        self.shortlist.observe(self._on_shortlist, "value")
+
+    @classmethod
+    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
+        """The shortlist and focus groups as tables."""
+        parts = []
+        for frame in (look.shortlist_table(wb), look.focus_groups_table(wb)):
+            rows = [[escape(v) for v in row] for row in frame.astype(str).to_numpy().tolist()]
+            parts.append(table(rows, [escape(c) for c in frame.columns]))
+        return StaticView("".join(parts))
+
+    def refresh(self) -> None:
+        """Show the store's shortlist and groups again."""
+        self.shortlist.value = [self.theme_name[c] for c in self.wb.store.shortlist()["code"]]
+        self._show_groups(self.wb.store.focus_groups())
+
+    def _show_groups(self, groups: pd.DataFrame) -> None:
+        rows = []
+        listed = list(self.shortlist.value)
+        for gid, name, members, themes in groups[["id", "name", "members", "themes"]].itertuples(
+            index=False
+        ):
+            who = field(
+                ipw.TagsInput(
+                    value=[self.person_name[m] for m in members],
+                    allowed_tags=list(self.person_id),
+                    allow_duplicates=False,
+                ),
+                "ww-group-members",
+                self._label("ui.shortlist.members"),
+            )
+            what = field(
+                ipw.TagsInput(
+                    value=[self.theme_name[t] for t in themes],
+                    allowed_tags=listed,
+                    allow_duplicates=False,
+                ),
+                "ww-group-themes",
+                self._label("ui.shortlist.group_themes"),
+            )
+            box = ipw.VBox([ipw.HTML(f"<b>{escape(name)}</b>"), who, what])
+            box.group = (gid, name, who, what)
+            who.observe(self._on_groups, "value")
+            what.observe(self._on_groups, "value")
+            rows.append(box)
+        self.groups.children = rows
+
+    def _current(self) -> list[FocusGroup]:
+        return [
+            FocusGroup(
+                gid,
+                name,
+                tuple(self.person_id[m] for m in who.value),
+                tuple(self.theme_id[t] for t in what.value),
+            )
+            for gid, name, who, what in (box.group for box in self.groups.children)
+        ]
+
+    def _on_shortlist(self, change) -> None:
+        themes = [self.theme_id[name] for name in change["new"]]
+        if self._attempt(lambda: self.wb.store.set_shortlist(themes)):
+            self._show_groups(self.wb.store.focus_groups())
+
+    def _on_groups(self, change) -> None:
+        self._attempt(lambda: self.wb.store.set_focus_groups(self._current()))
+
+    def _on_add_group(self, _) -> None:
+        name = self.new_group.value.strip()
+        if not name:
+            self.status.error(self._label("ui.choose", what=self.new_group.description))
+            return
+        groups = self._current()
+        new = FocusGroup(group_id(name, {g.id for g in groups}), name)
+        if self._attempt(lambda: self.wb.store.set_focus_groups([*groups, new])):
+            self.new_group.value = ""
+            self._show_groups(self.wb.store.focus_groups())
+
+
+class QuotePanel(Panel):
+    """Pick a code; its strongest quotes appear (pseudonymised when the workbook says so)."""
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(wb, **kwargs)
+        frequencies = look.tables(wb)["code_frequencies"]
+        used = frequencies[frequencies["fragments"] > 0]
+        self.code = field(
+            ipw.Dropdown(
+                options=[
+                    (f"{n} ({f})", c)
+                    for n, f, c in zip(used["name"], used["fragments"], used["code"], strict=True)
+                ]
+            ),
+            "ww-quote-code",
+            self._label("ui.quotes.code"),
+        )
+        self.quotes = field(ipw.HTML(), "ww-quotes")
+        self.children = [self.code, self.quotes]
+        self.add_class("ww-quote-panel")
+        self.code.observe(lambda _: self.show(), "value")
+        self.show()
+
+    @classmethod
+    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
+        """Every code's quotes, each code in a `<details>` element: one click away."""
+        quotes = look.quotes_table(wb)
+        if quotes.empty:
+            return StaticView(f"<p>{escape(wb.labels('ui.quotes.none'))}</p>")
+        code, who, text = quotes.columns[0], quotes.columns[2], quotes.columns[3]
+        parts = []
+        for name, rows in quotes.groupby(code, sort=False):
+            items = "".join(
+                f"<li>“{escape(q)}” — {escape(p)}</li>"
+                for p, q in zip(rows[who], rows[text], strict=True)
+            )
+            parts.append(f"<details><summary>{escape(name)}</summary><ul>{items}</ul></details>")
+        return StaticView("".join(parts))
+
+    def show(self) -> None:
+        """The chosen code's quotes as a list."""
+        quotes = look.quotes_table(self.wb, self.code.value) if self.code.value else None
+        if quotes is None or quotes.empty:
+            self.quotes.value = f"<p>{escape(self._label('ui.quotes.none'))}</p>"
+            return
+        who, text = quotes.columns[2], quotes.columns[3]
+        self.quotes.value = (
+            "<ul>"
+            + "".join(
+                f"<li>“{escape(q)}” — {escape(p)}</li>"
+                for p, q in zip(quotes[who], quotes[text], strict=True)
+            )
+            + "</ul>"
+        )

@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_transcripts.py
 	$(BIN)/python benchmarks/bench_qdpx.py
+	$(BIN)/python benchmarks/national.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from wwlib import analysis, figures, views
+from wwlib import look as look_day
 from wwlib.model import PlanKind, Role, category_colour
 from wwlib.workbook import Workbook
 
@@ -102,10 +103,39 @@ def _look(wb: Workbook) -> dict:
         freq = analysis.code_frequencies(store.codings(), codes)
         look["frequencies"] = _table(views.frequency_table(wb))
         look["frequency_chart"] = _figure(figures.frequency_chart(freq, wb.labels), "ww-freq")
-        look["who_chart"] = _figure(
-            figures.who_said_what_heatmap(views.who_said_what_matrix(wb), wb.labels), "ww-who"
-        )
+        look["who_chart"] = _figure(look_day.who_said_what_heatmap(wb), "ww-who")
+        look["analysis"] = _analysis(wb)
     return look
+
+
+def _analysis(wb: Workbook) -> list[dict]:
+    """The analysis day's sections after who said what: quotes, connection, ..., shortlist."""
+    from wwlib.ui import QuotePanel, ShortlistPanel
+
+    parts = [
+        ("quotes", [], None, QuotePanel.static(wb)._repr_html_()),
+        (
+            "cooccurrence",
+            [look_day.cooccurrence_heatmap(wb, "fragment"), look_day.cooccurrence_network(wb)],
+            look_day.cooccurrence_table(wb, "participant"),
+            None,
+        ),
+        ("obstacles", [], look_day.obstacles_table(wb), None),
+        ("saturation", [look_day.saturation_chart(wb)], look_day.saturation_table(wb), None),
+        ("comparison", [look_day.comparison_chart(wb)], look_day.comparison_table(wb), None),
+        ("agreement", [look_day.agreement_chart(wb)], look_day.agreement_summary_table(wb), None),
+        ("shortlist", [], None, ShortlistPanel.static(wb)._repr_html_()),
+    ]
+    return [
+        {
+            "title": wb.labels(f"section.{key}.title"),
+            "text": wb.labels(f"section.{key}.text"),
+            "figures": [_figure(f, f"ww-{key}-{i}") for i, f in enumerate(figs)],
+            "table": _table(table) if table is not None and not table.empty else None,
+            "quotes": Markup(html) if html else None,
+        }
+        for key, figs, table, html in parts
+    ]
 
 
 def _think(wb: Workbook) -> dict:

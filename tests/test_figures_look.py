@@ -280,7 +280,8 @@ def test_agreement_chart_sorts_kappa_and_marks_the_bands():
     assert list(fig.layout.xaxis.range) == [-0.1, 1]
     assert [(s.x0, s.line.dash) for s in fig.layout.shapes] == [(0.6, "dash"), (0.8, "dash")]
     ticks = dict(zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True))
-    assert ticks[-0.2] == "-0,2" and ticks[0.6] == "0,6<br>redelijk" and ticks[0.8] == "0,8<br>goed"
+    assert ticks[-0.2] == "-0,2" and ticks[0.6] == "0,6<br>aanzienlijk"
+    assert ticks[0.8] == "0,8<br>bijna volledig"
     assert annotations(fig) == [
         "F01 en F02, 2 interviews, 12.629 tekens: overeenstemming 99,5 %, gemiddelde κ 0,48, "
         "Krippendorffs α 0,50<br>κ niet te berekenen (code overal of nergens): Code D"

@@ -151,3 +151,18 @@ def test_a_v2_store_gets_its_prioritised_themes_as_shortlist(tmp_path):
     with Store(path) as store:
         assert store.shortlist()["code"].tolist() == ["b", "a"]
         assert store.focus_groups().empty
+
+
+def test_v4_gives_imported_votes_closed_rounds(lindeveen):
+    rounds = lindeveen._frame("SELECT * FROM vote_round ORDER BY round")
+    assert rounds["round"].tolist() == [1, 2]
+    assert set(rounds["status"]) == {"closed"} and set(rounds["board"]) == {"oplossingen"}
+    spent = lindeveen.votes().groupby(["round", "voter"])["dots"].sum().groupby("round").max()
+    assert rounds["budget"].tolist() == spent.tolist()
+
+
+def test_the_feedback_step_is_marked(lindeveen, limburg_store):
+    for store in (lindeveen, limburg_store):
+        steps = store.steps()
+        feedback = steps[steps["feedback"] == 1]
+        assert len(feedback) == 1 and "terug" in feedback.iloc[0]["title"].lower()

@@ -377,6 +377,7 @@ class Step:
     title: str
     description: str = ""
     tasks: tuple[Task, ...] = ()
+    feedback: bool = False  # the step is the feedback moment with the group
 
     def __post_init__(self):
         check_text("title", self.title)

@@ -19,7 +19,7 @@ PLAN_KEYS = {
     "obstacles",
     "helping_factors",
 }
-STEP_KEYS = {"title", "description", "tasks"}
+STEP_KEYS = {"title", "description", "tasks", "feedback"}
 TASK_KEYS = {"id", "title", "owners", "owner_note", "due", "status", "note"}
 
 
@@ -115,11 +115,20 @@ class _PlanReader:
             made = self.task(task, f"{plan_id}-{number}-{position}")
             if made:
                 tasks.append(made)
+        feedback = item.get("feedback", False)
+        if not isinstance(feedback, bool):
+            self.problem(
+                item.lines.get("feedback", item.line),
+                "feedback",
+                f"step {number}: must be true or false (got {feedback!r})",
+            )
+            return None
         try:
             return Step(
                 title=_text(item.get("title")),
                 description=_text(item.get("description")),
                 tasks=tuple(tasks),
+                feedback=feedback,
             )
         except ValidationError as exc:
             self.problem(item.line, exc.field, f"step {number}: {exc}")

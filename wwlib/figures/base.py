@@ -41,14 +41,22 @@ def _week_template() -> go.layout.Template:
     Built at import on purpose: plotly loads its templates and layout validators on the first
     figure (about 0.15 s), and every phase notebook draws one; here that cost is paid once,
     with the other imports, instead of inside the first figure cell.
+
+    Only plotly_white's layout and the defaults of the trace types the week draws (bar,
+    heatmap, scatter) are kept: each figure copies its template, and plotly_white's defaults
+    for all 24 trace types made that copy cost 15-19 ms per figure, against 4 ms now.
     """
-    template = go.layout.Template(pio.templates["plotly_white"])
+    white = pio.templates["plotly_white"]
+    template = go.layout.Template(layout=white.layout)
+    for kind in TRACE_KINDS:
+        template.data[kind] = white.data[kind]
     template.layout.font = {"size": FONT}
     template.layout.hoverlabel = {"font": {"size": TICKS}}
     template.layout.legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}
     return template
 
 
+TRACE_KINDS = ("bar", "heatmap", "scatter")
 TEMPLATE = _week_template()
 
 

@@ -7,9 +7,11 @@ from wwlib.store.core import StoreCore
 from wwlib.store.exchange import ExchangeMixin
 from wwlib.store.groups import GroupMixin
 from wwlib.store.load import LoadMixin
+from wwlib.store.plans import PlanMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
 from wwlib.store.transcripts import TranscriptMixin
+from wwlib.store.votes import VoteMixin
 from wwlib.store.writes import WriteMixin
 
 __all__ = ["Store", "SCHEMA_VERSION"]
@@ -22,6 +24,8 @@ class Store(
     TranscriptMixin,
     CodebookMixin,
     GroupMixin,
+    VoteMixin,
+    PlanMixin,
     ExchangeMixin,
     StoreCore,
 ):

@@ -9,6 +9,7 @@ from wwlib.errors import StoreError
 from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
 from wwlib.store.groups import insert_focus_groups, insert_shortlist
 from wwlib.store.reads import COHORT_COLUMNS
+from wwlib.store.schema import CLOSED_ROUNDS
 
 
 class LoadMixin:
@@ -22,6 +23,7 @@ class LoadMixin:
             _insert_boards(con, ds, fragment_ids)
             for position, plan in enumerate(ds.plans):
                 _insert_plan(con, plan, position)
+            con.execute(CLOSED_ROUNDS)
             insert_shortlist(con, ds.shortlist)
             insert_focus_groups(con, ds.focus_groups)
             counts = {
@@ -210,8 +212,9 @@ def _insert_plan(con: sqlite3.Connection, plan: Plan, position: int) -> None:
     )
     for step_position, step in enumerate(plan.steps):
         step_id = con.execute(
-            "INSERT INTO step (plan, position, title, description) VALUES (?, ?, ?, ?)",
-            (plan.id, step_position, step.title, step.description),
+            "INSERT INTO step (plan, position, title, description, feedback) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (plan.id, step_position, step.title, step.description, int(step.feedback)),
         ).lastrowid
         for task_position, task in enumerate(step.tasks):
             insert_task(con, step_id, task_position, task)

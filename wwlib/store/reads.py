@@ -137,7 +137,8 @@ class ReadMixin:
     def steps(self) -> pd.DataFrame:
         """Every plan's steps, numbered from 1 within the plan."""
         return self._frame(
-            "SELECT s.id, s.plan, s.position + 1 AS number, s.title, s.description "
+            "SELECT s.id, s.plan, s.position + 1 AS number, s.title, s.description, "
+            "s.feedback = 1 AS feedback "
             "FROM step s JOIN plan p ON p.id = s.plan ORDER BY p.position, s.position"
         )
 

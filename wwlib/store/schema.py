@@ -244,6 +244,34 @@ INSERT INTO shortlist (code, position)
     SELECT j.value, j.key FROM cohort, json_each(cohort.prioritised_themes) AS j;
 """
 
+V4 = """
+-- Think/Act issue: voting rounds the facilitator opens and closes, and the feedback moment.
+CREATE TABLE vote_round (
+    round INTEGER PRIMARY KEY CHECK (round >= 1),
+    board TEXT REFERENCES board(id),        -- the board voted on; NULL: notes of any board
+    budget INTEGER NOT NULL CHECK (budget >= 1),  -- dots per participant in this round
+    anonymous INTEGER NOT NULL DEFAULT 0,   -- 1: no view shows who voted for what
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    opened_at TEXT,
+    closed_at TEXT
+);
+ALTER TABLE step ADD COLUMN feedback INTEGER NOT NULL DEFAULT 0;  -- the feedback moment
+"""
+# Rounds of votes that came in without one (an import, a store made before V4): closed, on
+# their board when all their notes share one, with the most any voter spent as the budget.
+CLOSED_ROUNDS = """
+INSERT INTO vote_round (round, board, budget, anonymous, status)
+SELECT round, CASE WHEN count(DISTINCT board) = 1 THEN min(board) END, max(spent), 0, 'closed'
+FROM (
+    SELECT v.round, n.board,
+           sum(v.dots) OVER (PARTITION BY v.round, v.voter) AS spent
+    FROM vote v JOIN note n ON n.id = v.note
+)
+WHERE round NOT IN (SELECT round FROM vote_round)
+GROUP BY round
+"""
+V4 += CLOSED_ROUNDS + ";\n"
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3]
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)

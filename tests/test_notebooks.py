@@ -22,7 +22,10 @@ EXPECTED_PARAMETERS = {
 
 
 # a phase notebook's own parameters, after the shared ones
-EXTRA_PARAMETERS = {"03_analysis": {"compare_by": "str", "xlsx": "str"}}
+EXTRA_PARAMETERS = {
+    "03_analysis": {"compare_by": "str", "xlsx": "str"},
+    "05_integration": {"today": "str"},
+}
 
 
 def _code_cells(path: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wwlib.store.boards import BoardMixin
 from wwlib.store.codebook import CodebookMixin
 from wwlib.store.core import StoreCore
 from wwlib.store.exchange import ExchangeMixin
@@ -24,6 +25,7 @@ class Store(
     TranscriptMixin,
     CodebookMixin,
     GroupMixin,
+    BoardMixin,
     VoteMixin,
     PlanMixin,
     ExchangeMixin,

@@ -9,7 +9,7 @@ from wwlib.ui.base import follow
 from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
 from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
-from wwlib.ui.notes import NoteBoard
+from wwlib.ui.notes import NoteBoard, ThemeBoards
 from wwlib.ui.shortlist import QuotePanel, ShortlistPanel
 from wwlib.ui.speakers import SpeakerMap
 from wwlib.ui.tasks import TaskPanel
@@ -25,6 +25,7 @@ __all__ = [
     "ShortlistPanel",
     "SpeakerMap",
     "TaskPanel",
+    "ThemeBoards",
     "VotePanel",
     "follow",
 ]

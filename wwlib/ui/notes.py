@@ -7,7 +7,7 @@ import pandas as pd
 import traitlets
 
 from wwlib.model import NOTE_CATEGORIES, category_colour
-from wwlib.ui.base import Panel, StaticView, button, escape, field
+from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
 from wwlib.workbook import Workbook
 
 NOTE_STYLE = (
@@ -47,6 +47,7 @@ class NoteBoard(Panel):
             self._label("ui.note.author"),
         )
         self.cluster = field(ipw.Text(), "ww-note-cluster", self._label("ui.note.cluster"))
+        self.source = field(ipw.Dropdown(), "ww-note-source", self._label("ui.note.source"))
         self.add = button(self._label("ui.note.add"), "ww-note-add", self._on_add)
         refresh = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
         refresh.button_style = ""
@@ -54,6 +55,7 @@ class NoteBoard(Panel):
             self.board,
             self.text,
             ipw.HBox([self.category, self.author, self.cluster]),
+            self.source,
             ipw.HBox([self.add, refresh]),
             self.status,
         ]
@@ -89,9 +91,26 @@ class NoteBoard(Panel):
             self.status.error(problem, unsaved=False)
             return
         self.add.disabled = False
-        title = boards.loc[boards["id"] == self.board_id, "title"].iloc[0]
+        board = boards.loc[boards["id"] == self.board_id].iloc[0]
         notes = self.wb.store.notes(self.board_id)
-        self.board.value = f"<h3>{escape(title)}</h3>" + self._notes_html(notes)
+        links = self.wb.store.note_fragments()
+        self.sources = links.groupby("note")["interview"].agg(lambda s: sorted(set(s)))
+        self.board.value = f"<h3>{escape(board['title'])}</h3>" + self._notes_html(notes)
+        self._source_options(board["theme"])
+
+    def _source_options(self, theme: object) -> None:
+        """The theme's coded fragments, to say which one a new note came from (optional)."""
+        options = [(self._label("ui.note.no_source"), 0)]
+        if isinstance(theme, str) and theme:
+            fragments = self.wb.store.theme_fragments(theme)
+            texts = self.wb.store.fragment_texts(fragments["fragment"].tolist())
+            show = self.wb.pseudonyms
+            options += [
+                (f"{show.name(i)}: {snippet(show.text(texts[f]), 70)}", int(f))
+                for f, i in zip(fragments["fragment"], fragments["interview"], strict=True)
+            ]
+        self.source.options = options
+        self.source.layout.display = "" if len(options) > 1 else "none"
 
     def _on_board_id(self, change) -> None:
         self.status.clear()
@@ -101,15 +120,21 @@ class NoteBoard(Panel):
         self.refresh()
 
     def _on_add(self, _button) -> None:
-        stored = self._attempt(
-            lambda: self.wb.store.add_note(
+        source = self.source.value
+
+        def add() -> str:
+            note = self.wb.store.add_note(
                 self.board_id,
                 self.text.value,
                 category=self.category.value,
                 author=self.author.value or "",
                 cluster=self.cluster.value.strip(),
             )
-        )
+            if source:
+                self.wb.store.link_fragments(note, [source])
+            return note
+
+        stored = self._attempt(add)
         if stored:
             self.text.value = ""  # cleared only once the note is safely stored
             self.refresh()
@@ -138,4 +163,38 @@ class NoteBoard(Panel):
             name = self.wb.pseudonyms.name(note.author)
             author = f"<br><small>{escape(self._label('ui.by', name=name))}</small>"
         text = escape(self.wb.pseudonyms.text(note.text))
+        sources = getattr(self, "sources", {})
+        if note.id in sources:
+            names = ", ".join(self.wb.pseudonyms.name(i) for i in sources[note.id])
+            author += f"<br><small>{escape(self._label('ui.note.from', names=names))}</small>"
         return f'<div class="ww-note" style="{style}">{text}{author}</div>'
+
+
+class ThemeBoards(Panel):
+    """A board per shortlisted theme, as tabs; opening it adds the boards that are missing."""
+
+    def __init__(self, wb: Workbook, author: str = "", **kwargs):
+        super().__init__(wb, **kwargs)
+        self._attempt(wb.store.ensure_theme_boards)
+        self.status.clear()
+        boards = wb.store.theme_boards()
+        self.boards = [NoteBoard(wb, b, author) for b in boards["board"]]
+        self.tabs = ipw.Tab(children=self.boards, titles=tuple(boards["name"]))
+        self.children = [self.tabs] if self.boards else [self._nothing(wb)]
+        self.add_class("ww-theme-boards")
+
+    @staticmethod
+    def _nothing(wb: Workbook) -> ipw.HTML:
+        return ipw.HTML(f"<p><i>{escape(wb.labels('ui.note.no_themes'))}</i></p>")
+
+    @classmethod
+    def static(cls, wb: Workbook, author: str = "", **kwargs) -> StaticView:
+        """Every theme board's notes, one after the other."""
+        boards = wb.store.theme_boards()
+        if boards.empty:
+            return StaticView(cls._nothing(wb).value)
+        parts = [
+            f"<h3>{escape(title)}</h3>" + NoteBoard.static(wb, board)._repr_html_()
+            for board, title in zip(boards["board"], boards["title"], strict=True)
+        ]
+        return StaticView("".join(parts))

@@ -1,0 +1,106 @@
+"""Thursday's theme boards with notes from the interviews, and Friday's follow-up of tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from wwlib import act
+from wwlib.errors import NotFound, ValidationError
+from wwlib.labels import Labels
+from wwlib.pseudonym import Pseudonymiser
+from wwlib.ui import ThemeBoards
+from wwlib.ui.base import StaticView
+from wwlib.workbook import Workbook
+
+
+def workbook(store, interactive=False, pseudonymise=False):
+    names = Pseudonymiser(store.people(), pseudonymise, store.cohort().mentioned_names)
+    return Workbook(store, Labels("nl"), names, "nl", pseudonymise, interactive=interactive)
+
+
+def test_every_shortlisted_theme_gets_one_board(lindeveen_copy):
+    store = lindeveen_copy
+    assert store.ensure_theme_boards() == ["thema-samenwerken-over-grenzen"]
+    assert store.ensure_theme_boards() == []  # nothing twice
+    boards = store.theme_boards()
+    assert boards["theme"].tolist() == store.shortlist()["code"].tolist()
+    assert store.boards().set_index("id").loc["thema-samenwerken-over-grenzen", "kind"] == "theme"
+
+
+def test_a_note_links_to_its_fragments(lindeveen_copy):
+    store = lindeveen_copy
+    fragments = store.theme_fragments("wijkgericht-werken")
+    codings = store.codings()
+    assert set(fragments["fragment"]) == set(
+        codings.loc[codings["code"] == "wijkgericht-werken", "fragment"]
+    )
+    note = store.add_note("thema-wijkgericht-werken", "Vaste gezichten in de wijk", "idea_or_need")
+    store.link_fragments(note, fragments["fragment"].head(2).tolist())
+    links = store.note_fragments()
+    assert len(links[links["note"] == note]) == 2
+    with pytest.raises(ValidationError):
+        store.link_fragments(note, [999_999])
+    with pytest.raises(NotFound):
+        store.link_fragments("geen-notitie", [int(fragments["fragment"].iloc[0])])
+    assert len(store.note_fragments()) == len(links)  # refused links changed nothing
+
+
+def test_theme_boards_panel_adds_a_note_from_an_interview(lindeveen_copy):
+    panel = ThemeBoards(workbook(lindeveen_copy, interactive=True))
+    assert list(panel.tabs.titles) == lindeveen_copy.shortlist()["name"].tolist()
+    board = panel.boards[0]
+    board.text.value = "Wijkteam met vaste gezichten"
+    board.source.value = board.source.options[1][1]
+    board._on_add(None)
+    assert "Opgeslagen" in board.status.value
+    notes = lindeveen_copy.notes(board.board_id)
+    added = notes[notes["text"] == "Wijkteam met vaste gezichten"].iloc[0]
+    links = lindeveen_copy.note_fragments()
+    assert board.source.options[1][1] in set(
+        lindeveen_copy._frame("SELECT fragment FROM note_fragment WHERE note = ?", (added["id"],))[
+            "fragment"
+        ]
+    )
+    assert len(links) > 0 and "uit het interview met" in board.board.value
+
+
+def test_theme_boards_static_without_shortlist(limburg_store):
+    limburg_store.set_shortlist([])
+    view = ThemeBoards(workbook(limburg_store))
+    assert isinstance(view, StaticView)
+    assert "shortlist" in view._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "kind, first, status, expected",
+    [
+        ("date", "2020-04-24", "open", "overdue"),
+        ("week", "2020-04-20", "open", "soon"),  # week 17 runs until Sunday 26 April
+        ("week", "2020-04-13", "in_progress", "overdue"),
+        ("month", "2020-06-01", "open", "later"),
+        ("date", "2020-05-05", "open", "soon"),
+        ("", None, "open", "no_date"),
+        ("date", "2020-04-01", "done", "done"),
+    ],
+)
+def test_follow_up_states(kind, first, status, expected):
+    import pandas as pd
+
+    tasks = pd.DataFrame({"due_kind": [kind], "due_date": [first], "status": [status]})
+    assert act.follow_up_states(tasks, dt.date(2020, 4, 25)).iloc[0] == expected
+
+
+def test_follow_up_table_puts_overdue_first(limburg_store):
+    table = act.follow_up_table(workbook(limburg_store), dt.date(2020, 4, 27))
+    states = table["Stand"].tolist()
+    assert states[:2] == ["Te laat", "Te laat"] and states[2] == "Binnenkort"
+    assert len(table) == len(limburg_store.tasks())
+
+
+def test_tasks_by_owner_lists_every_owner_and_hides_names(limburg_store):
+    tasks = limburg_store.tasks()
+    table = act.tasks_by_owner(workbook(limburg_store, pseudonymise=True))
+    assert "Harry Coumans" not in table.to_string() and "Guido Derks" not in table.to_string()
+    assert table["Taak"].nunique() == tasks["title"].nunique()  # every task has a row

@@ -158,18 +158,30 @@ def agreement_table(wb: Workbook) -> pd.DataFrame:
     return labelled(
         wb,
         {
-            "coders": [
-                f"{shown.get(a, a)} / {shown.get(b, b)}"
-                for a, b in zip(table["coder_a"], table["coder_b"], strict=True)
-            ],
+            "coders": _pairs_of_coders(table, shown),
             "code": [shown.get(c, c) for c in table["code"]],
             "both": table["both"],
             "only_a": table["only_a"],
             "only_b": table["only_b"],
-            "agreement": (100 * table["agreement"].astype(float)).round(1),
-            "kappa": table["kappa"].astype(float).round(2),
+            **_agreement_figures(table),
         },
     )
+
+
+def _pairs_of_coders(table: pd.DataFrame, shown: dict[str, str]) -> list[str]:
+    """ "Marit Hofstede / Thijs van Wezel" per row of an agreement table."""
+    return [
+        f"{shown.get(a, a)} / {shown.get(b, b)}"
+        for a, b in zip(table["coder_a"], table["coder_b"], strict=True)
+    ]
+
+
+def _agreement_figures(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """Agreement in % (one decimal) and κ (two decimals), for display."""
+    return {
+        "agreement": (100 * table["agreement"].astype(float)).round(1),
+        "kappa": table["kappa"].astype(float).round(2),
+    }
 
 
 def agreement_summary_table(wb: Workbook) -> pd.DataFrame:
@@ -179,15 +191,11 @@ def agreement_summary_table(wb: Workbook) -> pd.DataFrame:
     return labelled(
         wb,
         {
-            "coders": [
-                f"{shown.get(a, a)} / {shown.get(b, b)}"
-                for a, b in zip(table["coder_a"], table["coder_b"], strict=True)
-            ],
+            "coders": _pairs_of_coders(table, shown),
             "interviews": table["interviews"],
             "characters": table["characters"],
             "codes": table["codes"],
-            "agreement": (100 * table["agreement"].astype(float)).round(1),
-            "kappa": table["kappa"].astype(float).round(2),
+            **_agreement_figures(table),
             "alpha": table["alpha"].astype(float).round(2),
         },
     )

@@ -104,3 +104,56 @@ def test_tasks_by_owner_lists_every_owner_and_hides_names(limburg_store):
     table = act.tasks_by_owner(workbook(limburg_store, pseudonymise=True))
     assert "Harry Coumans" not in table.to_string() and "Guido Derks" not in table.to_string()
     assert table["Taak"].nunique() == tasks["title"].nunique()  # every task has a row
+
+
+def test_theme_priorities_count_board_and_cluster_by_eye():
+    import pandas as pd
+
+    from wwlib.analysis import theme_priorities
+
+    boards = pd.DataFrame(
+        {"board": ["b-a", "b-b"], "theme": ["a", "b"], "name": ["Thema A", "Thema B"]}
+    )
+    notes = pd.DataFrame(
+        {
+            "id": ["n1", "n2", "n3", "n4"],
+            "board": ["b-a", "ideas", "ideas", "ideas"],
+            "cluster": ["", "thema  b", "Thema A", "iets anders"],
+        }
+    )
+    votes = pd.DataFrame(
+        {
+            "voter": ["p1", "p2", "p1", "p2", "p3"],
+            "note": ["n1", "n1", "n2", "n3", "n4"],
+            "dots": [2, 1, 4, 1, 5],
+        }
+    )
+    table = theme_priorities(votes, notes, boards).set_index("theme")
+    # a: n1 (2 + 1) and n3 by cluster (1) = 4 dots from p1, p2; b: n2 by cluster = 4 from p1
+    assert table.loc["a", ["dots", "voters", "rank"]].tolist() == [4, 2, 1]
+    assert table.loc["b", ["dots", "voters", "rank"]].tolist() == [4, 1, 1]
+
+
+def test_prioritising_stores_the_themes_and_makes_their_plans(lindeveen_copy):
+    from wwlib.ui import PrioritisePanel
+
+    lindeveen_copy.ensure_theme_boards()
+    panel = PrioritisePanel(workbook(lindeveen_copy, interactive=True))
+    assert panel.themes.value == [
+        "Wijkgericht werken",
+        "Vitaliteit en werkdruk",
+        "Informatie en communicatie",
+        "Ruimte en leiderschap",
+    ]
+    panel.themes.value = []
+    panel._on_take(None)  # the order of the dots: 28, 17, 15, 12 (samenwerken: none)
+    assert list(lindeveen_copy.cohort().prioritised_themes) == [
+        "wijkgericht-werken",
+        "informatie-en-communicatie",
+        "vitaliteit-en-werkdruk",
+        "ruimte-en-leiderschap",
+    ]
+    panel.themes.value = [*panel.themes.value, "Samenwerken over grenzen"]
+    plans = lindeveen_copy.plans()
+    assert "samenwerken-over-grenzen" in set(plans["theme"])
+    assert "Opgeslagen" in panel.status.value

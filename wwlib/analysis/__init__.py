@@ -9,6 +9,7 @@ stacked with a `cohort` column, are analysed per cohort in one pass (`all_tables
 - `saturation`: new codes per interview, in interview order.
 - `comparison`: which codes differ between groups of participants.
 - `agreement`: how much two coders agree on the interviews both coded.
+- `priorities`: the dots each shortlisted theme received on Thursday.
 - `week`: dot-vote totals, interview statuses, the programme's time slots.
 """
 
@@ -31,6 +32,7 @@ from wwlib.analysis.frequencies import (
     who_said_what,
     who_said_what_long,
 )
+from wwlib.analysis.priorities import theme_priorities
 from wwlib.analysis.saturation import saturation
 from wwlib.analysis.tables import all_tables
 from wwlib.analysis.week import (
@@ -64,6 +66,7 @@ __all__ = [
     "saturation",
     "session_slots",
     "strongest_quotes",
+    "theme_priorities",
     "vote_totals",
     "who_said_what",
     "who_said_what_long",

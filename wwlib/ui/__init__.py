@@ -10,7 +10,7 @@ from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
 from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
 from wwlib.ui.notes import NoteBoard, ThemeBoards
-from wwlib.ui.shortlist import QuotePanel, ShortlistPanel
+from wwlib.ui.shortlist import PrioritisePanel, QuotePanel, ShortlistPanel
 from wwlib.ui.speakers import SpeakerMap
 from wwlib.ui.tasks import TaskPanel
 from wwlib.ui.votes import VotePanel
@@ -21,6 +21,7 @@ __all__ = [
     "InterviewGuide",
     "InterviewStatusPanel",
     "NoteBoard",
+    "PrioritisePanel",
     "QuotePanel",
     "ShortlistPanel",
     "SpeakerMap",

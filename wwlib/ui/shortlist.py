@@ -1,11 +1,15 @@
-"""ShortlistPanel and QuotePanel: Wednesday's choices for Thursday, and quotes one click away."""
+"""ShortlistPanel, QuotePanel, PrioritisePanel: the choices from Wednesday into Thursday.
+
+The shortlist and focus groups (Wednesday), quotes one click away, and the prioritised
+themes that get a Road to Progress plan (Thursday, after the dot voting).
+"""
 
 from __future__ import annotations
 
 import ipywidgets as ipw
 import pandas as pd
 
-from wwlib import look
+from wwlib import analysis, look
 from wwlib.model import Category, FocusGroup
 from wwlib.store.groups import group_id
 from wwlib.ui.base import Panel, StaticView, button, escape, field, table
@@ -176,3 +180,77 @@ class QuotePanel(Panel):
             )
             + "</ul>"
         )
+
+
+class PrioritisePanel(Panel):
+    """The prioritised themes, in order; each gets a Road to Progress plan when stored.
+
+    The dots each shortlisted theme's board received are shown next to them, and one click
+    takes their order over; the facilitator may still change it (drag to reorder).
+    """
+
+    def __init__(self, wb: Workbook, **kwargs):
+        super().__init__(wb, **kwargs)
+        self.priorities = field(ipw.HTML(), "ww-priorities")
+        self.themes = field(
+            ipw.TagsInput(allow_duplicates=False), "ww-prioritised", self._label("ui.prio.themes")
+        )
+        take = button(self._label("ui.prio.take_votes"), "ww-prio-take", self._on_take)
+        self.children = [self.priorities, self.themes, take, self.status]
+        self.add_class("ww-prioritise-panel")
+        self.refresh()
+        self.themes.observe(self._on_themes, "value")
+
+    @classmethod
+    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
+        """The dots per theme and the prioritised themes, as a table."""
+        return StaticView(_priorities_html(wb))
+
+    def refresh(self) -> None:
+        """Show the dots per theme and the stored prioritised themes again."""
+        boards = self.wb.store.theme_boards()
+        self.name_of = dict(zip(boards["theme"], boards["name"], strict=True))
+        self.id_of = {v: k for k, v in self.name_of.items()}
+        self.themes.allowed_tags = list(self.id_of)
+        self.priorities.value = _priorities_html(self.wb)
+        stored = [t for t in self.wb.cohort.prioritised_themes if t in self.name_of]
+        self.themes.value = [self.name_of[t] for t in stored]
+
+    def _on_take(self, _) -> None:
+        table = _priorities(self.wb)
+        self.themes.value = [n for n, d in zip(table["name"], table["dots"], strict=True) if d]
+
+    def _on_themes(self, change) -> None:
+        themes = [self.id_of[name] for name in change["new"]]
+
+        def store() -> list[str]:
+            self.wb.store.set_prioritised_themes(themes)
+            return self.wb.store.ensure_theme_plans(themes)
+
+        if self._attempt(store):
+            self.priorities.value = _priorities_html(self.wb)
+
+
+def _priorities(wb: Workbook) -> pd.DataFrame:
+    store = wb.store
+    return analysis.theme_priorities(store.votes(), store.notes(), store.theme_boards())
+
+
+def _priorities_html(wb: Workbook) -> str:
+    found = _priorities(wb)
+    if found.empty:
+        return f"<p><i>{escape(wb.labels('ui.note.no_themes'))}</i></p>"
+    chosen = list(wb.store.cohort().prioritised_themes)
+    rows = [
+        [
+            escape(name),
+            str(dots),
+            str(voters),
+            escape(str(chosen.index(theme) + 1)) if theme in chosen else "",
+        ]
+        for theme, name, dots, voters in zip(
+            found["theme"], found["name"], found["dots"], found["voters"], strict=True
+        )
+    ]
+    head = [wb.labels(k) for k in ("view.col.theme", "view.col.dots", "view.col.voters")]
+    return table(rows, [escape(h) for h in [*head, wb.labels("ui.prio.place")]])

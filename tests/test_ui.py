@@ -244,7 +244,8 @@ def test_vote_panel_counts_each_round_apart(wb):
 
 
 def fill_task(panel, title="Belrooster delen", due="week 12"):
-    panel.step.value, panel.title.value, panel.due.value = 2, title, due
+    panel.step.value = panel.step.options[1][1]  # step 2, by its id
+    panel.title.value, panel.due.value = title, due
     panel.owners.value = ("@participants", "anna-jansen")
     panel.add.click()
 
@@ -259,6 +260,18 @@ def test_task_panel_adds_a_task(wb):
     assert task.owners == ["@participants", "anna-jansen"]
     assert last_log(wb)["entity"] == "task" and last_log(wb)["entity_id"] == panel.saved
     assert panel.title.value == "" and "alle deelnemers, Anna Jansen" in panel.overview.value
+
+
+def test_task_panel_files_a_task_under_its_step_after_a_move(wb):
+    panel = TaskPanel(wb, "samen-werken")
+    steps = wb.store.steps().query("plan == 'samen-werken'")
+    second = int(steps.iloc[1]["id"])
+    panel.step.value = second
+    wb.store.move_step(second, 1)  # another widget moves it to the front meanwhile
+    panel.title.value = "Na het verplaatsen"
+    panel.add.click()
+    task = wb.store.tasks().set_index("id").loc[panel.saved]
+    assert task.step == 1  # still the step that was chosen, now number 1
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,8 @@ __all__ = [
 ]
 
 SUBMODULES = (
-    "act", "analysis", "display", "exchange", "exports", "figures", "look", "qdpx", "report",
-    "runner", "spreadsheet", "transcripts", "ui", "views",
+    "act", "analysis", "display", "evidence", "exchange", "exports", "figures", "look", "pdf",
+    "qdpx", "report", "runner", "spreadsheet", "transcripts", "ui", "views",
 )  # fmt: skip
 
 

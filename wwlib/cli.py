@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="replace personal names by pseudonym codes everywhere",
         )
+        run.add_argument(
+            "--pdf", action="store_true", help="also print report.pdf with headless Chromium"
+        )
         if name == "run":
             run.add_argument("--store", type=Path)
         else:
@@ -115,9 +118,14 @@ def _run(args) -> int:
     from wwlib.runner import run_cohort
 
     result = run_cohort(
-        args.folder, args.out, lang=args.lang, pseudonymise=args.pseudonymise, store=args.store
+        args.folder,
+        args.out,
+        lang=args.lang,
+        pseudonymise=args.pseudonymise,
+        store=args.store,
+        pdf=args.pdf,
     )
-    print(f"{result.cohort}: report {result.report}")
+    print(f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else ""))
     return 0
 
 
@@ -125,10 +133,17 @@ def _batch(args) -> int:
     from wwlib.runner import run_batch
 
     results, failures = run_batch(
-        args.folder, args.out, jobs=args.jobs, lang=args.lang, pseudonymise=args.pseudonymise
+        args.folder,
+        args.out,
+        jobs=args.jobs,
+        lang=args.lang,
+        pseudonymise=args.pseudonymise,
+        pdf=args.pdf,
     )
     for result in results:
-        print(f"{result.cohort}: report {result.report}")
+        print(
+            f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else "")
+        )
     for folder, message in failures.items():
         print(f"FAILED {folder}: {message}", file=sys.stderr)
     print(f"index: {Path(args.out) / 'index.html'}")

@@ -19,10 +19,12 @@ from plotly.offline import get_plotlyjs
 
 from wwlib import analysis, figures, views
 from wwlib import look as look_day
+from wwlib.evidence import EvidenceTrail, evidence_trails, render_trail
 from wwlib.model import PlanKind, Role, category_colour
 from wwlib.workbook import Workbook
 
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+TRAIL_FRAGMENTS = 3  # interview fragments shown under "Waarom deze taak?"
 
 
 def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
@@ -32,6 +34,7 @@ def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
     """
     generated = generated or dt.datetime.now()
     template = _environment().get_template("report.html.j2")
+    trails = evidence_trails(wb.store)
     return template.render(
         t=wb.labels,
         lang=wb.lang,
@@ -45,8 +48,8 @@ def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
         intro=_intro(wb),
         look=_look(wb),
         think=_think(wb),
-        plans=[_plan(wb, p) for p in _plans(wb, PlanKind.THEME)],
-        integration=_integration(wb),
+        plans=[_plan(wb, p, trails) for p in _plans(wb, PlanKind.THEME)],
+        integration=_integration(wb, trails),
         boards=_boards(wb),
     )
 
@@ -139,25 +142,58 @@ def _analysis(wb: Workbook) -> list[dict]:
 
 
 def _think(wb: Workbook) -> dict:
-    """Prioritised themes, the idea boards' notes and the dot-vote totals."""
+    """Idea boards (the ideas board and one per theme), the voting rounds, prioritised themes."""
     names = wb.store.codes().set_index("id")["name"]
     totals = views.vote_totals_frame(wb)
     boards = wb.store.boards()
+    # the ideas board(s) first ("ideas" sorts before "theme"), then the theme boards, in order
+    ideas = boards[boards["kind"].isin(["ideas", "theme"])].sort_values("kind", kind="stable")
     return {
         "prioritised": [wb.pseudonyms.text(names.get(t, t)) for t in wb.cohort.prioritised_themes],
-        "idea_boards": [_board(wb, b) for b in boards[boards["kind"] == "ideas"].itertuples()],
-        "votes": _table(views.vote_table(wb)) if not totals.empty else None,
+        "idea_boards": [_board(wb, b) for b in ideas.itertuples()],
+        "rounds": _rounds(wb),
         "vote_chart": _figure(figures.vote_chart(totals, wb.labels), "ww-votes")
         if not totals.empty
         else None,
     }
 
 
-def _integration(wb: Workbook) -> dict:
+def _rounds(wb: Workbook) -> list[dict]:
+    """Every voting round: what it was about and its totals per note.
+
+    Only totals (dots and how many voted) are shown, never who voted for what: that keeps
+    anonymous rounds anonymous, and the totals are what the group decided on.
+    """
+    titles = wb.store.boards().set_index("id")["title"]
+    rounds = []
+    for r in wb.store.rounds().itertuples():
+        board = wb.pseudonyms.text(titles[r.board]) if isinstance(r.board, str) else ""
+        votes = views.vote_table(wb, int(r.round))
+        if board:  # a round on one board: its title is said once, above the table
+            votes = votes.drop(columns=wb.labels("view.col.board"))
+        about = wb.labels(
+            "report.think.round_about",
+            board=board or wb.labels("report.think.every_board"),
+            budget=r.budget,
+            dots=r.dots,
+            voters=r.voters,
+        )
+        anonymous = f" {wb.labels('report.think.anonymous')}" if r.anonymous else ""
+        rounds.append(
+            {
+                "heading": wb.labels("report.think.round", round=r.round),
+                "about": about + anonymous,
+                "table": _table(votes) if not votes.empty else None,
+            }
+        )
+    return rounds
+
+
+def _integration(wb: Workbook, trails: dict[str, EvidenceTrail]) -> dict:
     """The integration plan(s) and the timeline of every task."""
     tasks = views.task_frame(wb)
     return {
-        "plans": [_plan(wb, p) for p in _plans(wb, PlanKind.INTEGRATION)],
+        "plans": [_plan(wb, p, trails) for p in _plans(wb, PlanKind.INTEGRATION)],
         "timeline": _figure(figures.task_timeline(tasks, wb.labels), "ww-tasks")
         if not tasks.empty
         else None,
@@ -178,7 +214,7 @@ def _plans(wb: Workbook, kind: PlanKind) -> list:
     return list(plans[plans["kind"] == kind.value].itertuples())
 
 
-def _plan(wb: Workbook, plan) -> dict:
+def _plan(wb: Workbook, plan, trails: dict[str, EvidenceTrail]) -> dict:
     """One plan: goal, current situation, steps with tasks, obstacles, helping factors."""
     store, text = wb.store, wb.pseudonyms.text
     steps = store.steps().query("plan == @plan.id")
@@ -192,7 +228,9 @@ def _plan(wb: Workbook, plan) -> dict:
         "theme": text(names.get(plan.theme, "")) if isinstance(plan.theme, str) else "",
         "goal": text(plan.goal),
         "current": text(plan.current),
-        "steps": [_step(wb, s, tasks[tasks["step"] == s.number]) for s in steps.itertuples()],
+        "steps": [
+            _step(wb, s, tasks[tasks["step"] == s.number], trails) for s in steps.itertuples()
+        ],
         "obstacles": [(text(o.obstacle), text(o.way_to_deal)) for o in obstacles.itertuples()],
         "factors": [text(f) for f in factors["text"]],
         "board": _board_of(wb, plan),
@@ -201,8 +239,8 @@ def _plan(wb: Workbook, plan) -> dict:
     return shown
 
 
-def _step(wb: Workbook, step, tasks: pd.DataFrame) -> dict:
-    """A plan's step with its tasks as a labelled table."""
+def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTrail]) -> dict:
+    """A plan's step with its tasks as a labelled table, each task with its evidence trail."""
     rows = {
         "task": tasks["title"],
         "owners": tasks["owners"],
@@ -213,12 +251,17 @@ def _step(wb: Workbook, step, tasks: pd.DataFrame) -> dict:
         "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
         "remark": tasks["note"],
     }
-    table = pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in rows.items()})
+    table = _table(pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in rows.items()}))
+    table["trails"] = [
+        Markup(render_trail(wb, trails[t], TRAIL_FRAGMENTS)) if t in trails else ""
+        for t in tasks["id"]
+    ]
     return {
         "number": step.number,
         "title": wb.pseudonyms.text(step.title),
         "description": wb.pseudonyms.text(step.description),
-        "tasks": _table(table) if not tasks.empty else None,
+        "feedback": bool(step.feedback),
+        "tasks": table if not tasks.empty else None,
     }
 
 

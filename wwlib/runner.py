@@ -38,6 +38,7 @@ class RunResult:
     out: Path
     report: Path
     notebooks: tuple[Path, ...]
+    pdf: Path | None = None
 
 
 def run_cohort(
@@ -49,13 +50,15 @@ def run_cohort(
     notebooks: str | Path | None = None,
     report: bool = True,
     overlap_report: bool = True,
+    pdf: bool = False,
 ) -> RunResult:
     """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
 
     The cohort's store is used as it is (it holds what was typed during the week); it is made
     from the folder first when it does not exist yet. With `overlap_report` the report is built
     in a thread while the kernels run, when this process would only wait for them; a batch
-    turns that off, because its other jobs keep every core busy already.
+    turns that off, because its other jobs keep every core busy already. With `pdf`, headless
+    Chromium prints the report to `report.pdf` (`wwlib.pdf`; a clear error without Chromium).
     """
     folder, out = Path(folder).resolve(), Path(out)
     cohort_id = load_dataset(folder).cohort.id
@@ -81,7 +84,12 @@ def run_cohort(
         if reporting:
             reporting.shutdown(wait=True)
     report_path = pending.result() if pending else (build() if report else out / "report.html")
-    return RunResult(cohort_id, out, report_path, tuple(written))
+    pdf_path = None
+    if pdf and report:
+        from wwlib.pdf import write_pdf
+
+        pdf_path = write_pdf(report_path, report_path.with_suffix(".pdf"))
+    return RunResult(cohort_id, out, report_path, tuple(written), pdf_path)
 
 
 def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id: str) -> Path:

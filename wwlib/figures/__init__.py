@@ -6,11 +6,13 @@ whose annotation says so, never an empty chart or an exception. Text from people
 task titles, quotes) is HTML-escaped, because plotly reads a few HTML tags in labels.
 
 - `week`: programme, interview statuses, code frequencies, who said what, votes, tasks.
+- `act`: the Road to Progress as a road from today to the goal.
 - `look`: the analysis day: co-occurrence, saturation, group comparison, agreement.
 """
 
 from __future__ import annotations
 
+from wwlib.figures.act import road_chart
 from wwlib.figures.base import INTERVIEW_COLOURS, PHASE_COLOURS, STATUS_COLOURS, TEMPLATE
 from wwlib.figures.look import (
     agreement_chart,
@@ -40,6 +42,7 @@ __all__ = [
     "frequency_chart",
     "interview_status_chart",
     "programme_timeline",
+    "road_chart",
     "saturation_chart",
     "task_timeline",
     "vote_chart",

@@ -10,6 +10,7 @@ task titles) is HTML-escaped, because plotly reads a few HTML tags in labels.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import textwrap
 
@@ -22,6 +23,7 @@ from wwlib.analysis import (
 )
 from wwlib.labels import Labels
 from wwlib.model import category_colour
+from wwlib.views import long_date
 
 FONT = 16
 TICKS = 14
@@ -160,3 +162,36 @@ def wrap(text: object, width: int) -> str:
     """Escaped text wrapped onto lines of about `width` characters."""
     lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
     return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def date_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Mondays for a span up to 12 weeks, else the first of the month (at most about 8)."""
+    if (end - start).days <= 84:
+        monday = start + dt.timedelta(days=-start.weekday() % 7)
+        return [monday + dt.timedelta(weeks=w) for w in range((end - monday).days // 7 + 1)]
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        if day >= start:
+            months.append(day)
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months[:: -(-len(months) // 8)]
+
+
+def date_tick(day: dt.date, start: dt.date, end: dt.date, labels: Labels) -> str:
+    """'27 april' for weekly ticks, 'juni<br>2020' for monthly ones."""
+    if (end - start).days <= 84:
+        return long_date(day, labels, weekday=False, year=False)
+    return f"{labels(f'view.month.{day.month}')}<br>{day.year}"
+
+
+def date_axis(fig: go.Figure, start: dt.date, end: dt.date, labels: Labels, **options) -> go.Figure:
+    """A date x-axis from `start` to `end` with readable ticks (`date_ticks`, `date_tick`)."""
+    ticks = date_ticks(start, end)
+    return fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), end.isoformat()],
+        tickvals=[t.isoformat() for t in ticks],
+        ticktext=[date_tick(t, start, end, labels) for t in ticks],
+        tickangle=0,
+        **options,
+    )

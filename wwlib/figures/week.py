@@ -18,6 +18,7 @@ from wwlib.figures.base import (
     add_note,
     category_bars,
     cut,
+    date_axis,
     empty_figure,
     integer_step,
     new_figure,
@@ -224,14 +225,7 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
         )
         add_note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
     row_axis(fig, [wrap(cut(t, 80), 50) for t in rows["title"]])
-    ticks = _date_ticks(start, end)
-    return fig.update_xaxes(
-        type="date",
-        range=[start.isoformat(), end.isoformat()],
-        tickvals=[t.isoformat() for t in ticks],
-        tickangle=0,
-        ticktext=[_date_tick(t, start, end, labels) for t in ticks],
-    )
+    return date_axis(fig, start, end, labels)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -303,23 +297,3 @@ def _task_bars(fig, rows, dues, indices, name, colour, labels) -> None:
         hovertext=hover,
         hoverinfo="text",
     )
-
-
-def _date_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Mondays for a span up to 12 weeks, else the first of the month (at most about 8)."""
-    if (end - start).days <= 84:
-        monday = start + dt.timedelta(days=-start.weekday() % 7)
-        return [monday + dt.timedelta(weeks=w) for w in range((end - monday).days // 7 + 1)]
-    months, day = [], start.replace(day=1)
-    while day <= end:
-        if day >= start:
-            months.append(day)
-        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return months[:: -(-len(months) // 8)]
-
-
-def _date_tick(day: dt.date, start: dt.date, end: dt.date, labels: Labels) -> str:
-    """'27 april' for weekly ticks, 'juni<br>2020' for monthly ones."""
-    if (end - start).days <= 84:
-        return long_date(day, labels, weekday=False, year=False)
-    return f"{labels(f'view.month.{day.month}')}<br>{day.year}"

@@ -10,6 +10,7 @@ from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
 from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
 from wwlib.ui.notes import NoteBoard, ThemeBoards
+from wwlib.ui.plans import PlanEditor, plan_road
 from wwlib.ui.shortlist import PrioritisePanel, QuotePanel, ShortlistPanel
 from wwlib.ui.speakers import SpeakerMap
 from wwlib.ui.tasks import TaskPanel
@@ -21,6 +22,7 @@ __all__ = [
     "InterviewGuide",
     "InterviewStatusPanel",
     "NoteBoard",
+    "PlanEditor",
     "PrioritisePanel",
     "QuotePanel",
     "ShortlistPanel",
@@ -29,4 +31,5 @@ __all__ = [
     "ThemeBoards",
     "VotePanel",
     "follow",
+    "plan_road",
 ]

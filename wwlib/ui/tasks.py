@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 import pandas as pd
+import traitlets
 
 from wwlib.model import ALL_PARTICIPANTS, TaskStatus
 from wwlib.ui.base import Panel, button, escape, field, snippet, table
@@ -13,20 +14,16 @@ from wwlib.workbook import Workbook
 class TaskPanel(Panel):
     """Add tasks to the steps of one plan (Road to Progress or integration) and track them.
 
-    `saved` holds the id of the task added or updated last.
+    `saved` holds the id of the task added or updated last. `plan_id` may change (or be
+    linked to a `PlanEditor`'s); the steps are read again on every refresh and a new task goes
+    under the step chosen by its id, so a step moved meanwhile in another widget stays right.
     """
+
+    plan_id = traitlets.Unicode(help="id of the plan whose tasks are shown")
 
     def __init__(self, wb: Workbook, plan_id: str, **kwargs):
         super().__init__(wb, **kwargs)
-        self.plan_id = plan_id
-        steps = wb.store.steps()
-        steps = steps[steps["plan"] == plan_id]
-        show = wb.pseudonyms.text
-        self.step = self._input(
-            ipw.Dropdown(options=[(f"{s.number}. {snippet(show(s.title))}", s.number)
-                                  for s in steps.itertuples()]),
-            "step",
-        )  # fmt: skip
+        self.step = self._input(ipw.Dropdown(), "step")
         self.title = self._input(ipw.Text(), "title")
         owners = [(self._label("everyone"), ALL_PARTICIPANTS)] + self._people_options()
         self.owners = self._input(ipw.SelectMultiple(options=owners, rows=6), "owners")
@@ -42,9 +39,10 @@ class TaskPanel(Panel):
         self.set_status = button(
             self._label("ui.task.set_status"), "ww-task-set-status", self._on_set_status
         )
-        self.children = self._layout(wb, steps)
+        self.plan_id = plan_id
         self.add_class("ww-task-panel")
         self.refresh()
+        self.observe(lambda _: self.refresh(), "plan_id")
 
     def _input(self, widget: ipw.Widget, key: str) -> ipw.Widget:
         return field(widget, f"ww-task-{key.replace('_', '-')}", self._label(f"ui.task.{key}"))
@@ -74,11 +72,20 @@ class TaskPanel(Panel):
         return [ipw.HTML(heading), *form, self.status, *tracking]
 
     def refresh(self) -> None:
-        """Read the plan's tasks again and list them."""
+        """Read the plan's steps and tasks again and list them."""
+        steps = self.wb.store.steps()
+        steps = steps[steps["plan"] == self.plan_id]
+        show = self.wb.pseudonyms.text
+        chosen_step = self.step.value
+        self.step.options = [
+            (f"{s.number}. {snippet(show(s.title))}", int(s.id)) for s in steps.itertuples()
+        ]
+        if chosen_step in set(steps["id"]):
+            self.step.value = chosen_step
+        self.children = self._layout(self.wb, steps)
         tasks = self.wb.store.tasks()
         tasks = tasks[tasks["plan"] == self.plan_id]
         chosen = self.task.value
-        show = self.wb.pseudonyms.text
         self.task.options = [
             (f"{t.step}.{t.number} {snippet(show(t.title), 50)}", t.id) for t in tasks.itertuples()
         ]
@@ -114,10 +121,12 @@ class TaskPanel(Panel):
         return ", ".join(names + ([self.wb.pseudonyms.text(owner_note)] if owner_note else []))
 
     def _on_add(self, _button) -> None:
+        steps = self.wb.store.steps().set_index("id")["number"]
+        number = int(steps.get(self.step.value, 0)) if self.step.value is not None else 0
         stored = self._attempt(
             lambda: self.wb.store.add_task(
                 self.plan_id,
-                self.step.value,
+                number,
                 self.title.value,
                 owners=tuple(self.owners.value),
                 due=self.due.value,

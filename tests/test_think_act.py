@@ -157,3 +157,20 @@ def test_prioritising_stores_the_themes_and_makes_their_plans(lindeveen_copy):
     plans = lindeveen_copy.plans()
     assert "samenwerken-over-grenzen" in set(plans["theme"])
     assert "Opgeslagen" in panel.status.value
+
+
+def test_evidence_panel_opens_the_trail_of_the_chosen_task(lindeveen):
+    from wwlib.ui import EvidencePanel
+
+    wb = workbook(lindeveen, interactive=True, pseudonymise=True)
+    tasks = lindeveen.tasks()
+    plan = tasks["plan"].iloc[0]
+    panel = EvidencePanel(wb, plan)
+    assert [v for _, v in panel.task.options] == tasks.loc[tasks["plan"] == plan, "id"].tolist()
+    panel.task.value = panel.task.options[-1][1]
+    assert panel.trail.value.startswith("<details open")
+    assert "Waarom deze taak?" in panel.trail.value
+    for name in ("Ineke Verhoeven", "Ruud Kamphuis", "Bas Willemsen"):
+        assert name not in panel.trail.value
+    static = EvidencePanel(workbook(lindeveen), plan)._repr_html_()
+    assert static.count("<details") == (tasks["plan"] == plan).sum()

@@ -8,6 +8,7 @@ pseudonymiser.
 from wwlib.ui.base import follow
 from wwlib.ui.codebook import CodebookPanel
 from wwlib.ui.coding import CodingPanel
+from wwlib.ui.evidence import EvidencePanel
 from wwlib.ui.interviews import InterviewGuide, InterviewStatusPanel
 from wwlib.ui.notes import NoteBoard, ThemeBoards
 from wwlib.ui.plans import PlanEditor, plan_road
@@ -19,6 +20,7 @@ from wwlib.ui.votes import VotePanel
 __all__ = [
     "CodebookPanel",
     "CodingPanel",
+    "EvidencePanel",
     "InterviewGuide",
     "InterviewStatusPanel",
     "NoteBoard",

@@ -369,11 +369,17 @@ def _steps(document, wb: Workbook, plan_id: str) -> None:
 
 
 def _roles(wb: Workbook, owners: list[str], owner_note: str, functions: dict) -> str:
-    """Owners as the functions they hold ("teamleider buitendienst"), or a placeholder."""
+    """Owners as the functions they hold ("teamleider buitendienst"), or a placeholder.
+
+    A person whose name is hidden gets the placeholder too: a function such as
+    "wijkcoördinator Lindeveen-Oost" names the one person who holds it.
+    """
     placeholder = wb.labels("export.docx.owner_placeholder")
     roles = [
         wb.labels("everyone")
         if o == ALL_PARTICIPANTS
+        else placeholder
+        if wb.pseudonyms.hides(o)
         else wb.pseudonyms.text(functions.get(o, "")) or placeholder
         for o in owners
     ]

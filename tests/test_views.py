@@ -308,3 +308,17 @@ OWN_LABELS = sorted(
 def test_labels_are_text_in_both_languages(key):
     texts = catalogue()[key]
     assert all(isinstance(texts[lang], str) and texts[lang].strip() for lang in ("nl", "en"))
+
+
+def test_a_hidden_person_shows_no_function_either(lindeveen):
+    from wwlib.labels import Labels
+    from wwlib.pseudonym import Pseudonymiser
+    from wwlib.workbook import Workbook
+
+    names = Pseudonymiser(lindeveen.people(), False, lindeveen.cohort().mentioned_names)
+    wb = Workbook(lindeveen, Labels("nl"), names, "nl", False, interactive=False)
+    table = views.people_table(wb).set_index("Naam")
+    assert (
+        table.loc["P04", "Functie"] == ""
+    )  # Joost did not consent: "wijkcoördinator ..." names him
+    assert table.loc["Ruud Kamphuis", "Functie"].startswith("teamleider buitendienst")

@@ -73,15 +73,20 @@ def due_words(kind: str, first_day: object, labels: Labels) -> str:
 def people_table(wb: Workbook) -> pd.DataFrame:
     """Everyone in the cohort: name, role, organisation, municipality, function.
 
-    Pseudonymised, the function is left out: with the organisation it names one person.
+    Pseudonymised, the function is left out: with the organisation it names one person. For
+    the same reason a person whose name is hidden (no consent) shows no function either.
     """
     people = wb.store.people()
+    functions = [
+        "" if wb.pseudonyms.hides(p) else f
+        for p, f in zip(people["id"], people["function"], strict=True)
+    ]
     columns = {
         "name": wb.pseudonyms.names(people["id"]),
         "role": [wb.labels(f"role.{r}") for r in people["role"]],
         "organisation": _texts(wb, people["organisation"]),
         "municipality": _texts(wb, people["municipality"]),
-        "function": _texts(wb, people["function"]),
+        "function": _texts(wb, functions),
     }
     if wb.pseudonymise:
         del columns["function"]

@@ -249,10 +249,11 @@ def test_add_coding_on_an_existing_fragment_adds_no_fragment(mini_store, facts):
 
 @pytest.mark.parametrize("budget", [None, "exact"])
 def test_add_vote(mini_store, facts, budget):
-    budget = None if budget is None else facts.spent + 2  # room for exactly these 2 dots
+    budget = None if budget is None else 2  # room for exactly these 2 dots
+    round_ = mini_store.open_round()  # the imported round is closed
     before = rows(facts.path)
     vote_id = mini_store.add_vote(
-        facts.vote_round, facts.voter, facts.note, dots=2, budget=budget, actor="stemmer"
+        round_, facts.voter, facts.note, dots=2, budget=budget, actor="stemmer"
     )
     changed = changes(before, rows(facts.path))
 
@@ -262,7 +263,7 @@ def test_add_vote(mini_store, facts, budget):
         [
             {
                 "id": vote_id,
-                "round": facts.vote_round,
+                "round": round_,
                 "voter": facts.voter,
                 "note": facts.note,
                 "dots": 2,
@@ -271,7 +272,7 @@ def test_add_vote(mini_store, facts, budget):
     )
     detail = logged(changed["change_log"], "stemmer", "add", "vote", vote_id)
     assert detail == {
-        "round": facts.vote_round,
+        "round": round_,
         "voter": facts.voter,
         "note": facts.note,
         "dots": 2,
@@ -353,7 +354,7 @@ FAILING_WRITES = [
     ("same coding twice", StoreError,
      lambda s, f: s.add_coding(f.coding["interview"], int(f.coding["start"]),
                                int(f.coding["end"]), f.coding["code"], f.coding["coder"])),
-    ("overspent budget", ValidationError,
+    ("vote in a closed (imported) round", ValidationError,
      lambda s, f: s.add_vote(f.vote_round, f.voter, f.note, dots=1, budget=f.spent)),
     ("vote on unknown note", NotFound, lambda s, f: s.add_vote(1, f.voter, "n-onbekend")),
     ("unknown voter", NotFound, lambda s, f: s.add_vote(1, "onbekend", f.note)),
@@ -403,7 +404,7 @@ def test_change_log_is_append_only(mini_store):
 
 def test_backup_opens_as_a_store_with_the_same_rows(mini_store, facts, tmp_path):
     mini_store.add_note(facts.board, "voor de backup")
-    mini_store.add_vote(facts.vote_round, facts.voter, facts.note)
+    mini_store.add_vote(mini_store.open_round(), facts.voter, facts.note)
     copy = mini_store.backup(tmp_path / "backups" / "mini.sqlite")
 
     with Store(copy) as restored:
@@ -423,11 +424,12 @@ VOTES_PER_PROCESS = 150
 PROCESSES = 4
 
 
-def _cast_votes(path, round_, voter, note, count, start, results):
-    """One voter's `count` single-dot votes in its own round, within a budget of `count`."""
-    store = Store(path, actor=f"proces-{round_}")
+def _cast_votes(path, index, round_, voter, note, count, start, results):
+    """`count` single-dot votes in the one open round, all processes sharing the budget."""
+    store = Store(path, actor=f"proces-{index}")
     start.wait()
-    ids = [store.add_vote(round_, voter, note, dots=1, budget=count) for _ in range(count)]
+    budget = count * PROCESSES
+    ids = [store.add_vote(round_, voter, note, dots=1, budget=budget) for _ in range(count)]
     store.close()
     results.put(ids)
 
@@ -465,15 +467,12 @@ def _run_all(target, args_per_process) -> list:
 
 
 def test_parallel_votes_are_all_kept(mini_store, facts):
-    first_round = int(mini_store.votes()["round"].max()) + 1
+    round_ = mini_store.open_round()
     before = len(mini_store.votes())
     path = str(mini_store.path)
     ids = _run_all(
         _cast_votes,
-        [
-            (path, first_round + i, facts.voter, facts.note, VOTES_PER_PROCESS)
-            for i in range(PROCESSES)
-        ],
+        [(path, i, round_, facts.voter, facts.note, VOTES_PER_PROCESS) for i in range(PROCESSES)],
     )
 
     total = PROCESSES * VOTES_PER_PROCESS
@@ -483,13 +482,13 @@ def test_parallel_votes_are_all_kept(mini_store, facts):
     log = mini_store.change_log()
     added = log[(log["action"] == "add") & (log["entity"] == "vote")]
     assert len(added) == total
-    assert set(added["actor"]) == {f"proces-{first_round + i}" for i in range(PROCESSES)}
+    assert set(added["actor"]) == {f"proces-{i}" for i in range(PROCESSES)}
     assert mini_store.integrity_check() == "ok"
 
 
 def test_budget_race_never_overspends(mini_store, facts):
     budget = 5
-    round_ = int(mini_store.votes()["round"].max()) + 1
+    round_ = mini_store.open_round(budget=budget)
     path = str(mini_store.path)
     outcomes = _run_all(_spend_dots, [(path, round_, facts.voter, facts.note, budget)] * PROCESSES)
 

@@ -212,31 +212,35 @@ def vote(panel, voter, note, dots):
 
 
 def test_vote_panel_stores_a_vote_and_shows_what_is_left(wb):
-    panel = VotePanel(wb, "flap-samen-werken", round=1, budget=5)
-    vote(panel, "anna-jansen", "n-oude-regels", 3)  # anna had spent 2 in round 1
+    number = wb.store.open_round("flap-samen-werken", budget=5)  # the imported round is closed
+    panel = VotePanel(wb, "flap-samen-werken", live=False)
+    vote(panel, "anna-jansen", "n-oude-regels", 3)
     stored = wb.store.votes().iloc[-1]
     assert (stored["round"], stored.voter, stored.note, stored.dots) == (
-        1, "anna-jansen", "n-oude-regels", 3,
+        number, "anna-jansen", "n-oude-regels", 3,
     )  # fmt: skip
     assert last_log(wb)["entity"] == "vote"
-    assert "nog 0 van 5 stippen" in panel.remaining.value
-    assert "Korte lijnen houden" in panel.totals.value  # 5 dots, listed first
-    assert panel.totals.value.index("Korte lijnen") < panel.totals.value.index("Oude regels")
+    assert "nog 2 van 5 stippen" in panel.remaining.value
+    assert "Oude regels schrappen" in panel.totals.value
+    assert "Korte lijnen" not in panel.totals.value  # its 5 dots were in the closed round
 
 
 def test_vote_panel_refuses_dots_over_budget(wb):
-    panel = VotePanel(wb, "flap-samen-werken", round=1, budget=5)
+    wb.store.open_round("flap-samen-werken", budget=3)
+    panel = VotePanel(wb, "flap-samen-werken", live=False)
+    vote(panel, "anna-jansen", "n-oude-regels", 2)
     before = (len(wb.store.votes()), log_size(wb))
-    vote(panel, "anna-jansen", "n-oude-regels", 4)
-    assert shows_error(panel, "at most 3 more in round 1")
+    vote(panel, "anna-jansen", "n-oude-regels", 2)
+    assert shows_error(panel, "Anna Jansen heeft nog 1 van 3 stippen in ronde 2")
     assert (len(wb.store.votes()), log_size(wb)) == before
-    assert "nog 3 van 5 stippen" in panel.remaining.value
+    assert "nog 1 van 3 stippen" in panel.remaining.value
 
 
 def test_vote_panel_counts_each_round_apart(wb):
-    panel = VotePanel(wb, "flap-samen-werken", round=2, budget=3)
+    wb.store.open_round("flap-samen-werken", budget=3)
+    panel = VotePanel(wb, "flap-samen-werken", live=False)
     assert panel.dots.options == (1, 2, 3)
-    vote(panel, "chloe-peeters", "n-oude-regels", 3)
+    vote(panel, "chloe-peeters", "n-oude-regels", 3)  # chloe spent 3 in round 1 too
     assert "Opgeslagen" in panel.status.value and "nog 0 van 3" in panel.remaining.value
 
 
@@ -330,9 +334,11 @@ def test_a_panel_asks_for_a_choice_before_storing(wb, make, message):
 
 
 def test_error_messages_name_people_as_the_dashboard_does(mini_store):
-    panel = VotePanel(workbook(mini_store, pseudonymise=True), "flap-samen-werken", budget=2)
+    mini_store.open_round("flap-samen-werken", budget=2)
+    panel = VotePanel(workbook(mini_store, pseudonymise=True), "flap-samen-werken", live=False)
+    vote(panel, "anna-jansen", "n-oude-regels", 2)
     vote(panel, "anna-jansen", "n-oude-regels", 1)
-    assert shows_error(panel, "P01 has spent 2 of 2 dots")
+    assert shows_error(panel, "P01 heeft nog 0 van 2 stippen")
     assert "anna" not in panel.status.value.lower()
 
 

@@ -16,6 +16,9 @@ def vote_totals(votes: pd.DataFrame, notes: pd.DataFrame, round: int | None = No
     `round` limits the count to one voting round. Notes on a voted board that got no dots are
     kept with 0. Columns: note, board, text, category, dots, voters, rank (1 = most dots on its
     board; ties share a rank). Rows by board (in note order), then dots and voters (most first).
+
+    Totals only: no column says who voted for what (`voters` is a count), so the frame, and
+    every view, chart and report made from it, may show anonymous rounds too.
     """
     if round is not None:
         votes = votes[votes["round"] == round]

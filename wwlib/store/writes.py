@@ -6,7 +6,7 @@ import sqlite3
 import uuid
 
 from wwlib.duedate import parse_due
-from wwlib.errors import NotFound, StoreError, ValidationError
+from wwlib.errors import NotFound, StoreError
 from wwlib.model import (
     Coding,
     Fragment,
@@ -14,7 +14,6 @@ from wwlib.model import (
     Note,
     Task,
     TaskStatus,
-    Vote,
     check_choice,
 )
 from wwlib.store.load import _fragment_id, insert_task
@@ -116,49 +115,6 @@ class WriteMixin:
                 actor,
             )
         return coding_id
-
-    def add_vote(
-        self,
-        round: int,
-        voter: str,
-        note: str,
-        dots: int = 1,
-        budget: int | None = None,
-        actor: str | None = None,
-    ) -> int:
-        """Put `dots` dots on a note in a round; with `budget`, refuse to overspend."""
-        vote = Vote(round, voter, note, dots)
-        with self._write() as con:
-            _require(con, "person", "id", voter, "voter")
-            _require(con, "note", "id", note, "note")
-            role = con.execute("SELECT role FROM person WHERE id = ?", (voter,)).fetchone()[0]
-            if role != "participant":
-                raise ValidationError("voter", "a participant", voter, f"{voter} is a {role}")
-            if budget is not None:
-                spent = con.execute(
-                    "SELECT coalesce(sum(dots), 0) FROM vote WHERE round = ? AND voter = ?",
-                    (round, voter),
-                ).fetchone()[0]
-                if spent + dots > budget:
-                    raise ValidationError(
-                        "dots",
-                        f"at most {budget - spent} more in round {round}",
-                        dots,
-                        f"{voter} has spent {spent} of {budget} dots",
-                    )
-            vote_id = con.execute(
-                "INSERT INTO vote (round, voter, note, dots) VALUES (?, ?, ?, ?)",
-                (vote.round, vote.voter, vote.note, vote.dots),
-            ).lastrowid
-            self._log(
-                con,
-                "add",
-                "vote",
-                vote_id,
-                {"round": round, "voter": voter, "note": note, "dots": dots},
-                actor,
-            )
-        return vote_id
 
     def add_task(
         self,

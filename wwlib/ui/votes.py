@@ -1,119 +1,448 @@
-"""VotePanel: dot voting on a board's sticky notes, with each voter's budget."""
+"""VotePanel: dot voting on a board's sticky notes, in rounds the facilitator opens and closes.
+
+The totals follow the votes cast in other browser tabs (each its own kernel) without a click:
+a daemon thread re-reads the store on a connection of its own every `POLL_SECONDS` and redraws
+only what changed. It stops when the panel is closed, when a newer panel on the same board
+takes over in this kernel, or at a store error, which it reports once under the totals.
+"""
 
 from __future__ import annotations
+
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.errors import WorkbookError
 from wwlib.model import category_colour
-from wwlib.ui.base import Panel, button, escape, field, snippet, table
+from wwlib.store import Store
+from wwlib.ui.base import (
+    TABLE_CSS,
+    USER_ERRORS,
+    Panel,
+    StaticView,
+    button,
+    escape,
+    field,
+    snippet,
+)
 from wwlib.workbook import Workbook
 
+POLL_SECONDS = 2.0
 BAR = '<span style="display:inline-block;height:0.9em;background:{colour};width:{width}em"></span>'
+LIVE_ERRORS = (WorkbookError, sqlite3.Error, pd.errors.DatabaseError)
+
+# The panel whose thread follows each (store, board) in this kernel: re-running a cell must
+# not leave the older panel polling the store for ever.
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+@dataclass(frozen=True, eq=False)
+class RoundState:
+    """One reading of the store: the round shown, its votes on the board's notes, the rounds."""
+
+    round: int | None  # the open round, else the one asked for, else the board's latest
+    is_open: bool
+    budget: int
+    anonymous: bool
+    notes: pd.DataFrame  # the board's notes
+    votes: pd.DataFrame  # the round's votes (on other boards too, in an every-board round)
+    rounds: pd.DataFrame  # the rounds on this board or on every board
+
+    def key(self) -> tuple:
+        """What the screen depends on, to redraw only when it changed."""
+        return (
+            self.round, self.is_open, self.budget, self.anonymous,
+            tuple(self.notes[["id", "text", "category"]].itertuples(index=False, name=None)),
+            tuple(self.votes[["id", "voter", "note", "dots"]].itertuples(index=False, name=None)),
+        )  # fmt: skip
+
+    def spent(self, voter: str) -> int:
+        return int(self.votes.loc[self.votes["voter"] == voter, "dots"].sum())
+
+
+def read_state(
+    store: Store, board_id: str, wanted: int | None = None, budget: int = 5
+) -> RoundState:
+    """The round a panel on `board_id` shows, read from `store` (any connection)."""
+    rounds = store.rounds()
+    rounds = rounds[rounds["board"].isna() | (rounds["board"] == board_id)]
+    numbers = rounds["round"].tolist()
+    shown = store.open_round_for(board_id)
+    if shown is None:
+        shown = wanted if wanted in numbers else (numbers[-1] if numbers else None)
+    notes = store.notes(board_id)
+    row = None if shown is None else rounds.loc[rounds["round"] == shown].iloc[0]
+    votes = store.round_votes(0 if shown is None else shown)  # no round 0: no votes
+    return RoundState(
+        round=shown,
+        is_open=row is not None and row["status"] == "open",
+        budget=budget if row is None else int(row["budget"]),
+        anonymous=row is not None and bool(row["anonymous"]),
+        notes=notes,
+        votes=votes,
+        rounds=rounds,
+    )
 
 
 class VotePanel(Panel):
-    """A voter spends at most `budget` dots on a board's notes in one round.
+    """Dot voting on one board: the facilitator opens and closes rounds, participants vote.
 
-    `voter` is the person id chosen; `saved` the id of the last vote stored.
+    Each participant has the round's budget of dots and may stack them on a note, or take one
+    back. `round` is the round shown: the open one, else `round` as asked, else the board's
+    latest. `budget` is what the facilitator's form offers for a new round. `voter` is the
+    person chosen; `saved` the id of the last vote (or round) stored. With `live`, once the
+    panel is displayed its totals refresh by themselves (see `start_live`).
     """
 
     voter = traitlets.Unicode("", allow_none=True, help="person id of the voter chosen")
+    round = traitlets.Int(None, allow_none=True, help="number of the round shown")
 
-    def __init__(self, wb: Workbook, board_id: str, round: int = 1, budget: int = 5, **kwargs):
+    def __init__(
+        self,
+        wb: Workbook,
+        board_id: str,
+        round: int | None = None,
+        budget: int = 5,
+        live: bool = True,
+        **kwargs,
+    ):
         super().__init__(wb, **kwargs)
-        self.board_id, self.round, self.budget = board_id, round, budget
+        self.board_id, self.budget, self._wanted, self._live = board_id, budget, round, live
+        self._lock = threading.RLock()  # the poller and click handlers both redraw
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self._shown: tuple | None = None
+        self._build_facilitator(budget)
+        self._build_participant()
+        self.totals = field(ipw.HTML(), "ww-vote-totals")
+        self.live_note = field(ipw.HTML(), "ww-vote-live")
+        self.children = [
+            self.round_info,
+            ipw.HBox([self.facilitator, self.budget_pick, self.anonymous]),
+            ipw.HBox([self.open_button, self.close_button]),
+            ipw.HBox([self.voter_pick, self.note, self.dots]),
+            ipw.HBox([self.add, self.take_back, self.refresh_button]),
+            self.status,
+            self.remaining,
+            self.totals,
+            self.live_note,
+        ]
+        self.add_class("ww-vote-panel")
+        ipw.link((self.voter_pick, "value"), (self, "voter"))
+        self.observe(self._on_voter, "voter")
+        self.refresh()
+
+    def _build_facilitator(self, budget: int) -> None:
+        self.facilitator = ipw.HTML(f"<b>{escape(self._label('ui.vote.facilitator'))}</b>")
+        self.round_info = field(ipw.HTML(), "ww-vote-round")
+        self.budget_pick = field(
+            ipw.BoundedIntText(value=budget, min=1, max=99, layout={"width": "14em"}),
+            "ww-vote-budget",
+            self._label("ui.vote.budget"),
+        )
+        self.anonymous = field(ipw.Checkbox(value=False, indent=False), "ww-vote-anonymous")
+        self.anonymous.description = self._label("ui.vote.anonymous")
+        self.open_button = button(self._label("ui.vote.open"), "ww-vote-open", self._on_open)
+        self.close_button = button(self._label("ui.vote.close"), "ww-vote-close", self._on_close)
+        self.close_button.button_style = "warning"
+
+    def _build_participant(self) -> None:
         self.voter_pick = field(
             ipw.Dropdown(options=self._people_options("participant")),
             "ww-vote-voter",
             self._label("ui.vote.voter"),
         )
         self.note = field(ipw.Dropdown(), "ww-vote-note", self._label("ui.vote.note"))
-        self.dots = field(
-            ipw.Dropdown(options=list(range(1, budget + 1))),
-            "ww-vote-dots",
-            self._label("ui.vote.dots"),
-        )
+        self.dots = field(ipw.Dropdown(options=[1]), "ww-vote-dots", self._label("ui.vote.dots"))
         self.add = button(self._label("ui.vote.add"), "ww-vote-add", self._on_add)
-        refresh = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
-        refresh.button_style = ""
+        self.take_back = button(
+            self._label("ui.vote.take_back"), "ww-vote-take-back", self._on_take_back
+        )
+        self.take_back.button_style = ""
+        self.refresh_button = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
+        self.refresh_button.button_style = ""
         self.remaining = field(ipw.HTML(), "ww-vote-remaining")
-        self.totals = field(ipw.HTML(), "ww-vote-totals")
-        self.children = [
-            ipw.HBox([self.voter_pick, self.note, self.dots]),
-            ipw.HBox([self.add, refresh]),
-            self.status,
-            self.remaining,
-            self.totals,
-        ]
-        self.observe(self._on_voter, "voter")
-        self.add_class("ww-vote-panel")
-        ipw.link((self.voter_pick, "value"), (self, "voter"))
-        self.refresh()
+
+    @classmethod
+    def static(cls, wb: Workbook, board_id: str, round: int | None = None, **kwargs) -> StaticView:
+        """Every round on the board with its totals (never who voted for what), as HTML."""
+        state = read_state(wb.store, board_id)
+        parts = []
+        for row in state.rounds.itertuples():
+            votes = wb.store.round_votes(row.round)
+            summary = _round_summary(wb, row)
+            parts.append(f"<h4>{escape(summary)}</h4>" + totals_table(wb, state.notes, votes))
+        if not parts:
+            parts = [f"<p><i>{escape(wb.labels('ui.vote.no_rounds'))}</i></p>"]
+        return StaticView("".join(parts), board_id=board_id, round=state.round)
+
+    # -- reading and showing -------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the notes and this round's votes again (other tabs vote too)."""
-        notes = self.wb.store.notes(self.board_id)
-        chosen = self.note.value
+        """Read the round and its votes again and show them (other tabs vote too)."""
+        self._show(read_state(self.wb.store, self.board_id, self._wanted, self.budget), force=True)
+
+    def _show(self, state: RoundState, force: bool = False) -> None:
+        with self._lock:
+            if not force and state.key() == self._shown:
+                return
+            self._shown, self.state = state.key(), state
+            self.round = state.round
+            self._note_options(state.notes)
+            budgets = list(range(1, state.budget + 1))
+            if list(self.dots.options) != budgets:
+                chosen = self.dots.value
+                self.dots.options = budgets
+                self.dots.value = chosen if chosen in budgets else 1
+            for widget in (self.add, self.take_back, self.close_button):
+                widget.disabled = not state.is_open
+            self.open_button.disabled = state.is_open
+            self.round_info.value = self._round_html(state)
+            self._show_remaining(state)
+            self.totals.value = self._totals_html(state)
+
+    def _note_options(self, notes: pd.DataFrame) -> None:
+        """The board's notes to vote on, keeping the one chosen."""
         show = self.wb.pseudonyms.text
-        self.note.options = [(snippet(show(n.text)), n.id) for n in notes.itertuples()]
+        options = [(snippet(show(n.text)), n.id) for n in notes.itertuples()]
+        if list(self.note.options) == options:
+            return
+        chosen = self.note.value
+        self.note.options = options
         if chosen in set(notes["id"]):
             self.note.value = chosen
-        votes = self.wb.store.votes()
-        votes = votes[votes["round"] == self.round]
-        self._show_remaining(votes)
-        self._show_totals(notes, votes[votes["note"].isin(notes["id"])])
 
-    def _on_voter(self, change) -> None:
-        self.status.clear()
-        self.refresh()
+    def _round_html(self, state: RoundState) -> str:
+        if state.round is None or not state.is_open:
+            text = self._label("ui.vote.no_round")
+            if state.round is not None:
+                text = self._label("ui.vote.closed", round=state.round) + " " + text
+            return f"<p><b>{escape(text)}</b></p>"
+        text = self._label("ui.vote.round_open", round=state.round, budget=state.budget)
+        if state.anonymous:
+            text += " " + self._label("ui.vote.round_anonymous")
+        return f"<p><b>{escape(text)}</b></p>"
 
-    def _on_refresh(self, _button) -> None:
-        self.refresh()
-
-    def _on_add(self, _button) -> None:
-        if self._missing(self.voter_pick, self.note):
-            return
-        stored = self._attempt(
-            lambda: self.wb.store.add_vote(
-                self.round, self.voter, self.note.value, self.dots.value,
-                budget=self.budget,
-            )
-        )  # fmt: skip
-        if stored:
-            self.refresh()
-
-    def _show_remaining(self, votes: pd.DataFrame) -> None:
-        """The budget is per voter and round, across boards, as the store counts it."""
-        if not self.voter:
+    def _show_remaining(self, state: RoundState) -> None:
+        """How many dots the chosen voter has left in the open round."""
+        if not (self.voter and state.is_open):
             self.remaining.value = ""
             return
-        spent = int(votes.loc[votes["voter"] == self.voter, "dots"].sum())
         text = self._label(
             "ui.vote.remaining",
             name=self.wb.pseudonyms.name(self.voter),
-            left=max(self.budget - spent, 0),
-            budget=self.budget,
-            round=self.round,
+            left=max(state.budget - state.spent(self.voter), 0),
+            budget=state.budget,
+            round=state.round,
         )
         self.remaining.value = f"<p>{escape(text)}</p>"
 
-    def _show_totals(self, notes: pd.DataFrame, votes: pd.DataFrame) -> None:
-        """A table of notes by dots received, with a bar in each note's colour."""
-        heading = f"<h4>{escape(self._label('ui.vote.totals', round=self.round))}</h4>"
-        if votes.empty:
-            self.totals.value = heading + f"<p><i>{escape(self._label('ui.vote.no_votes'))}</i></p>"
+    def _totals_html(self, state: RoundState) -> str:
+        if state.round is None:
+            return ""
+        heading = f"<h4>{escape(self._label('ui.vote.totals', round=state.round))}</h4>"
+        who = None if state.anonymous else self.wb.pseudonyms.name
+        return heading + totals_table(self.wb, state.notes, state.votes, who)
+
+    # -- the live totals -----------------------------------------------------------------
+
+    def start_live(self, seconds: float = POLL_SECONDS) -> None:
+        """Re-read the store every `seconds` in a thread and redraw when something changed."""
+        key = (str(self.wb.store.path), self.board_id)
+        previous = _LIVE.get(key)
+        if previous is not None and previous is not self:
+            previous.stop_live()
+        _LIVE[key] = self
+        if self.live:
             return
-        dots = votes.groupby("note")["dots"].sum()
-        ranked = notes.assign(dots=notes["id"].map(dots).fillna(0).astype(int))
-        ranked = ranked[ranked["dots"] > 0].sort_values("dots", ascending=False, kind="stable")
-        rows = [
-            [
-                escape(snippet(self.wb.pseudonyms.text(n.text))),
-                str(n.dots),
-                BAR.format(colour=category_colour(n.category), width=n.dots),
-            ]
-            for n in ranked.itertuples()
+        self._stop = threading.Event()
+        self.live_note.value = f"<p><small>{escape(self._label('ui.vote.live'))}</small></p>"
+        self._poller = threading.Thread(
+            target=self._poll, args=(seconds, self._stop), name="ww-vote-live", daemon=True
+        )
+        self._poller.start()
+
+    def stop_live(self) -> None:
+        """Stop refreshing by itself (the thread ends within one interval)."""
+        self._stop.set()
+        self.live_note.value = ""
+
+    @property
+    def live(self) -> bool:
+        """Whether the totals are refreshing by themselves."""
+        return self._poller is not None and self._poller.is_alive() and not self._stop.is_set()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Displayed in a notebook or dashboard: from now on the totals follow other tabs."""
+        if self._live:
+            self.start_live()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the widget and stop its thread."""
+        self.stop_live()
+        super().close()
+
+    def _poll(self, seconds: float, stop: threading.Event) -> None:
+        """The thread: its own connection (a connection belongs to one thread)."""
+        try:
+            with Store(self.wb.store.path, actor=self.wb.store.actor) as store:
+                while not stop.wait(seconds) and self.comm is not None:
+                    self._show(read_state(store, self.board_id, self._wanted, self.budget))
+        except LIVE_ERRORS as exc:
+            stop.set()
+            message = self.wb.pseudonyms.text(str(exc))
+            text = self._label("ui.vote.live_stopped", message=message)
+            with self._lock:
+                self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
+
+    # -- handlers ------------------------------------------------------------------------
+
+    def _on_voter(self, change) -> None:
+        self.status.clear()
+        with self._lock:
+            self._show_remaining(self.state)
+
+    def _on_refresh(self, _button) -> None:
+        self.status.clear()
+        self.refresh()
+        self.start_live()
+
+    def _on_open(self, _button) -> None:
+        board, budget, anonymous = self.board_id, self.budget_pick.value, self.anonymous.value
+        number = self._store(
+            lambda: self.wb.store.open_round(board, budget, anonymous), self._open_refusal
+        )
+        if number is not None:
+            self.status.saved(self._label("ui.vote.opened", round=number))
+
+    def _on_close(self, _button) -> None:
+        if self._no_open_round():
+            return
+        number = self.state.round
+
+        def close() -> int:
+            self.wb.store.close_round(number)
+            return number
+
+        if self._store(close, partial(self._round_refusal, number)) is not None:
+            self.status.saved(self._label("ui.vote.closed", round=number))
+
+    def _on_add(self, _button) -> None:
+        if self._missing(self.voter_pick, self.note) or self._no_open_round():
+            return
+        number, voter, note, dots = self.state.round, self.voter, self.note.value, self.dots.value
+        vote = self._store(
+            lambda: self.wb.store.add_vote(number, voter, note, dots),
+            partial(self._round_refusal, number),
+        )
+        if vote is not None:
+            self.status.saved()
+
+    def _on_take_back(self, _button) -> None:
+        if self._missing(self.voter_pick, self.note) or self._no_open_round():
+            return
+        number, voter, note = self.state.round, self.voter, self.note.value
+        vote = self._store(
+            lambda: self.wb.store.take_back_dot(number, voter, note),
+            partial(self._round_refusal, number, taking_back=True),
+        )
+        if vote is not None:
+            self.status.saved(self._label("ui.vote.taken_back"))
+
+    def _no_open_round(self) -> bool:
+        if self.state.is_open:
+            return False
+        self.status.error(self._label("ui.vote.error.no_round"))
+        return True
+
+    def _store(self, change: Callable[[], object], refusal: Callable[[Exception], str]):
+        """Make one change and redraw; on refusal, `refusal` says why. The result or None.
+
+        The inputs keep what the user chose either way (the choices are not reset).
+        """
+        try:
+            result = change()
+        except USER_ERRORS as exc:
+            self.refresh()  # read the reason afresh: another tab may have closed the round
+            self.status.error(refusal(exc))
+            return None
+        self.saved = str(result)
+        self.refresh()
+        return result
+
+    def _open_refusal(self, exc: Exception) -> str:
+        if self.state.is_open:
+            return self._label("ui.vote.error.still_open", round=self.state.round)
+        return str(exc)
+
+    def _round_refusal(self, asked: int, exc: Exception, taking_back: bool = False) -> str:
+        """Why a vote (or closing) in round `asked` was refused, from the store's state now."""
+        state = self.state
+        row = state.rounds[state.rounds["round"] == asked]
+        if row.empty:
+            return self._label("ui.vote.error.no_round")
+        if row["status"].iloc[0] != "open":
+            return self._label("ui.vote.error.closed", round=asked)
+        name = self.wb.pseudonyms.name(self.voter or "")
+        field_name = getattr(exc, "field", "")
+        if field_name == "dots":
+            left = max(state.budget - state.spent(self.voter), 0)
+            return self._label(
+                "ui.vote.error.budget", name=name, left=left, budget=state.budget, round=asked
+            )
+        if field_name == "note" and taking_back:
+            return self._label("ui.vote.error.nothing_to_take_back", name=name, round=asked)
+        return str(exc)
+
+
+def totals_table(wb: Workbook, notes: pd.DataFrame, votes: pd.DataFrame, who=None) -> str:
+    """Notes by dots received, each with a bar in its colour: the chart the panel keeps live.
+
+    `who` (a function from person id to shown name) adds who put how many dots on each note;
+    leave it out for anonymous rounds. Rows carry `data-note` and `data-dots`.
+    """
+    votes = votes[votes["note"].isin(notes["id"])]
+    if votes.empty:
+        return f"<p><i>{escape(wb.labels('ui.vote.no_votes'))}</i></p>"
+    dots = votes.groupby("note")["dots"].sum()
+    ranked = notes.assign(dots=notes["id"].map(dots).fillna(0).astype(int))
+    ranked = ranked[ranked["dots"] > 0].sort_values("dots", ascending=False, kind="stable")
+    scale = 12 / max(int(ranked["dots"].max()), 1)
+    rows = []
+    for n in ranked.itertuples():
+        cells = [
+            escape(snippet(wb.pseudonyms.text(n.text))),
+            str(n.dots),
+            BAR.format(colour=category_colour(n.category), width=round(n.dots * scale, 2)),
         ]
-        self.totals.value = heading + table(rows)
+        if who is not None:
+            own = votes[votes["note"] == n.id].groupby("voter", sort=False)["dots"].sum()
+            cells.append(escape(", ".join(f"{who(v)} ({d})" for v, d in own.items())))
+        attributes = f'class="ww-vote-row" data-note="{escape(n.id)}" data-dots="{n.dots}"'
+        rows.append(f"<tr {attributes}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = ""
+    if who is not None:
+        names = ["", wb.labels("ui.vote.dots"), "", wb.labels("ui.vote.who")]
+        head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in names) + "</tr>"
+    return f'{TABLE_CSS}<table class="ww-table ww-vote-chart">{head}{"".join(rows)}</table>'
+
+
+def _round_summary(wb: Workbook, row) -> str:
+    anonymous = ", " + wb.labels("anonymous") if row.anonymous else ""
+    return wb.labels(
+        "ui.vote.round_summary",
+        round=row.round,
+        status=wb.labels(f"ui.vote.status.{row.status}"),
+        budget=row.budget,
+        anonymous=anonymous,
+        dots=row.dots,
+        voters=row.voters,
+    )

@@ -146,28 +146,19 @@ def _obstacle_way_pairs(pairs: pd.DataFrame, keys: list[str], name: str) -> pd.D
 
 
 def _pairs(units: pd.DataFrame, unit_keys: list[str], keys: list[str]) -> pd.DataFrame:
-    """Co-occurring code pairs over `units` (rows: a unit and a code), as a sparse product.
+    """Co-occurring code pairs over `units` (rows: a unit and a code), as a matrix product.
 
-    Units × codes is a 0/1 sparse matrix X; XᵀX counts, for every pair of codes, the units
+    Units × codes is a 0/1 matrix X; XᵀX counts, for every pair of codes, the units
     that hold both, and its diagonal the units that hold each. Codes of different cohorts
     never share a unit, so many cohorts are counted in one product.
     """
-    from scipy import sparse
-
     cells = units[[*unit_keys, "code", "category"]].drop_duplicates([*unit_keys, "code"])
     if cells.empty:
         return pd.DataFrame(columns=[*keys, *PAIR_COLUMNS])
     unit_index = cells.groupby(unit_keys, sort=False).ngroup().to_numpy()
     item = cells.groupby([*keys, "code"], sort=True).ngroup().to_numpy()
     items = cells.assign(_item=item).drop_duplicates("_item").sort_values("_item")
-    x = sparse.csr_matrix(
-        (np.ones(len(cells), dtype=np.int32), (unit_index, item)),
-        shape=(unit_index.max() + 1, item.max() + 1),
-    )
-    product = (x.T @ x).tocsr()
-    totals = product.diagonal()
-    upper = sparse.triu(product, k=1).tocoo()
-    a, b, both = upper.row, upper.col, upper.data
+    a, b, both, totals = _cross_product(unit_index, item)
     names = items[[*keys, "code", "category"]].reset_index(drop=True)
     table = pd.DataFrame(
         {
@@ -187,3 +178,25 @@ def _pairs(units: pd.DataFrame, unit_keys: list[str], keys: list[str]) -> pd.Dat
         ascending=[True] * len(keys) + [False, False, True, True],
     )
     return table.reset_index(drop=True)
+
+
+DENSE_CELLS = 4_000_000  # units × codes up to which a dense matrix is small (one cohort's)
+
+
+def _cross_product(units: np.ndarray, items: np.ndarray):
+    """XᵀX of the 0/1 units × items matrix X: the pairs (a < b) with their count, and the
+    count per item. Dense for one cohort, with numpy alone (importing scipy costs a notebook
+    kernel about 0.2 s); sparse for a programme's many cohorts."""
+    shape = (units.max() + 1, items.max() + 1)
+    if shape[0] * shape[1] <= DENSE_CELLS:
+        x = np.zeros(shape, dtype=np.int64)
+        x[units, items] = 1
+        product = x.T @ x
+        a, b = np.nonzero(np.triu(product, k=1))
+        return a, b, product[a, b], np.diag(product)
+    from scipy import sparse
+
+    x = sparse.csr_matrix((np.ones(len(units), dtype=np.int32), (units, items)), shape=shape)
+    product = (x.T @ x).tocsr()
+    upper = sparse.triu(product, k=1).tocoo()
+    return upper.row, upper.col, upper.data, product.diagonal()

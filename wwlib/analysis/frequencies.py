@@ -96,26 +96,52 @@ def who_said_what(
 def cluster_order(counts: np.ndarray) -> tuple[list[int], list[int]]:
     """Row and column orders that put similar rows and similar columns next to each other.
 
-    Average-linkage hierarchical clustering on the cosine distance between count vectors, with
-    the leaves in optimal order (scipy's `optimal_leaf_ordering`: adjacent rows as similar as
-    the tree allows). Rows or columns that are all zero go last, in their original order.
-    Deterministic for the same matrix.
+    Average-linkage (UPGMA) hierarchical clustering on the cosine distance between count
+    vectors. At every merge the two groups are turned so that their nearest ends meet (a
+    greedy leaf ordering), so alike rows stand side by side within and across groups. Rows or
+    columns that are all zero go last, in their original order. Deterministic for the same
+    matrix (ties merge the lowest indices first). Written with numpy: scipy's clustering
+    import alone costs about 0.5 s in every analysis kernel, for matrices of a few dozen rows.
     """
     return _axis_order(counts), _axis_order(counts.T)
 
 
 def _axis_order(counts: np.ndarray) -> list[int]:
-    from scipy.cluster import hierarchy
-    from scipy.spatial.distance import pdist
-
     nonzero = [i for i in range(counts.shape[0]) if counts[i].any()]
     zero = [i for i in range(counts.shape[0]) if not counts[i].any()]
     if len(nonzero) < 3:
         return nonzero + zero
     vectors = counts[nonzero].astype(float)
-    distances = np.clip(pdist(vectors, metric="cosine"), 0.0, None)
-    tree = hierarchy.optimal_leaf_ordering(hierarchy.linkage(distances, "average"), distances)
-    return [nonzero[i] for i in hierarchy.leaves_list(tree)] + zero
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    leaf = np.clip(1.0 - unit @ unit.T, 0.0, None)  # cosine distance between single rows
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(nonzero))}
+    between = leaf.copy()  # average distance between groups, indexed by group id
+    np.fill_diagonal(between, np.inf)
+    while len(groups) > 1:
+        ids = sorted(groups)
+        sub = between[np.ix_(ids, ids)]
+        a, b = np.unravel_index(np.argmin(sub), sub.shape)
+        first, second = sorted((ids[a], ids[b]))
+        left, right = groups.pop(first), groups.pop(second)
+        groups[first] = _joined(left, right, leaf)
+        size_l, size_r = len(left), len(right)
+        merged = (size_l * between[first] + size_r * between[second]) / (size_l + size_r)
+        between[first, :], between[:, first] = merged, merged
+        between[first, first] = np.inf
+        between[second, :], between[:, second] = np.inf, np.inf
+    (order,) = groups.values()
+    return [nonzero[i] for i in order] + zero
+
+
+def _joined(left: list[int], right: list[int], leaf: np.ndarray) -> list[int]:
+    """`left` and `right` side by side, each turned so that the nearest ends meet."""
+    options = [
+        (leaf[left[-1], right[0]], left + right),
+        (leaf[left[-1], right[-1]], left + right[::-1]),
+        (leaf[left[0], right[0]], left[::-1] + right),
+        (leaf[left[0], right[-1]], left[::-1] + right[::-1]),
+    ]
+    return min(options, key=lambda option: option[0])[1]
 
 
 def strongest_quotes(codings: pd.DataFrame, per_code: int = 3) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,7 +44,12 @@ def timed(fn, *args, **kwargs) -> float:
 
 
 def floor_notebooks(folder: Path) -> Path:
-    """Five notebooks with the real parameters cell and only the imports: the floor."""
+    """Five notebooks with the real parameters cell and only the imports: the floor.
+
+    Each floor notebook imports exactly the wwlib modules its phase notebook uses (`ww.look`,
+    `ww.ui.ThemeBoards` -> `wwlib.ui.notes`, ...): wwlib imports its submodules and widgets on
+    first use, so "the same imports" means the modules the cells reach, not the package alone.
+    """
     for name in NOTEBOOKS:
         real = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         floor = nbformat.v4.new_notebook(metadata=real.metadata)
@@ -52,13 +58,25 @@ def floor_notebooks(folder: Path) -> Path:
             for i, c in enumerate(real.cells)
             if "parameters" in c.metadata.get("tags", [])
         ]
-        # the same imports the phase notebooks make, and nothing else
-        imports = (
-            "import wwlib as ww\nimport wwlib.analysis, wwlib.display, wwlib.figures, wwlib.ui"
-        )
+        modules = used_modules("\n".join(c.source for c in real.cells if c.cell_type == "code"))
+        imports = "import wwlib as ww\nimport " + ", ".join(modules)
         floor.cells.append(nbformat.v4.new_code_cell(imports))
         nbformat.write(floor, folder / name)
     return folder
+
+
+def used_modules(source: str) -> list[str]:
+    """The wwlib modules that `ww.<module>` and `ww.ui.<Widget>` in `source` import."""
+    from wwlib import SUBMODULES
+    from wwlib.ui import WIDGETS
+
+    modules = set()
+    for module, attribute in re.findall(r"\bww\.(\w+)(?:\.(\w+))?", source):
+        if module == "ui" and attribute in WIDGETS:
+            modules.add(f"wwlib.ui.{WIDGETS[attribute]}")
+        elif module in SUBMODULES:
+            modules.add(f"wwlib.{module}")
+    return sorted(modules)
 
 
 def copies(tmp: Path, n: int) -> list[Path]:

@@ -116,3 +116,23 @@ def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
         for o in c.get("outputs", [])
     )
     assert not (out / NOTEBOOKS[3]).exists()
+
+
+def test_a_kernel_that_died_before_replying_is_started_again():
+    from wwlib.runner import KERNEL_STARTS, _with_kernel_retries
+
+    calls = []
+
+    def flaky(value):
+        calls.append(value)
+        if len(calls) < KERNEL_STARTS:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return value
+
+    assert _with_kernel_retries(flaky, "nb") == "nb" and len(calls) == KERNEL_STARTS
+
+    def broken(value):
+        raise RuntimeError("something else")
+
+    with pytest.raises(RuntimeError, match="something else"):
+        _with_kernel_retries(broken, "nb")

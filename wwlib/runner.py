@@ -104,6 +104,7 @@ def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id:
     import papermill  # imported here: it costs half a second that `ww check` need not pay
 
     run = partial(
+        _with_kernel_retries,
         papermill.execute_notebook,
         str(source / name),
         parameters=parameters,
@@ -128,6 +129,25 @@ def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id:
     raise RunError(
         f"{cohort_id}: notebook {name} failed once, then passed; run it again", notebook=name
     )
+
+
+KERNEL_STARTS = 3  # attempts to start a kernel whose ports another process took meanwhile
+
+
+def _with_kernel_retries(execute, *args, **kwargs):
+    """`execute`, started again when its kernel died before it answered.
+
+    jupyter_client picks free TCP ports by binding and releasing them; a kernel started at the
+    same moment by a parallel batch job can take one first ("Address already in use"), and the
+    new kernel dies before replying to kernel_info (seen once in the batch benchmark). Nothing
+    ran yet in that kernel, so starting again is safe.
+    """
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            return execute(*args, **kwargs)
+        except RuntimeError as exc:
+            if "before replying to kernel_info" not in str(exc) or attempt == KERNEL_STARTS:
+                raise
 
 
 def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Path:

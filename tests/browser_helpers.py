@@ -46,3 +46,23 @@ def chromium_page() -> Iterator:
             yield browser.new_page()
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def voila_serving(tmp: Path, notebook: Path, cohort: str) -> Iterator[tuple]:
+    """Voila serving `notebook`'s folder, with a fresh store for `cohort` in `tmp`/home.
+
+    Yields (server, store path). Debian's chromium must be there for the tests that use it.
+    """
+    import os
+
+    from wwlib import dashboard
+
+    assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
+    store = make_store(tmp / "home", cohort)
+    env = {**os.environ, "WW_HOME": str(tmp / "home")}
+    env.pop("QUERY_STRING", None)
+    with open(tmp / "voila.log", "wb") as log:
+        server = dashboard.start(notebook.parent, env=env, output=log)
+        with server:
+            yield server, store

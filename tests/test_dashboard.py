@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import http.client
-import os
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from browser_helpers import (
-    CHROMIUM,
     ROOT,
     browser_cohort,
     chromium_page,
-    make_store,
+    voila_serving,
 )
 
 from wwlib import dashboard
@@ -74,17 +71,10 @@ def test_new_tokens_differ_and_are_long():
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Voila serving the kick-off notebook, with a fresh store in a temporary WW_HOME."""
-    assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
-    tmp = tmp_path_factory.mktemp("voila")
     cohort = browser_cohort()
-    store = make_store(tmp / "home", cohort)
-    notebook = KICKOFF_NOTEBOOK
-    env = {**os.environ, "WW_HOME": str(tmp / "home")}
-    env.pop("QUERY_STRING", None)
-    with open(tmp / "voila.log", "wb") as log:
-        server = dashboard.start(notebook.parent, env=env, output=log)
-        with server:
-            yield server, notebook.name, cohort, store
+    tmp = tmp_path_factory.mktemp("voila")
+    with voila_serving(tmp, KICKOFF_NOTEBOOK, cohort) as (server, store):
+        yield server, KICKOFF_NOTEBOOK.name, cohort, store
 
 
 def open_dashboard(page, served, **query) -> float:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, ROOT, chromium_page, make_store
+from browser_helpers import ROOT, chromium_page, voila_serving
 
-from wwlib import dashboard
 from wwlib.store import Store
 from wwlib.ui.passages import paragraphs, sentences
 
@@ -24,15 +22,9 @@ TIMEOUT_MS = 90_000
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Voila serving the interviews notebook, with a fresh Lindeveen store in a temporary home."""
-    assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
     tmp = tmp_path_factory.mktemp("voila-coding")
-    store = make_store(tmp / "home", COHORT)
-    env = {**os.environ, "WW_HOME": str(tmp / "home")}
-    env.pop("QUERY_STRING", None)
-    with open(tmp / "voila.log", "wb") as log:
-        server = dashboard.start(INTERVIEWS_NOTEBOOK.parent, env=env, output=log)
-        with server:
-            yield server, store
+    with voila_serving(tmp, INTERVIEWS_NOTEBOOK, COHORT) as (server, store):
+        yield server, store
 
 
 def second_paragraphs_first_sentence(store_path: Path) -> tuple[int, int, str]:

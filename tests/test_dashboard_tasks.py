@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import html
-import os
 import time
-from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, DATA, ROOT, chromium_page, make_store
+from browser_helpers import DATA, ROOT, chromium_page, voila_serving
 
-from wwlib import dashboard
 from wwlib.runner import run_cohort
 from wwlib.store import Store
 
@@ -23,21 +20,16 @@ TIMEOUT_MS = 90_000
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_task_added_in_the_dashboard_is_in_the_report(tmp_path):
-    assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
-    store_path = make_store(tmp_path / "home", COHORT)
-    env = {**os.environ, "WW_HOME": str(tmp_path / "home")}
-    env.pop("QUERY_STRING", None)
     title = f"Terugkoppeling aan de raad <{time.time_ns()}> & de OR"
-    with open(tmp_path / "voila.log", "wb") as log:
-        server = dashboard.start(INTEGRATION_NOTEBOOK.parent, env=env, output=log)
-        with server, chromium_page() as page:
-            page.goto(server.url(INTEGRATION_NOTEBOOK.name, cohort=COHORT), timeout=TIMEOUT_MS)
-            page.wait_for_selector(f"{PANEL} .ww-task-title input", timeout=TIMEOUT_MS)
-            page.select_option(f"{PANEL} .ww-task-step select", index=3)  # step 4: feedback
-            page.fill(f"{PANEL} .ww-task-title input", title)
-            page.fill(f"{PANEL} .ww-task-due input", "week 25")
-            page.click(f"{PANEL} button.ww-task-add")
-            page.wait_for_selector(f"{PANEL} .ww-status .ww-ok", timeout=TIMEOUT_MS)
+    serving = voila_serving(tmp_path, INTEGRATION_NOTEBOOK, COHORT)
+    with serving as (server, store_path), chromium_page() as page:
+        page.goto(server.url(INTEGRATION_NOTEBOOK.name, cohort=COHORT), timeout=TIMEOUT_MS)
+        page.wait_for_selector(f"{PANEL} .ww-task-title input", timeout=TIMEOUT_MS)
+        page.select_option(f"{PANEL} .ww-task-step select", index=3)  # step 4: feedback
+        page.fill(f"{PANEL} .ww-task-title input", title)
+        page.fill(f"{PANEL} .ww-task-due input", "week 25")
+        page.click(f"{PANEL} button.ww-task-add")
+        page.wait_for_selector(f"{PANEL} .ww-status .ww-ok", timeout=TIMEOUT_MS)
 
     with Store(store_path) as store:
         tasks = store.tasks()

@@ -5,14 +5,11 @@ browser contexts (the facilitator's and two participants', each its own kernel) 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, make_store
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, voila_serving
 
-from wwlib import dashboard
 from wwlib.store import Store
 
 NOTEBOOK = ROOT / "notebooks" / "04_road_to_progress.ipynb"  # the real one, served as it is
@@ -27,15 +24,9 @@ TIMEOUT_MS = 90_000
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Voila serving the Thursday notebook, with a fresh Lindeveen store in a temporary home."""
-    assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
     tmp = tmp_path_factory.mktemp("voila-votes")
-    store = make_store(tmp / "home", COHORT)
-    env = {**os.environ, "WW_HOME": str(tmp / "home")}
-    env.pop("QUERY_STRING", None)
-    with open(tmp / "voila.log", "wb") as log:
-        server = dashboard.start(NOTEBOOK.parent, env=env, output=log)
-        with server:
-            yield server, store
+    with voila_serving(tmp, NOTEBOOK, COHORT) as (server, store):
+        yield server, store
 
 
 async def open_panel(browser, url: str):

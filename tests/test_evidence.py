@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from store_helpers import forbidden_names
 
 from wwlib.errors import NotFound
 from wwlib.evidence import evidence_trail, evidence_trails, trail_html, trail_table
@@ -149,15 +150,6 @@ def test_pseudonymised_trails_name_no_one(cohort, request):
     )
     for name in forbidden_names(store):
         assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", shown), name
-
-
-def forbidden_names(store) -> set[str]:
-    """Every full name, first name and surname the pseudonymiser hides, and mentioned names."""
-    names = set(store.cohort().mentioned_names)
-    for name in store.people()["name"]:
-        parts = name.split()
-        names |= {name} | {p for p in (parts[0], parts[-1], " ".join(parts[1:])) if len(p) > 2}
-    return names
 
 
 def test_trail_html_escapes_every_text(mini_store):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 import xmlschema
 from conftest import replace
 from lxml import etree
+from store_helpers import all_rows as rows
 
 from wwlib.qdpx import QdpxError, export_codebook, import_codebook
 from wwlib.qdpx.codetree import category_of_folder, colour_of
@@ -20,15 +20,6 @@ LINDEVEEN = ROOT / "data" / "lindeveen-2026"
 SHARED = ROOT.parent / "shared" / "refi-qda"
 OTHER = Path(__file__).resolve().parent / "fixtures" / "qdpx" / "other-tool.qdc"
 NS = {"c": "urn:QDA-XML:codebook:1.0"}
-
-
-def rows(path: Path) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 @pytest.fixture

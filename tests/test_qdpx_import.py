@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from conftest import line_of
 from hypothesis import given
 from hypothesis import strategies as st
+from store_helpers import all_rows as rows
 
 from wwlib.cli import main
 from wwlib.dataset import check_dataset
@@ -28,16 +28,6 @@ LINDEVEEN = ROOT / "data" / "lindeveen-2026"
 ATLAS = ROOT.parent / "shared" / "refi-qda"
 OTHER = Path(__file__).resolve().parent / "fixtures" / "qdpx" / "other-tool"
 DAAN = "Sources/D4A0F1C2-7B3E-4C55-9E21-0F6A2B8C9D10.txt"
-
-
-def rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read past the store."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def qdpx(path: Path, qde: str | bytes | None = None, **files: bytes) -> Path:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from plotly.offline import get_plotlyjs
+from store_helpers import forbidden_names
 
 from wwlib.labels import Labels
 from wwlib.pseudonym import Pseudonymiser
@@ -164,15 +165,6 @@ def test_note_and_task_text_is_escaped_everywhere(lindeveen_copy):
     assert "<script>alert(" not in report
     assert report.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # Think and appendix
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in report
-
-
-def forbidden_names(store) -> set[str]:
-    """Every full name, first name and surname the pseudonymiser hides, and mentioned names."""
-    names = set(store.cohort().mentioned_names)
-    for name in store.people()["name"]:
-        parts = name.split()
-        names |= {name} | {p for p in (parts[0], parts[-1], " ".join(parts[1:])) if len(p) > 2}
-    return names
 
 
 def spellings(name: str) -> set[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import sqlite3
 import threading
 import time
 from dataclasses import replace
 
 import pytest
+from store_helpers import all_rows as rows
 
 from wwlib import analysis
 from wwlib.errors import NotFound, StoreError, ValidationError, WorkbookError
@@ -23,16 +23,6 @@ from wwlib.workbook import Workbook
 BOARD, OTHER_BOARD = "flap-samen-werken", "flap-kick-off"
 NOTE, SECOND_NOTE, OTHER_NOTE = "n-oude-regels", "n-korte-lijnen", "n-een-team"
 ANNA, BRAM, CHLOE, FEMKE = "anna-jansen", "bram-de-vries", "chloe-peeters", "femke-bos"
-
-
-def rows(path) -> dict[str, list[tuple]]:
-    """Every row of every table, read through a connection of its own."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def last_log(store) -> dict:

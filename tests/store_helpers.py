@@ -1,0 +1,25 @@
+"""Helpers for tests that compare whole stores or look for names that must not appear."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def all_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, read through a read-only connection of its own."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def forbidden_names(store) -> set[str]:
+    """Every full name, first name and surname the pseudonymiser hides, and mentioned names."""
+    names = set(store.cohort().mentioned_names)
+    for name in store.people()["name"]:
+        parts = name.split()
+        names |= {name} | {p for p in (parts[0], parts[-1], " ".join(parts[1:])) if len(p) > 2}
+    return names

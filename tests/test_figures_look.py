@@ -1,4 +1,4 @@
-"""wwlib.figures.look: the analysis day's figures, their data, notes and empty states."""
+"""wwlib.figures.connection and .look: the analysis day's figures, notes and empty states."""
 
 from __future__ import annotations
 

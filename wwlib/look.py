@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wwlib import analysis, figures
+from wwlib.figures import connection as connection_figures
 from wwlib.figures import look as look_figures
 from wwlib.spreadsheet import write_sheets
 from wwlib.views import labelled
@@ -260,7 +261,7 @@ def cooccurrence_heatmap(wb: Workbook, unit: str = "fragment") -> go.Figure:
     """The Jaccard matrix of the codes used, within fragments or within participants."""
     found = tables(wb)
     matrix = analysis.cooccurrence_matrix(found[f"cooccurrence_{unit}s"], found["code_frequencies"])
-    return look_figures.cooccurrence_heatmap(
+    return connection_figures.cooccurrence_heatmap(
         matrix, found["code_frequencies"], names(wb), wb.labels, unit
     )
 
@@ -268,7 +269,7 @@ def cooccurrence_heatmap(wb: Workbook, unit: str = "fragment") -> go.Figure:
 def cooccurrence_network(wb: Workbook, unit: str = "participant") -> go.Figure:
     """The codes as a network whose lines are the pairs that go together most."""
     found = tables(wb)
-    return look_figures.cooccurrence_network(
+    return connection_figures.cooccurrence_network(
         found[f"cooccurrence_{unit}s"], found["code_frequencies"], names(wb), wb.labels, unit
     )
 

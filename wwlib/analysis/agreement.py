@@ -103,7 +103,7 @@ def agreement_summary(per_code: pd.DataFrame) -> pd.DataFrame:
     (pooled over the (character, code) units), kappa (mean of the per-code κ), alpha
     (Krippendorff's α, nominal, over the same units).
     """
-    keys = [k for k in cohort_keys(per_code)]
+    keys = cohort_keys(per_code)
     if per_code.empty:
         return pd.DataFrame(columns=[*keys, *SUMMARY_COLUMNS])
     sums = per_code.groupby([*keys, *PAIR]).agg(

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from wwlib.analysis.frames import cohort_keys
+from wwlib.analysis.frequencies import code_frequencies
 from wwlib.model import Category
 
 UNITS = ("fragment", "participant")
@@ -97,8 +98,6 @@ def obstacles_and_ways(
     first); their ways by participants, then fragments. `frequencies` (`code_frequencies`)
     and `pairs` (`cooccurrence` by unit) may be passed when they were computed already.
     """
-    from wwlib.analysis.frequencies import code_frequencies
-
     keys = cohort_keys(codings, codes)
     freq = code_frequencies(codings, codes) if frequencies is None else frequencies
     pairs = pairs or {unit: cooccurrence(codings, unit) for unit in UNITS}

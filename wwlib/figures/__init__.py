@@ -7,20 +7,16 @@ task titles, quotes) is HTML-escaped, because plotly reads a few HTML tags in la
 
 - `week`: programme, interview statuses, code frequencies, who said what, votes, tasks.
 - `act`: the Road to Progress as a road from today to the goal.
-- `look`: the analysis day: co-occurrence, saturation, group comparison, agreement.
+- `connection`: the analysis day's co-occurrence, as a matrix and a network.
+- `look`: the analysis day's saturation, group comparison and coder agreement.
 """
 
 from __future__ import annotations
 
 from wwlib.figures.act import road_chart
 from wwlib.figures.base import INTERVIEW_COLOURS, PHASE_COLOURS, STATUS_COLOURS, TEMPLATE
-from wwlib.figures.look import (
-    agreement_chart,
-    comparison_chart,
-    cooccurrence_heatmap,
-    cooccurrence_network,
-    saturation_chart,
-)
+from wwlib.figures.connection import cooccurrence_heatmap, cooccurrence_network
+from wwlib.figures.look import agreement_chart, comparison_chart, saturation_chart
 from wwlib.figures.week import (
     frequency_chart,
     interview_status_chart,

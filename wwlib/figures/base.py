@@ -195,3 +195,27 @@ def date_axis(fig: go.Figure, start: dt.date, end: dt.date, labels: Labels, **op
         tickangle=0,
         **options,
     )
+
+
+def titled(fig: go.Figure, labels: Labels, key: str, **values: object) -> go.Figure:
+    """The title filled with `values`, and the language's decimal separator on axes."""
+    fig.update_layout(separators=",." if labels.lang == "nl" else ".,")
+    if values:
+        fig.update_layout(title_text=labels(f"{key}.title", **values))
+    return fig
+
+
+def category_mark(category: object) -> str:
+    """A square in the category's colour, to put before a code's name."""
+    return f"<span style='color:{category_colour(str(category))}'>■</span> "
+
+
+def number(value: float, labels: Labels, digits: int) -> str:
+    """A number with `digits` decimals and thousands grouped: 12.629,5 in Dutch."""
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if labels.lang == "nl" else text
+
+
+def percent(share: float, labels: Labels) -> str:
+    """A share of 0–1 as a percentage with one decimal: '99,5 %'."""
+    return f"{number(share * 100, labels, 1)} %"

@@ -17,6 +17,7 @@ from wwlib.figures.base import (
     TICKS,
     add_note,
     category_bars,
+    category_mark,
     cut,
     date_axis,
     empty_figure,
@@ -27,7 +28,6 @@ from wwlib.figures.base import (
     wrap,
 )
 from wwlib.labels import Labels
-from wwlib.model import category_colour
 from wwlib.views import as_date, due_words, long_date
 
 # -- programme --------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
     if matrix.empty or matrix.to_numpy().sum() == 0:
         return empty_figure(labels, "fig.who", "fig.empty.codings")
     if isinstance(matrix.columns, pd.MultiIndex):
-        marks = [f"<span style='color:{category_colour(k)}'>■</span> " for k, _ in matrix.columns]
+        marks = [category_mark(k) for k, _ in matrix.columns]
         names = [str(c) for _, c in matrix.columns]
     else:
         marks, names = [""] * matrix.shape[1], [str(c) for c in matrix.columns]

@@ -175,8 +175,8 @@ class ThemeBoards(Panel):
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
-        self._attempt(wb.store.ensure_theme_boards)
-        self.status.clear()
+        if self._attempt(wb.store.ensure_theme_boards):
+            self.status.clear()  # nothing to report unless making the boards failed
         boards = wb.store.theme_boards()
         self.boards = [NoteBoard(wb, b, author) for b in boards["board"]]
         self.tabs = ipw.Tab(children=self.boards, titles=tuple(boards["name"]))

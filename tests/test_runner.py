@@ -136,3 +136,17 @@ def test_a_kernel_that_died_before_replying_is_started_again():
 
     with pytest.raises(RuntimeError, match="something else"):
         _with_kernel_retries(broken, "nb")
+
+
+def test_run_with_relative_paths_writes_where_the_command_was_started(
+    tmp_path, monkeypatch, capsys
+):
+    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WW_HOME", "home")  # relative too, as a user might set it
+    assert main(["run", "data/limburg-2020", "--out", "out/limburg"]) == 0
+    report = tmp_path / "out" / "limburg" / "report.html"
+    assert report.is_file()
+    assert str(report) in capsys.readouterr().out
+    assert (tmp_path / "home" / "stores" / "limburg-2020.sqlite").is_file()
+    assert not (Path(__file__).resolve().parents[1] / "notebooks" / "out").exists()

@@ -197,9 +197,23 @@ COMMANDS = {
 }
 
 
+def _absolute(args: argparse.Namespace) -> argparse.Namespace:
+    """Every path argument resolved against the directory `ww` was started in.
+
+    Done before anything runs: papermill changes the process's working directory while a
+    notebook runs, so a relative path read later would point into notebooks/.
+    """
+    for name, value in vars(args).items():
+        if isinstance(value, Path):
+            setattr(args, name, value.expanduser().absolute())
+        elif isinstance(value, list) and all(isinstance(v, Path) for v in value):
+            setattr(args, name, [v.expanduser().absolute() for v in value])
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ww` console script."""
-    args = _parser().parse_args(argv)
+    args = _absolute(_parser().parse_args(argv))
     try:
         return COMMANDS[args.command](args)
     except WorkbookError as exc:

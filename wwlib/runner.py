@@ -60,9 +60,9 @@ def run_cohort(
     turns that off, because its other jobs keep every core busy already. With `pdf`, headless
     Chromium prints the report to `report.pdf` (`wwlib.pdf`; a clear error without Chromium).
     """
-    folder, out = Path(folder).resolve(), Path(out)
+    folder, out = Path(folder).resolve(), Path(out).absolute()  # papermill changes the cwd
     cohort_id = load_dataset(folder).cohort.id
-    store_path = Path(store) if store else default_store_path(cohort_id)
+    store_path = Path(store).absolute() if store else default_store_path(cohort_id).absolute()
     if not store_path.exists():
         init_cohort(folder, store_path)
     source = Path(notebooks) if notebooks else notebooks_dir()
@@ -181,11 +181,14 @@ def run_batch(
     """
     from tqdm import tqdm
 
-    out = Path(out)
+    out = Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
     results, failures = [], {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_run_one, (f, out / Path(f).name, kwargs)): str(f) for f in folders}
+        futures = {
+            pool.submit(_run_one, (Path(f).absolute(), out / Path(f).name, kwargs)): str(f)
+            for f in folders
+        }
         for future in tqdm(
             as_completed(futures),
             total=len(futures),

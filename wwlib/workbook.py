@@ -21,7 +21,9 @@ from wwlib.store import Store
 
 def home() -> Path:
     """The workbook's own folder: $WW_HOME, or ~/.local/share/wij-werken."""
-    return Path(os.environ.get("WW_HOME") or Path.home() / ".local" / "share" / "wij-werken")
+    return Path(
+        os.environ.get("WW_HOME") or Path.home() / ".local" / "share" / "wij-werken"
+    ).absolute()
 
 
 def default_store_path(cohort_id: str) -> Path:

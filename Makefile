@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_transcripts.py
 	$(BIN)/python benchmarks/bench_qdpx.py
 	$(BIN)/python benchmarks/national.py
+	$(BIN)/python benchmarks/bench_sync.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

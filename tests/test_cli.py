@@ -41,7 +41,13 @@ def test_init_refuses_to_overwrite_and_replace_keeps_a_backup(tmp_path, capsys):
     assert "exists already" in capsys.readouterr().err
     with Store(store) as s:
         assert note in set(s.notes()["id"])
-    assert main(["init", str(DATA / "limburg-2020"), "--store", str(store), "--replace"]) == 0
+    replace = ["init", str(DATA / "limburg-2020"), "--store", str(store), "--replace"]
+    before = store.read_bytes()
+    assert main(replace) == 1
+    refusal = capsys.readouterr().err
+    assert "1 note" in refusal and "ww save" in refusal and "Traceback" not in refusal
+    assert store.read_bytes() == before and not list(tmp_path.glob("limburg.backup-*"))
+    assert main([*replace, "--discard-unsaved"]) == 0
     backups = list(tmp_path.glob("limburg.backup-*.sqlite"))
     assert len(backups) == 1
     with Store(backups[0]) as s:

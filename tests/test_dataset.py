@@ -240,8 +240,8 @@ MALFORMED = [
          "codebook.csv", None, None, "empty"),
     case("blank file", {"votes.csv": " \n\n"},
          "votes.csv", None, None, "empty"),
-    case("people.csv without rows", {"people.csv": "id,name,role,pseudonym\n"},
-         "people.csv", None, None, "no rows"),
+    case("programme.csv without rows", {"programme.csv": "id,date,start,end,phase,activity\n"},
+         "programme.csv", None, None, "no rows"),
     case("people.csv in Latin-1", {"people.csv": lambda t: t.encode("latin-1")},
          "people.csv", "Chlo", None, "UTF-8"),
     case("duplicate person id", {"people.csv": append("anna-jansen,Anna Twee,participant,,,,P9,")},
@@ -268,9 +268,9 @@ MALFORMED = [
     case("session ends before it starts", {"programme.csv": replace("13:00,17:00", "17:00,13:00")},
          "programme.csv", "17:00,13:00", "end", "after start"),
     case("missing column", {"programme.csv": replace("end,phase,", "end,")},
-         "programme.csv", "id,date", None, "missing column(s): phase"),
+         "programme.csv", "id,date", "phase", "missing column"),
     case("misspelt column", {"programme.csv": replace("end,phase,", "end,fase,")},
-         "programme.csv", "id,date", None, "unknown column(s): fase"),
+         "programme.csv", "id,date", "fase", "unknown column"),
     case("too many values", {"programme.csv": replace("alle deelnemers", "alle deelnemers,extra")},
          "programme.csv", "extra", None, "7 values"),
     case("bad colour", {"codebook.csv": replace("#E0B000", "#E0B00")},
@@ -437,3 +437,89 @@ def test_a_valid_folder_into_a_store_that_holds_a_cohort_changes_nothing(
     finally:
         store.close()
     assert snapshot(existing_store)[1] == before[1]
+
+
+# -- one problem does not hide another, nor floods the others -------------------------------
+
+
+def test_problems_in_every_file_are_reported_at_once_and_once(make_cohort):
+    folder = make_cohort(
+        **{
+            "people.csv": replace("pseudonym,", ""),  # no people can be read
+            "cohort.yaml": append("sponsor: A&O fonds"),
+            "programme.csv": lambda t: t.replace("2024-02-29", "2024-02-30").replace(
+                "vr-actieplannen,2024-03-01", "vr-actieplannen,2024-03-04"
+            ),
+            "codebook.csv": replace("samen-werken,theme", "samen-werken,thema"),
+            "boards.csv": replace("Kick-off,kickoff", "Kick-off,aftrap"),
+            "plans.yaml": replace("due: week 10", "due: week 60"),
+        }
+    )
+    expected = {
+        ("people.csv", 1, "pseudonym"),
+        ("cohort.yaml", line_of(folder / "cohort.yaml", "sponsor"), "sponsor"),
+        ("programme.csv", line_of(folder / "programme.csv", "2024-02-30"), "date"),
+        ("programme.csv", line_of(folder / "programme.csv", "2024-03-04"), "date"),
+        ("codebook.csv", line_of(folder / "codebook.csv", "thema"), "category"),
+        ("boards.csv", line_of(folder / "boards.csv", "aftrap"), "kind"),
+        ("plans.yaml", line_of(folder / "plans.yaml", "week 60"), "due"),
+    }
+    problems = check_dataset(folder)
+    # no "not a person", "not a code" or "not a board" for what the broken rows would define
+    assert sorted((p.file, p.line, p.field) for p in problems) == sorted(expected)
+    assert "outside the week" in str(problems)  # cohort.yaml's unknown field hides no date check
+
+
+# A broken row, or a file that cannot be read: its problem is listed once, the rows that refer
+# to what it defines are not reported as well. (edit, the file whose problems are expected)
+def _latin1(text: str) -> bytes:
+    return text.encode("cp1252", "replace")
+
+
+BROKEN_ROWS = [  # (name, the one file with problems, its edit)
+    ("person with a bad role", "people.csv", replace("Jansen,participant", "Jansen,baas")),
+    ("person row too long", "people.csv", replace("Ooststad,gemeentesecretaris", "Ooststad,a,b")),
+    ("code with a bad colour", "codebook.csv", replace("Samen werken,,", "Samen werken,groen,")),
+    ("board of an unknown kind", "boards.csv", replace("Kick-off,kickoff", "Kick-off,aftrap")),
+    ("note of an unknown category", "notes.csv", replace("success_factor,anna", "succes,anna")),
+    ("interview with a bad status", "interviews.csv", replace("27,held", "27,ja")),
+    ("transcript not UTF-8", "transcripts/bram-de-vries.md", _latin1),
+    ("people.csv without a column", "people.csv", replace(",role,", ",")),
+    ("codebook.csv not UTF-8", "codebook.csv", _latin1),
+    (  # anna-jansen keeps two codings: the notes' anna-jansen:3 is then not checked
+        "two codings whose rows notes count",
+        "codings.csv",
+        lambda t: t.replace("De oude regels", "Niet").replace("Dat scheelde", "Ook niet"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "file, edit", [(f, e) for _, f, e in BROKEN_ROWS], ids=[n for n, _, _ in BROKEN_ROWS]
+)
+def test_a_broken_row_is_reported_once_not_where_it_is_referred_to(make_cohort, file, edit):
+    problems = check_dataset(make_cohort(**{file: edit}))
+    assert problems and {p.file for p in problems} == {file}, "\n".join(map(str, problems))
+    assert len(problems) <= 2
+
+
+def test_an_empty_people_csv_is_readable_so_references_to_it_are_reported(make_cohort):
+    folder = make_cohort(**{"people.csv": "id,name,role,pseudonym\n"})
+    problems = check_dataset(folder)
+    assert {p.file for p in problems} == {"interviews.csv", "notes.csv", "votes.csv", "plans.yaml"}
+    assert all("is not a person in people.csv" in p.message for p in problems)
+
+
+def test_a_cohort_that_cannot_be_made_still_has_its_week_checked(make_cohort):
+    folder = make_cohort(
+        **{
+            "cohort.yaml": replace("title: Wij-Werken Week Ooststad", 'title: ""'),
+            "programme.csv": replace("vr-actieplannen,2024-03-01", "vr-actieplannen,2024-03-04"),
+        }
+    )
+    problems = check_dataset(folder)
+    assert {(p.file, p.field) for p in problems} == {
+        ("cohort.yaml", "title"),
+        ("programme.csv", "date"),
+    }
+    assert "outside the week 2024-02-26..2024-03-01" in str(problems)

@@ -298,10 +298,13 @@ def test_a_new_cohort_trims_spans_to_what_codings_csv_can_hold(tmp_path):
         assert "c0de0000-0000-4000-8000-000000000003" in guids  # GUIDs survive the folder
 
 
-def test_the_folder_writer_refuses_what_it_cannot_write(mini_store, tmp_path):
-    with pytest.raises(StoreError, match="3 boards"):
+def test_the_folder_writer_writes_boards_notes_votes_and_plans_too(mini_store, tmp_path):
+    write_cohort_folder(mini_store, tmp_path / "out")
+    assert check_dataset(tmp_path / "out") == []
+    boards = (tmp_path / "out" / "boards.csv").read_text(encoding="utf-8").splitlines()
+    assert len(boards) == 1 + len(mini_store.boards())
+    with pytest.raises(StoreError, match="not empty"):
         write_cohort_folder(mini_store, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
 
 
 # -- bad input ----------------------------------------------------------------------------

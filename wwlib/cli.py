@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
-from wwlib.errors import WorkbookError
+from wwlib.errors import ParameterError, WorkbookError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ww", description="Wij-Werken workbook")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    new = sub.add_parser("new", help="write a new cohort folder that ww check accepts at once")
+    new.add_argument("folder", type=Path, help="the new folder, e.g. data/heideveld-2027")
+    new.add_argument("--title", required=True, help='e.g. "Wij-Werken Week Heideveld"')
+    new.add_argument(
+        "--municipality",
+        dest="municipalities",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a municipality of the cohort; repeat it for several",
+    )
+    new.add_argument(
+        "--start", required=True, metavar="DATE", help="the Monday of the week, e.g. 2027-03-08"
+    )
+    new.add_argument("--lang", choices=("nl", "en"), default="nl", help="the cohort's language")
+    new.add_argument(
+        "--id", dest="cohort_id", metavar="ID", help="the cohort id (default: the folder's name)"
+    )
 
     check = sub.add_parser("check", help="validate a cohort folder and list every problem")
     check.add_argument("folder", type=Path)
@@ -24,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild an existing store from the folder (a backup is kept)",
     )
+    init.add_argument(
+        "--discard-unsaved",
+        action="store_true",
+        help="with --replace: drop what only the store holds (run `ww save` first instead)",
+    )
+    for name, help_text in (
+        ("save", "write everything the store holds back into the cohort folder"),
+        ("update", "bring edits made in the folder into the store, keeping what only it holds"),
+    ):
+        one = sub.add_parser(name, help=help_text)
+        one.add_argument("folder", type=Path)
+        one.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
 
     for name, help_text in (
         ("run", "run the five notebooks and write report.html"),
@@ -93,8 +125,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _new(args) -> int:
+    from wwlib.scaffold import ScaffoldWarning, new_cohort
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScaffoldWarning)
+        folder = new_cohort(
+            args.folder,
+            args.title,
+            args.municipalities,
+            args.start,
+            lang=args.lang,
+            cohort_id=args.cohort_id,
+        )
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    print(f"{folder}: new cohort; fill in people.csv, then ww check and ww init (see README.md)")
+    return 0
+
+
 def _check(args) -> int:
     from wwlib.dataset import check_dataset
+    from wwlib.scaffold import open_items
 
     problems = check_dataset(args.folder)
     for problem in problems:
@@ -103,14 +155,41 @@ def _check(args) -> int:
         print(f"{len(problems)} problem(s) in {args.folder}", file=sys.stderr)
         return 1
     print(f"{args.folder}: ok")
+    for item in open_items(args.folder):
+        print(f"  to do: {item}")
     return 0
 
 
 def _init(args) -> int:
+    from wwlib.scaffold import open_items
     from wwlib.workbook import init_cohort
 
-    path = init_cohort(args.folder, args.store, replace=args.replace)
+    if args.discard_unsaved and not args.replace:
+        raise ParameterError("--discard-unsaved goes with --replace")
+    path = init_cohort(
+        args.folder, args.store, replace=args.replace, discard_unsaved=args.discard_unsaved
+    )
     print(f"store: {path}")
+    for item in open_items(args.folder):
+        print(f"  to do: {item}")
+    return 0
+
+
+def _save(args) -> int:
+    from wwlib.sync import save_folder
+    from wwlib.workbook import existing_store
+
+    with existing_store(args.folder, args.store, actor="ww save") as store:
+        print(save_folder(args.folder, store))
+    return 0
+
+
+def _update(args) -> int:
+    from wwlib.sync import update_store
+    from wwlib.workbook import existing_store
+
+    with existing_store(args.folder, args.store, actor="ww update") as store:
+        print(update_store(args.folder, store))
     return 0
 
 
@@ -187,8 +266,11 @@ def _export(args) -> int:
 
 
 COMMANDS = {
+    "new": _new,
     "check": _check,
     "init": _init,
+    "save": _save,
+    "update": _update,
     "run": _run,
     "batch": _batch,
     "dashboard": _dashboard,

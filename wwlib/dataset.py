@@ -6,14 +6,16 @@ with all of them. data/README.md documents the files.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wwlib.dataset_boards import BoardReading
 from wwlib.dataset_groups import GroupReading
+from wwlib.dataset_identity import IdentityReading
 from wwlib.dataset_interviews import InterviewReading
 from wwlib.errors import DatasetError, Problem, ValidationError
-from wwlib.files import FolderReader, LineDict, as_date
+from wwlib.files import YES, FolderReader, LineDict, as_date
 from wwlib.model import (
     Board,
     Category,
@@ -21,13 +23,17 @@ from wwlib.model import (
     Coding,
     Cohort,
     FocusGroup,
+    Guids,
     Interview,
+    MemoRecord,
     Note,
     Person,
     Plan,
+    SavedTurn,
     Session,
     Transcript,
     Vote,
+    VoteRound,
 )
 from wwlib.plans_file import read_plans
 
@@ -45,34 +51,28 @@ COLUMNS = {
     "programme.csv": ["id", "date", "start", "end", "phase", "activity"],
     "codebook.csv": ["id", "category", "name", "colour", "parent", "description"],
     "interviews.csv": ["participant", "interviewer", "date", "status", "transcript"],
-    "codings.csv": ["interview", "code", "coder", "quote", "occurrence", "memo"],
+    "codings.csv": ["interview", "code", "coder", "quote", "occurrence", "memo", "span"],
     "boards.csv": ["id", "title", "kind", "theme"],
     "notes.csv": ["id", "board", "text", "category", "author", "cluster", "quotes"],
     "votes.csv": ["round", "voter", "note", "dots"],
+    "rounds.csv": ["round", "board", "budget", "anonymous", "status", "opened_at", "closed_at"],
+    "turns.csv": ["interview", "turn", "speaker", "person", "time_start", "time_end"],
+    "memos.csv": ["target", "target_id", "author", "created_at", "text", "guid"],
+    "guids.csv": ["kind", "key", "guid"],
 }
 OPTIONAL = {  # columns that may be left out of the header
     "people.csv": ("organisation", "municipality", "function", "consent_named"),
     "programme.csv": ("start", "end"),
     "codebook.csv": ("colour", "parent", "description"),
     "interviews.csv": ("date", "transcript"),
-    "codings.csv": ("occurrence", "memo"),
+    "codings.csv": ("occurrence", "memo", "span"),
     "boards.csv": ("theme",),
     "notes.csv": ("category", "author", "cluster", "quotes"),
     "votes.csv": (),
-}
-YES = {
-    "ja": True,
-    "yes": True,
-    "true": True,
-    "1": True,
-    "j": True,
-    "y": True,
-    "nee": False,
-    "no": False,
-    "false": False,
-    "0": False,
-    "n": False,
-    "": False,
+    "rounds.csv": ("board", "anonymous", "status", "opened_at", "closed_at"),
+    "turns.csv": ("person", "time_start", "time_end"),
+    "memos.csv": ("author", "created_at", "guid"),
+    "guids.csv": (),
 }
 
 
@@ -94,6 +94,10 @@ class Dataset:
     plans: list[Plan] = field(default_factory=list)
     shortlist: list[str] = field(default_factory=list)  # theme code ids, in order
     focus_groups: list[FocusGroup] = field(default_factory=list)
+    rounds: list[VoteRound] = field(default_factory=list)  # rounds.csv; the rest are closed
+    turns: dict[str, list[SavedTurn]] = field(default_factory=dict)  # turns.csv, by interview
+    memos: list[MemoRecord] = field(default_factory=list)
+    guids: Guids = field(default_factory=Guids)
 
 
 def check_dataset(folder: str | Path) -> list[Problem]:
@@ -109,13 +113,15 @@ def load_dataset(folder: str | Path) -> Dataset:
     return dataset
 
 
-class _Loader(InterviewReading, BoardReading, GroupReading):
+class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
     """One pass over a folder; `run` returns the dataset (or None) and every problem."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.files = FolderReader(folder)
         self.cohort_data: LineDict | None = None
+        self.week: tuple[dt.date, dt.date] | None = None  # start and end, when both are dates
+        self.unread_transcripts: set[str] = set()  # interviews whose transcript has a problem
 
     def problem(self, file, line, field, message, fix=""):
         self.files.problem(file, line, field, message, fix)
@@ -142,7 +148,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
         ds = Dataset(self.folder, cohort) if cohort else Dataset(self.folder, None)
         ds.people = self._people()
         self.people = {p.id: p for p in ds.people}
-        ds.sessions = self._sessions(cohort)
+        ds.sessions = self._sessions()
         ds.codes = self._codes()
         self.codes = {c.id: c for c in ds.codes}
         self._check_themes(cohort)
@@ -151,9 +157,14 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
         ds.interviews, ds.transcripts = self._interviews()
         ds.codings, coding_rows = self._codings(ds.transcripts)
         ds.boards = self._boards()
-        ds.notes = self._notes({b.id for b in ds.boards}, coding_rows)
+        texts = {t.interview: t.text for t in ds.transcripts}
+        ds.notes = self._notes({b.id for b in ds.boards}, coding_rows, texts)
         ds.votes = self._votes({n.id for n in ds.notes})
+        ds.rounds = self._rounds({b.id for b in ds.boards})
         ds.plans = self._plans(cohort)
+        ds.turns = self._turns(ds.transcripts)
+        ds.memos = self._memos(ds)
+        ds.guids = self._guids(ds)
         problems = self.files.problems
         return (None if problems else ds), problems
 
@@ -192,10 +203,11 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
                     "unknown field",
                     "known fields: " + ", ".join(sorted(known)),
                 )
-        for key in ("id", "title", "municipalities", "start", "end"):
-            if key not in data:
-                self.problem(name, None, key, "is missing", "add it as data/README.md shows")
-        if any(p.file == name for p in self.files.problems):
+        missing = [k for k in ("id", "title", "municipalities", "start", "end") if k not in data]
+        for key in missing:
+            self.problem(name, None, key, "is missing", "add it as data/README.md shows")
+        self.week = self._week(data)
+        if missing:
             return None
         try:
             municipalities = data["municipalities"]
@@ -222,6 +234,14 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
             self.problem(name, None, None, f"has a field of the wrong kind ({exc})")
             return None
 
+    def _week(self, data: LineDict) -> tuple[dt.date, dt.date] | None:
+        """Start and end, so that the programme is checked even if another field is wrong."""
+        try:
+            start, end = as_date(data.get("start"), "start"), as_date(data.get("end"), "end")
+        except ValidationError:
+            return None
+        return (start, end) if start <= end else None
+
     def _interview_guide(self, data: LineDict) -> tuple[str, ...]:
         """The optional list of questions; YAML reads `- Wat: ...` as a mapping, not a question."""
         guide = data.get("interview_guide") or []
@@ -239,13 +259,18 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
                 )
         return tuple(q.strip() for q in guide)
 
-    def _rows(self, name: str, required: bool = False):
+    def _rows(self, name: str, required: bool = False, rows_required: bool = True):
         return self.files.csv_rows(
             name,
             COLUMNS[name],
             required,
             needed=tuple(c for c in COLUMNS[name] if c not in OPTIONAL[name]),
+            rows_required=rows_required,
         )
+
+    def _dangling(self, file: str, value: str, known) -> bool:
+        """`value` is not an id in `file`, and not one whose row has a problem of its own."""
+        return value not in known and not self.files.doubtful(file, "id", value)
 
     def _unique(self, name: str, line: int, kind: str, value: str, seen: set) -> bool:
         if value in seen:
@@ -262,7 +287,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
 
     def _people(self) -> list[Person]:
         name, people, ids, codes = "people.csv", [], set(), set()
-        for line, row in self._rows(name, required=True):
+        # no people yet is the state of a new cohort's first day (ww new)
+        for line, row in self._rows(name, required=True, rows_required=False):
             consent = row["consent_named"].lower()
             if consent not in YES:
                 self.problem(name, line, "consent_named", f"must be ja or nee (got {consent!r})")
@@ -288,7 +314,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
                 people.append(person)
         return people
 
-    def _sessions(self, cohort: Cohort | None) -> list[Session]:
+    def _sessions(self) -> list[Session]:
         name, sessions, ids = "programme.csv", [], set()
         for line, row in self._rows(name, required=True):
             try:
@@ -296,12 +322,12 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
             except ValidationError as exc:
                 self.problem(name, line, "date", str(exc))
                 continue
-            if cohort and not cohort.start <= day <= cohort.end:
+            if self.week and not self.week[0] <= day <= self.week[1]:
                 self.problem(
                     name,
                     line,
                     "date",
-                    f"{day} is outside the week {cohort.start}..{cohort.end}",
+                    f"{day} is outside the week {self.week[0]}..{self.week[1]}",
                     "fix the date or cohort.yaml",
                 )
                 continue
@@ -341,6 +367,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
         for code in codes:
             seen, parent = {code.id}, code.parent
             while parent:
+                if parent not in by_id and self.files.doubtful(name, "id", parent):
+                    break  # the parent's own row has a problem
                 if parent not in by_id:
                     self.problem(
                         name, lines[code.id], "parent", f"'{parent}' is not a code in this file"
@@ -366,6 +394,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
 
     def _theme_problem(self, theme: str) -> str:
         if theme not in self.codes:
+            if self.files.doubtful("codebook.csv", "id", theme):
+                return ""  # its row in codebook.csv has a problem, reported there
             return f"'{theme}' is not a code in codebook.csv"
         if self.codes[theme].category != Category.THEME:
             return f"'{theme}' is a code of category {self.codes[theme].category}, not theme"
@@ -373,6 +403,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading):
 
     def _person_problem(self, file, line, field, person_id, role: str | None = None) -> bool:
         if person_id not in self.people:
+            if self.files.doubtful("people.csv", "id", person_id):
+                return False  # its row in people.csv has a problem, reported there
             self.problem(
                 file,
                 line,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from wwlib.dataset_identity import parse_span
 from wwlib.errors import ValidationError
 from wwlib.files import as_date, as_int
 from wwlib.model import Coding, Fragment, Interview, Role, Transcript
@@ -42,7 +43,15 @@ class InterviewReading:
                 transcript = self._transcript(name, line, interview, row["transcript"])
                 if transcript:
                     transcripts.append(transcript)
+                else:
+                    self.unread_transcripts.add(interview.participant)
         return interviews, transcripts
+
+    def _interview_doubtful(self, interview: str) -> bool:
+        """Its row in interviews.csv or its transcript has a problem of its own, reported."""
+        return interview in self.unread_transcripts or self.files.doubtful(
+            "interviews.csv", "participant", interview
+        )
 
     def _transcript(self, name, line, interview, relative: str) -> Transcript | None:
         path = (self.folder / relative).resolve()
@@ -68,6 +77,8 @@ class InterviewReading:
         seen: dict[tuple, int] = {}
         for line, row in self._rows(name):
             interview = row["interview"]
+            if interview not in texts and self._interview_doubtful(interview):
+                continue
             if interview not in texts:
                 self.problem(
                     name,
@@ -77,7 +88,7 @@ class InterviewReading:
                     "add it to interviews.csv with a transcript file",
                 )
                 continue
-            if row["code"] not in self.codes:
+            if self._dangling("codebook.csv", row["code"], self.codes):
                 self.problem(name, line, "code", f"'{row['code']}' is not a code in codebook.csv")
                 continue
             if self._person_problem(name, line, "coder", row["coder"]):
@@ -108,6 +119,8 @@ class InterviewReading:
         return codings, rows_by_interview
 
     def _locate(self, name, line, interview, text, row) -> Fragment | None:
+        if row["span"]:  # start-end: a fragment that begins or ends with white space
+            return self._span(name, line, interview, text, row)
         quote = row["quote"]
         if not quote:
             self.problem(name, line, "quote", "is empty", "copy the coded text from the transcript")
@@ -142,3 +155,24 @@ class InterviewReading:
             )
             return None
         return Fragment(interview, start, start + len(quote))
+
+    def _span(self, name, line, interview, text, row) -> Fragment | None:
+        fragment = parse_span(f"{interview}:{row['span']}", {interview: text})
+        if fragment is None:
+            self.problem(
+                name,
+                line,
+                "span",
+                f"'{row['span']}' is not start-end inside the transcript of '{interview}'",
+                "leave span empty and give the quote alone",
+            )
+        elif text[fragment.start : fragment.end].strip() != row["quote"]:
+            self.problem(
+                name,
+                line,
+                "span",
+                f"the text at {row['span']} is not the quote",
+                "leave span empty when the transcript was edited",
+            )
+            return None
+        return fragment

@@ -67,12 +67,35 @@ class ParameterError(WorkbookError):
     """A notebook parameter has the wrong type or names an unknown cohort."""
 
 
+class ScaffoldError(WorkbookError):
+    """A new cohort folder (`ww new`) cannot be made where or as asked; nothing was written."""
+
+
 class StoreError(WorkbookError):
     """The store cannot do what was asked (missing file, newer schema, unknown id, ...)."""
 
 
 class NotFound(StoreError):
     """An id that a change refers to is not in the store."""
+
+
+class SyncError(StoreError):
+    """Folder and store disagree in a way no command may settle by itself.
+
+    `items` lists what would be lost or what conflicts, one readable line each.
+    """
+
+    SHOWN = 25  # items in the message; all of them stay in `items`
+
+    def __init__(self, message: str, items: list[str] | tuple[str, ...] = ()):
+        self.items = tuple(items)
+        shown = [f"\n  - {item}" for item in self.items[: self.SHOWN]]
+        if len(self.items) > self.SHOWN:
+            shown.append(f"\n  ... and {len(self.items) - self.SHOWN} more")
+        super().__init__(message + "".join(shown))
+
+    def __reduce__(self):
+        return (SyncError, (str(self).split("\n  - ")[0], self.items))
 
 
 class RunError(WorkbookError):

@@ -46,6 +46,8 @@ class FolderReader:
     def __init__(self, folder: Path):
         self.folder = folder
         self.problems: list[Problem] = []
+        self.unreadable: set[str] = set()  # CSV files whose rows could not be read
+        self.read: dict[str, list[tuple[int, dict]]] = {}  # every row seen, problems or not
 
     def problem(
         self, file: str, line: int | None, field: str | None, message: str, fix: str = ""
@@ -81,63 +83,93 @@ class FolderReader:
         return text
 
     def csv_rows(
-        self, name: str, columns: list[str], required: bool = False, needed: tuple[str, ...] = ()
+        self,
+        name: str,
+        columns: list[str],
+        required: bool = False,
+        needed: tuple[str, ...] = (),
+        rows_required: bool = True,
     ) -> list[tuple[int, dict]]:
-        """Rows of a CSV file as (line, {column: stripped value}); checks the header."""
+        """Rows of a CSV file as (line, {column: stripped value}); checks the header.
+
+        A line whose first non-blank character is `#` is a comment, unless it continues a
+        quoted value. Line numbers count every physical line, comments included. A required
+        file needs at least one row unless `rows_required` is False.
+        """
+        before = len(self.problems)
         text = self.text(name, required)
         if text is None:
+            if len(self.problems) > before:
+                self.unreadable.add(name)
             return []
-        reader = csv.reader(io.StringIO(text, newline=""))
+        lines = _Lines(text)
+        reader = csv.reader(lines)
+        header = self._header(name, columns, needed or tuple(columns), lines, reader)
+        if header is None:
+            self.unreadable.add(name)
+            return []
+        rows, read = [], self.read.setdefault(name, [])
         try:
-            header = [h.strip() for h in next(reader)]
-        except (StopIteration, csv.Error) as exc:
-            self.problem(name, 1, None, f"cannot read the header ({exc})")
-            return []
-        missing = [c for c in (needed or columns) if c not in header]
-        unknown = [h for h in header if h not in columns]
-        if missing or unknown:
-            if missing:
-                self.problem(
-                    name,
-                    1,
-                    None,
-                    "missing column(s): " + ", ".join(missing),
-                    "the header must be: " + ",".join(columns),
-                )
-            if unknown:
-                self.problem(
-                    name,
-                    1,
-                    None,
-                    "unknown column(s): " + ", ".join(unknown),
-                    "the header must be: " + ",".join(columns),
-                )
-            return []
-        rows = []
-        line = 1
-        try:
-            for values in reader:
-                first = line + 1
-                line = reader.line_num
+            while (values := lines.record(reader)) is not None:
                 if not any(v.strip() for v in values):
                     continue
+                row = {c: "" for c in columns}
+                # a row of the wrong length is kept too: references to it are not re-reported
+                row.update(
+                    {h: v.strip() for h, v in zip(header, values, strict=False) if h in columns}
+                )
+                read.append((lines.first, row))
                 if len(values) != len(header):
                     self.problem(
                         name,
-                        first,
+                        lines.first,
                         None,
                         f"has {len(values)} values, the header has {len(header)}",
                         'quote values that contain a comma with "..."',
                     )
                     continue
-                row = {c: "" for c in columns}
-                row.update({h: v.strip() for h, v in zip(header, values, strict=True)})
-                rows.append((first, row))
+                rows.append((lines.first, row))
         except csv.Error as exc:
-            self.problem(name, reader.line_num, None, f"is not valid CSV ({exc})")
-        if not rows and required:
+            self.problem(name, lines.number, None, f"is not valid CSV ({exc})")
+            self.unreadable.add(name)
+        if not rows and required and rows_required:
             self.problem(name, None, None, "has a header but no rows", "add at least one row")
         return rows
+
+    def _header(self, name, columns, needed, lines, reader) -> list[str] | None:
+        """The header's column names, or None with a problem per missing column."""
+        fix = "the header must be: " + ",".join(columns)
+        try:
+            values = lines.record(reader)
+            while values is not None and not any(v.strip() for v in values):
+                values = lines.record(reader)  # blank lines before the header
+        except csv.Error as exc:
+            self.problem(name, lines.first or 1, None, f"cannot read the header ({exc})", fix)
+            return None
+        if values is None:
+            self.problem(name, None, None, "has no header row, only comments", fix)
+            return None
+        header = [h.strip() for h in values]
+        missing = [c for c in needed if c not in header]
+        for column in missing:
+            self.problem(name, lines.first, column, "missing column", fix)
+        for column in (h for h in header if h not in columns):
+            self.problem(name, lines.first, column, "unknown column", fix)
+        return None if missing else header
+
+    def doubtful(self, name: str, column: str, value: str) -> bool:
+        """Whether a reference to `value` (in `column` of CSV file `name`) cannot be checked.
+
+        True when the file's rows could not be read or the row holding `value` has a problem:
+        that problem is reported already, so the reference is not reported again. Always
+        False for a folder without problems.
+        """
+        if name in self.unreadable:
+            return True
+        lines = {p.line for p in self.problems if p.file == name}
+        return any(
+            line in lines and row.get(column) == value for line, row in self.read.get(name, ())
+        )
 
     def yaml(self, name: str, required: bool) -> object:
         """A YAML file's content, mappings as `LineDict`; None with a problem if unreadable."""
@@ -156,6 +188,37 @@ class FolderReader:
                 "check the indentation and quote text that contains ':'",
             )
             return None
+
+
+class _Lines:
+    """The physical lines of a CSV text for `csv.reader`, comment lines between records left out.
+
+    `record` reads the next record and sets `first` to the physical line it starts on.
+    """
+
+    def __init__(self, text: str):
+        self._lines = io.StringIO(text, newline="")
+        self.number = 0  # physical lines read so far
+        self.first = 0
+        self._between = True  # the reader asks for the first line of a record
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        for line in self._lines:
+            self.number += 1
+            if self._between and line.lstrip().startswith("#"):
+                continue
+            if self._between:
+                self.first, self._between = self.number, False
+            return line
+        raise StopIteration
+
+    def record(self, reader) -> list[str] | None:
+        """The next record of `reader` (reading from these lines), None at the end."""
+        self._between = True
+        return next(reader, None)
 
 
 def as_date(value: object, name: str) -> dt.date:
@@ -178,3 +241,20 @@ def as_int(value: str, name: str, default: int | None = None) -> int:
         return int(value)
     except ValueError:
         raise ValidationError(name, "a whole number", value) from None
+
+
+# How a yes/no cell may be written (consent_named, anonymous); empty means no.
+YES = {
+    "ja": True,
+    "yes": True,
+    "true": True,
+    "1": True,
+    "j": True,
+    "y": True,
+    "nee": False,
+    "no": False,
+    "false": False,
+    "0": False,
+    "n": False,
+    "": False,
+}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -89,6 +90,15 @@ def check_slug(name: str, value: object) -> str:
     if not isinstance(value, str) or not SLUG.match(value):
         raise ValidationError(name, "a slug of a-z, 0-9 and '-'", value, "e.g. 'harry-coumans'")
     return value
+
+
+def slugify(text: str) -> str:
+    """A slug made of a name, '' when nothing is left: "Heideveld 2027" -> "heideveld-2027".
+
+    Accents are dropped, letters lower-cased, every other run of characters becomes one '-'.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def check_text(name: str, value: object, required: bool = True) -> str:
@@ -412,3 +422,61 @@ class Plan:
             raise ValidationError("theme", "a theme code id for a plan of kind theme", self.theme)
         if self.theme:
             check_slug("theme", self.theme)
+
+
+@dataclass(frozen=True)
+class VoteRound:
+    """A voting round as the facilitator opened it: on one board (or every board), a budget."""
+
+    round: int
+    board: str = ""  # '' : notes of every board
+    budget: int = 5
+    anonymous: bool = False
+    status: str = "closed"
+    opened_at: str = ""
+    closed_at: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.round, int) or self.round < 1:
+            raise ValidationError("round", "a whole number of 1 or more", self.round)
+        if not isinstance(self.budget, int) or self.budget < 1:
+            raise ValidationError("budget", "a whole number of 1 or more", self.budget)
+        if self.board:
+            check_slug("board", self.board)
+        if self.status not in ("open", "closed"):
+            raise ValidationError("status", "open or closed", self.status)
+
+
+@dataclass(frozen=True)
+class SavedTurn:
+    """One speaker turn as the store knows it: who the file names, who that is, its times."""
+
+    speaker: str
+    person: str = ""  # a person id, '' when the speaker is no one of the cohort
+    time_start: float | None = None  # seconds into the recording
+    time_end: float | None = None
+
+
+@dataclass(frozen=True)
+class MemoRecord:
+    """A memo on a fragment, code, interview or the cohort; `fragment` is set for fragments."""
+
+    target: str
+    target_id: str
+    text: str
+    guid: str
+    author: str = ""
+    created_at: str = ""
+    fragment: Fragment | None = None
+
+
+@dataclass
+class Guids:
+    """GUIDs by natural key: person, code and interview ids, fragments, (fragment, code, coder)."""
+
+    person: dict[str, str] = field(default_factory=dict)
+    code: dict[str, str] = field(default_factory=dict)
+    transcript: dict[str, str] = field(default_factory=dict)
+    fragment: dict[Fragment, str] = field(default_factory=dict)
+    coding: dict[tuple[Fragment, str, str], str] = field(default_factory=dict)
+    cohort: str = ""

@@ -31,7 +31,8 @@ def read_plans(loader, cohort) -> list[Plan]:
     if not isinstance(data, list):
         loader.problem(NAME, 1, None, "must be a list of plans, each starting with '- id: ...'")
         return []
-    reader = _PlanReader(loader, cohort.start.year if cohort else 2000)
+    week = (cohort.start, cohort.end) if cohort else loader.week
+    reader = _PlanReader(loader, week[0].year if week else 2000)
     plans = [p for p in (reader.plan(item) for item in data) if p]
     return plans
 
@@ -142,7 +143,9 @@ class _PlanReader:
         if isinstance(owners, str):
             owners = [owners]
         for owner in owners:
-            if owner != ALL_PARTICIPANTS and owner not in self.loader.people:
+            if owner != ALL_PARTICIPANTS and self.loader._dangling(
+                "people.csv", owner, self.loader.people
+            ):
                 self.problem(
                     item.lines.get("owners", line),
                     "owners",

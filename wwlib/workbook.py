@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 import urllib.parse
@@ -36,20 +35,46 @@ def cohort_id_of(folder: str | Path) -> str:
     return load_dataset(folder).cohort.id
 
 
-def init_cohort(folder: str | Path, store: str | Path | None = None, replace: bool = False) -> Path:
+def init_cohort(
+    folder: str | Path,
+    store: str | Path | None = None,
+    replace: bool = False,
+    discard_unsaved: bool = False,
+) -> Path:
     """Load a cohort folder into a new store; all or nothing. Returns the store's path.
 
     The store is built in a temporary file beside its destination and moved into place only when
     complete, so a failed import leaves no store and an existing one untouched. An existing store
-    is only replaced with `replace=True`, after a backup beside it.
+    is only rebuilt with `replace=True`, in place (its change log kept), and only when it holds
+    nothing the folder does not, unless `discard_unsaved`; a backup is kept beside it.
     """
+
+    from wwlib.sync import (
+        backup_path,
+        baseline_of,
+        folder_rows,
+        refuse_unsaved,
+        replace_store,
+        store_rows,
+        unsaved_counts,
+    )
+
     dataset = load_dataset(folder)
     path = Path(store) if store else default_store_path(dataset.cohort.id)
     if path.exists() and not replace:
         raise StoreError(
-            f"store {path} exists already and may hold changes made during the week; "
-            "open it as it is, or pass --replace to rebuild it from the folder (a backup is kept)"
+            f"store {path} exists already and holds what was typed during the week; open it as "
+            "it is, bring folder edits in with `ww update`, or pass --replace to rebuild it "
+            "from the folder (a backup is kept)"
         )
+    if path.exists():
+        with Store(path, actor="ww init") as old:
+            lost = unsaved_counts(store_rows(old.folder_rows()), folder_rows(dataset))
+            if lost and not discard_unsaved:
+                refuse_unsaved(Path(folder), lost)
+            old.backup(backup_path(path))
+            replace_store(folder, old, dataset, discard_unsaved=discard_unsaved)
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
@@ -57,20 +82,13 @@ def init_cohort(folder: str | Path, store: str | Path | None = None, replace: bo
     try:
         with Store(tmp, actor="ww init", create=True) as new:
             new.load_dataset(dataset, source=str(Path(folder).resolve()))
-        if replace and path.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-            with Store(path) as old:
-                old.backup(path.with_name(f"{path.stem}.backup-{stamp}.sqlite"))
-            for suffix in ("-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            os.replace(tmp, path)
-        else:
-            try:  # a hard link never overwrites: two processes may init at once
-                os.link(tmp, path)
-            except FileExistsError:
-                raise StoreError(
-                    f"store {path} was made by another process meanwhile; open it as it is"
-                ) from None
+            new.set_baseline(baseline_of(new.folder_rows()), str(Path(folder).resolve()), "init")
+        try:  # a hard link never overwrites: two processes may init at once
+            os.link(tmp, path)
+        except FileExistsError:
+            raise StoreError(
+                f"store {path} was made by another process meanwhile; open it as it is"
+            ) from None
     finally:
         for leftover in (tmp, f"{tmp}-wal", f"{tmp}-shm"):
             Path(leftover).unlink(missing_ok=True)
@@ -85,6 +103,16 @@ def open_cohort_store(
     path = Path(store) if store else default_store_path(cohort_id)
     if not path.exists():
         init_cohort(folder, path)
+    return Store(path, actor=actor)
+
+
+def existing_store(folder: str | Path, store: str | Path | None = None, actor: str = "ww") -> Store:
+    """The store of a cohort folder, which must exist (`ww save` and `ww update` make none)."""
+    path = Path(store) if store else default_store_path(cohort_id_of(folder))
+    if not path.exists():
+        raise StoreError(
+            f"there is no store at {path} for {folder} yet; make it with `ww init {folder}`"
+        )
     return Store(path, actor=actor)
 
 

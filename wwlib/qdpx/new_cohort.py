@@ -61,14 +61,12 @@ def create_cohort(folder: Path, project: Project, file: Path, store: Path | None
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     existed_empty, made_folder, made_store = folder.exists(), False, None
     try:
-        staged = _stage(staging, plan.rows, file)
+        _stage(staging, plan.rows, file)  # the folder carries the GUIDs and memos too
         if existed_empty:
             folder.rmdir()
         os.rename(staging / "cohort", folder)
         made_folder = True
         made_store = init_cohort(folder, store)
-        with Store(made_store, actor="ww import qdpx") as final:
-            final.adopt_exchange_identity(staged)
     except BaseException:
         if made_store is not None:
             for suffix in ("", "-wal", "-shm"):
@@ -89,11 +87,10 @@ def create_cohort(folder: Path, project: Project, file: Path, store: Path | None
     return summary
 
 
-def _stage(staging: Path, rows, file: Path) -> ExchangeContent:
+def _stage(staging: Path, rows, file: Path) -> None:
     """Write the rows into a staging store and that store out as staging/cohort."""
     with Store(staging / "staging.sqlite", actor="ww import qdpx", create=True) as store:
         store.import_exchange(lambda content: (rows, None), source=file.name)
-        content = store.exchange_content()
         write_cohort_folder(store, staging / "cohort")
     problems = check_dataset(staging / "cohort")
     if problems:
@@ -104,4 +101,3 @@ def _stage(staging: Path, rows, file: Path) -> ExchangeContent:
             f"the cohort folder made from it does not pass `ww check` ({listed})",
             "this is a wwlib bug; please report it with the file",
         )
-    return content

@@ -6,6 +6,7 @@ from wwlib.store.boards import BoardMixin
 from wwlib.store.codebook import CodebookMixin
 from wwlib.store.core import StoreCore
 from wwlib.store.exchange import ExchangeMixin
+from wwlib.store.folder import FolderMixin
 from wwlib.store.groups import GroupMixin
 from wwlib.store.load import LoadMixin
 from wwlib.store.plans import PlanMixin
@@ -29,6 +30,7 @@ class Store(
     VoteMixin,
     PlanMixin,
     ExchangeMixin,
+    FolderMixin,
     StoreCore,
 ):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from wwlib.errors import StoreError
-from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Session, Transcript
+from wwlib.model import (
+    Code,
+    Coding,
+    Cohort,
+    Fragment,
+    Guids,
+    Interview,
+    MemoRecord,
+    Person,
+    Session,
+    Transcript,
+)
 from wwlib.store.load import (
     insert_codes,
     insert_cohort,
@@ -29,30 +40,6 @@ from wwlib.store.load import (
 from wwlib.store.reads import COHORT_COLUMNS, cohort_from_row
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class MemoRecord:
-    """A memo on a fragment, code, interview or the cohort; `fragment` is set for fragments."""
-
-    target: str
-    target_id: str
-    text: str
-    guid: str
-    author: str = ""
-    created_at: str = ""
-    fragment: Fragment | None = None
-
-
-@dataclass
-class Guids:
-    """GUIDs by natural key: person, code and interview ids, fragments, (fragment, code, coder)."""
-
-    person: dict[str, str] = field(default_factory=dict)
-    code: dict[str, str] = field(default_factory=dict)
-    transcript: dict[str, str] = field(default_factory=dict)
-    fragment: dict[Fragment, str] = field(default_factory=dict)
-    coding: dict[tuple[Fragment, str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,20 +110,6 @@ class ExchangeMixin:
             if rows.cohort is not None or rows.status_updates or any(rows.counts().values()):
                 self._log(con, "import", "exchange", source, rows.counts(), actor)
         return extra
-
-    def adopt_exchange_identity(self, content: ExchangeContent, actor: str | None = None) -> None:
-        """Give this store the GUIDs and memos of `content`, which holds the same rows.
-
-        A cohort folder carries no GUIDs and no memos: after a store is made from a folder that
-        was written from `content`, this puts them back, matching rows by their natural keys.
-        """
-        with self._write() as con:
-            _adopt_guids(con, content.guids)
-            ids = _fragment_ids(con)
-            _insert_memos(con, content.memos, ids)
-            self._log(
-                con, "adopt", "exchange", content.cohort.id if content.cohort else "", {}, actor
-            )
 
 
 # -- reading ------------------------------------------------------------------------------

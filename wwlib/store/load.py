@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 from wwlib.errors import StoreError
 from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
@@ -18,31 +19,72 @@ class LoadMixin:
         with self._write() as con:
             if con.execute("SELECT count(*) FROM cohort").fetchone()[0]:
                 raise StoreError(f"store {self.path} already holds a cohort; nothing was imported")
-            _insert_cohort(con, ds)
-            fragment_ids = _insert_interviews(con, ds)
-            _insert_boards(con, ds, fragment_ids)
-            for position, plan in enumerate(ds.plans):
-                _insert_plan(con, plan, position)
-            con.execute(CLOSED_ROUNDS)
-            insert_shortlist(con, ds.shortlist)
-            insert_focus_groups(con, ds.focus_groups)
-            counts = {
-                name: len(getattr(ds, name))
-                for name in (
-                    "people",
-                    "sessions",
-                    "codes",
-                    "interviews",
-                    "codings",
-                    "boards",
-                    "notes",
-                    "votes",
-                    "plans",
-                    "shortlist",
-                    "focus_groups",
-                )
-            }
+            counts = insert_dataset(con, ds)
             self._log(con, "import", "cohort", ds.cohort.id, {"source": source, **counts})
+
+
+COUNTED = (
+    "people",
+    "sessions",
+    "codes",
+    "interviews",
+    "codings",
+    "boards",
+    "notes",
+    "votes",
+    "plans",
+    "shortlist",
+    "focus_groups",
+)
+
+
+def insert_dataset(con: sqlite3.Connection, ds) -> dict[str, int]:
+    """Every record of a validated `Dataset`, into a store with no cohort, inside the caller's
+    transaction; returns how many records of each kind."""
+    _insert_cohort(con, ds)
+    fragment_ids = _insert_interviews(con, ds)
+    _insert_boards(con, ds, fragment_ids)
+    for position, plan in enumerate(ds.plans):
+        _insert_plan(con, plan, position)
+    _insert_rounds(con, ds.rounds)
+    con.execute(CLOSED_ROUNDS)
+    insert_shortlist(con, ds.shortlist)
+    insert_focus_groups(con, ds.focus_groups)
+    _insert_identity(con, ds)
+    return {name: len(getattr(ds, name)) for name in COUNTED}
+
+
+def _insert_rounds(con: sqlite3.Connection, rounds) -> None:
+    """Voting rounds as the folder records them (rounds.csv); the rest are made closed."""
+    con.executemany(
+        "INSERT INTO vote_round (round, board, budget, anonymous, status, opened_at, closed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.round,
+                r.board or None,
+                r.budget,
+                int(r.anonymous),
+                r.status,
+                r.opened_at or None,
+                r.closed_at or None,
+            )
+            for r in rounds
+        ],
+    )
+
+
+def _insert_identity(con: sqlite3.Connection, ds) -> None:
+    """The GUIDs and memos a folder keeps for REFI-QDA exchange (guids.csv, memos.csv)."""
+    from wwlib.store.exchange import _adopt_guids, _fragment_ids, _insert_memos
+
+    if ds.guids.cohort:
+        con.execute("UPDATE cohort SET guid = ?", (ds.guids.cohort,))
+    _adopt_guids(con, ds.guids)
+    for memo in ds.memos:
+        if memo.fragment:
+            _fragment_id(con, memo.fragment)
+    _insert_memos(con, ds.memos, _fragment_ids(con))
 
 
 def insert_cohort(con: sqlite3.Connection, c) -> None:
@@ -156,7 +198,8 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         parsed = parse_text(t.text, t.source)
         prefer = (t.interview, interviewers[t.interview])
         matches = map_speakers(parsed.speakers(), people, prefer)
-        _insert_turns(con, t.interview, with_people(parsed.turns, matches))
+        turns = with_people(parsed.turns, matches)
+        _insert_turns(con, t.interview, with_saved(turns, ds.turns.get(t.interview)))
     fragment_ids: dict[Fragment, int] = {}
     for coding in ds.codings:
         fragment_ids.setdefault(coding.fragment, _fragment_id(con, coding.fragment))
@@ -165,6 +208,18 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
             (fragment_ids[coding.fragment], coding.code, coding.coder, coding.memo),
         )
     return fragment_ids
+
+
+def with_saved(turns: list, saved: list | None) -> list:
+    """Turns with the person and times a folder's turns.csv kept for them (checked to match)."""
+    if not saved:
+        return turns
+    return [
+        replace(
+            turn, person=keep.person or None, time_start=keep.time_start, time_end=keep.time_end
+        )
+        for turn, keep in zip(turns, saved, strict=True)
+    ]
 
 
 def _fragment_id(con: sqlite3.Connection, f: Fragment) -> int:

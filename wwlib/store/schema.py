@@ -272,6 +272,24 @@ GROUP BY round
 """
 V4 += CLOSED_ROUNDS + ";\n"
 
+V5 = """
+-- New-cohort issue: the rows the cohort folder and the store last agreed on (`ww init`, `ww save`,
+-- `ww update`), one digest per row of a folder file, so that `ww update` can tell a row changed
+-- in the folder from one changed in the store since then (a three-way merge).
+CREATE TABLE folder_baseline (
+    file TEXT NOT NULL,            -- the folder file, e.g. people.csv or transcripts/p01.md
+    key TEXT NOT NULL,             -- the row's key within the file (JSON)
+    digest TEXT NOT NULL,          -- SHA-256 of the row as the folder writes it
+    PRIMARY KEY (file, key)
+);
+CREATE TABLE folder_sync (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: when and with which folder
+    folder TEXT NOT NULL,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL
+);
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -138,7 +138,7 @@ def test_network_keeps_pairs_above_the_threshold():
     assert nodes["belemmering"].marker.size[0] > nodes["thema"].marker.size[0]  # 4 > 3 fragments
     assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
     assert annotations(fig) == [
-        "Lijndikte: Jaccard (0 = nooit samen, 1 = altijd samen); de 1 sterkste van 1 paren "
+        "Lijndikte: Jaccard (0 = nooit samen, 1 = altijd samen); de sterkste van 1 paar "
         "met Jaccard ten minste 0,20"
     ]
 
@@ -159,7 +159,7 @@ def test_network_places_nodes_on_the_circle_by_category():
 def test_network_draws_at_most_max_edges_strongest_first():
     fig = figures.cooccurrence_network(PAIRS, FREQ, NAMES, NL, min_jaccard=0.1, max_edges=1)
     assert [t.line.width for t in lines(fig)] == [pytest.approx(6.5)]
-    assert "de 1 sterkste van 2 paren" in annotations(fig)[0]
+    assert "de sterkste van 2 paren" in annotations(fig)[0]
     both = figures.cooccurrence_network(PAIRS, FREQ, NAMES, NL, min_jaccard=0.1)
     assert len(lines(both)) == 2
 
@@ -235,7 +235,7 @@ def test_comparison_chart_groups_bars_by_group():
     assert list(fig.layout.yaxis.ticktext) == ["Code X", "Code Y"]  # the top 2 by spread
     assert list(fig.data[0].x) == [100, 50] and list(fig.data[1].x) == [25, 75]
     assert list(fig.data[1].text) == ["25 %", "75 %"]
-    assert fig.data[1].customdata[0] == "Stichting<br>1 van 4 deelnemers noemen dit"
+    assert fig.data[1].customdata[0] == "Stichting<br>1 van 4 deelnemers noemt dit"
     assert fig.layout.barmode == "group"
     assert annotations(fig)[0].startswith("De 2 codes met het grootste verschil tussen 2 groepen")
 

@@ -87,7 +87,8 @@ def test_limburg_has_no_codings_and_says_so(limburg_store):
     assert sheets["Citaten"].empty and sheets["Overeenstemming"].empty
     assert sheets["Focusgroepen"].iloc[0]["Focusgroep"] == "Alle deelnemers samen"
     assert len(sheets["Shortlist thema's"]) == 5
-    assert "Nog geen gecodeerde fragmenten" in QuotePanel(wb)._repr_html_()
+    # a public record: its source holds no codings, none are still to come
+    assert "geen coderingen in de bron" in QuotePanel(wb)._repr_html_()
 
 
 def test_static_panels_show_tables(lindeveen):

@@ -93,9 +93,9 @@ def test_an_anonymous_round_shows_totals_only(mini_store):
     empty = mini_store.open_round("flap-kick-off", budget=2)
     think = section(build_report(workbook(mini_store), WHEN), "think", "act")
     shown = think[think.index(f"Stemronde {round}") :]
-    assert "Samen werken vasthouden: 3 stippen per deelnemer; 1 deelnemers zetten samen 3" in shown
+    assert "Samen werken vasthouden: 3 stippen per deelnemer; 1 deelnemer zette 3 stippen." in shown
     assert "Anonieme ronde." in shown and "Chloë Peeters" not in think
-    assert f"Stemronde {empty}" in shown and "2 stippen per deelnemer; 0 deelnemers" in shown
+    assert f"Stemronde {empty}" in shown and "2 stippen per deelnemer; niemand heeft" in shown
 
 
 def test_every_task_has_its_evidence_trail(lindeveen, lindeveen_report):
@@ -163,7 +163,7 @@ def test_note_and_task_text_is_escaped_everywhere(lindeveen_copy):
     lindeveen_copy.add_task("wijkgericht-werken", 1, "<script>alert(2)</script> convenant")
     report = build_report(workbook(lindeveen_copy), WHEN)
     assert "<script>alert(" not in report
-    assert report.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # Think and appendix
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report  # in its appendix
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in report
 
 

@@ -48,7 +48,12 @@ def test_a_note_links_to_its_fragments(lindeveen_copy):
 
 
 def test_theme_boards_panel_adds_a_note_from_an_interview(lindeveen_copy):
+    before = lindeveen_copy.change_count()
     panel = ThemeBoards(workbook(lindeveen_copy, interactive=True))
+    assert lindeveen_copy.change_count() == before  # opening the panel makes no board
+    assert panel.make.layout.display == ""  # a shortlisted theme has none yet
+    panel._on_make(None)  # the facilitator's click makes it
+    assert panel.make.layout.display == "none"
     assert list(panel.tabs.titles) == lindeveen_copy.shortlist()["name"].tolist()
     board = panel.boards[0]
     board.text.value = "Wijkteam met vaste gezichten"
@@ -70,7 +75,7 @@ def test_theme_boards_static_without_shortlist(limburg_store):
     limburg_store.set_shortlist([])
     view = ThemeBoards(workbook(limburg_store))
     assert isinstance(view, StaticView)
-    assert "shortlist" in view._repr_html_()
+    assert "themaflappen" in view._repr_html_()
 
 
 @pytest.mark.parametrize(

@@ -330,13 +330,13 @@ def test_speaker_map_shows_a_dropdown_per_speaker_and_saves_a_correction(wb):
     assert [d.value for d in panel.choices.values()] == [FEMKE, CHLOE, ""]
     assert all("ww-speaker-choice" in d._dom_classes for d in panel.choices.values())
     assert (
-        "1 beurt(en), bijvoorbeeld: “Mag ik daar iets op aanvullen?"
+        "1 beurt, bijvoorbeeld: “Mag ik daar iets op aanvullen?"
         in panel.rows.children[2].children[1].value
     )
 
     panel.choices["Vergaderruimte 2.14"].value = "anna-jansen"
     panel.save.click()
-    assert "1 spreker(s) opgeslagen" in panel.status.value
+    assert "1 spreker opgeslagen" in panel.status.value
     turns = wb.store.turns(CHLOE)
     assert set(turns.loc[turns["speaker"] == "Vergaderruimte 2.14", "person"]) == {"anna-jansen"}
     assert wb.store.change_log().iloc[-1]["entity"] == "turn"

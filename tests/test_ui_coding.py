@@ -97,7 +97,7 @@ def test_ticked_codes_and_memo_are_stored_in_one_go_and_shown_at_once(wb):
     log = wb.store.change_log().iloc[log_before:]
     assert list(log["entity"]) == ["memo", "coding", "coding"]
     assert panel.saved == str(new["id"].iloc[-1])
-    assert "ww-ok" in panel.status.value and "2 code(s)" in panel.status.value
+    assert "ww-ok" in panel.status.value and "2 codes" in panel.status.value
     assert panel.memo.value == "" and panel.codes.value == ()
     assert "Eén werkwijze; Kleine stappen" in panel.transcript.value
     assert "Bellen &lt;werkt&gt; &amp; snel" in panel.codings.value
@@ -265,7 +265,7 @@ def test_merging_asks_first_and_only_then_merges(wb):
     panel.code.value, panel.target.value = "regels-nu", "oude-regels"
     panel.merge.click()
     assert panel.confirmation.layout.display == "flex"
-    assert "Alle 1 coderingen van &#x27;Regels nu&#x27; gaan naar" in panel.question.value
+    assert "De 1 codering van &#x27;Regels nu&#x27; gaat naar" in panel.question.value
     assert (len(wb.store.codes()), log_size(wb)) == before
     panel.cancel.click()
     assert panel.confirmation.layout.display == "none"
@@ -361,7 +361,7 @@ def test_the_new_panels_speak_english_on_request(mini_store):
     wb = workbook(mini_store, lang="en")
     codebook = CodebookPanel(wb)
     assert (codebook.add.description, codebook.merge.description) == ("Add code", "Merge…")
-    assert "Success factor: 1 codes" in codebook.tree.value
+    assert "Success factor: 1 code, " in codebook.tree.value
     statuses = InterviewStatusPanel(wb)
     statuses.picks["chloe-peeters"].value = "held"
     assert "Saved: Chloë Peeters is now held" in statuses.status.value

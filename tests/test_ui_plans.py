@@ -248,7 +248,7 @@ def test_plans_for_new_prioritised_themes_are_made_with_one_click(wb):
     editor = PlanEditor(wb, today=TODAY)
     assert editor.ensure.layout.display == ""
     editor.ensure.click()
-    assert "Opgeslagen: 1 nieuw(e) plan(nen)" in editor.status.value
+    assert "Opgeslagen: 1 nieuw plan" in editor.status.value
     assert "samenwerken-over-grenzen" in [v for _, v in editor.picker.options]
     assert editor.ensure.layout.display == "none"
     editor.picker.value = "samenwerken-over-grenzen"

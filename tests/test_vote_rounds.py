@@ -469,7 +469,7 @@ def test_a_static_run_shows_every_round_with_totals_only(mini_store):
     assert isinstance(static, StaticView) and static.board_id == BOARD and static.round == number
     html = static._repr_html_()
     assert "Ronde 1 (gesloten, 3 stippen per deelnemer): 6 stippen van 3 stemmers" in html
-    assert "Ronde 2 (open, 5 stippen per deelnemer, anoniem): 4 stippen van 1 stemmers" in html
+    assert "Ronde 2 (open, 5 stippen per deelnemer, anoniem): 4 stippen van 1 stemmer" in html
     assert 'data-note="n-korte-lijnen" data-dots="5"' in html
     assert 'data-note="n-oude-regels" data-dots="4"' in html
     assert "Anna" not in html and "Wie" not in html

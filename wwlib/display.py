@@ -7,6 +7,7 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown
 
+from wwlib.views import shown_numbers
 from wwlib.workbook import Workbook
 
 TABLE_CSS = (
@@ -27,16 +28,17 @@ def section(wb: Workbook, key: str, level: int = 2, **values: object) -> Markdow
     return Markdown(f"{'#' * level} {_markdown_escape(title)}\n\n{_markdown_escape(text)}")
 
 
-def table(df: pd.DataFrame, empty: str = "—") -> HTML:
+def table(df: pd.DataFrame, empty: str = "—", lang: str | None = None) -> HTML:
     """A DataFrame as a styled HTML table; every cell and header is HTML-escaped.
 
-    An empty DataFrame shows `empty` instead of a bare header row.
+    An empty DataFrame shows `empty` instead of a bare header row. Numbers are written as
+    `lang` writes them (default: the language the table was made in, `views.shown_numbers`).
     """
     if df.empty:
         return HTML(f"<p class='ww-empty'><em>{html.escape(empty)}</em></p>")
     # DataFrame.to_html escapes cells and headers itself, and is ten times quicker on first use
     # than a Styler, which builds its Jinja2 environment in every kernel.
-    body = df.to_html(
+    body = shown_numbers(df, lang).to_html(
         escape=True,
         index=not isinstance(df.index, pd.RangeIndex),
         na_rep="",
@@ -44,6 +46,21 @@ def table(df: pd.DataFrame, empty: str = "—") -> HTML:
         classes="ww-table",
     )
     return HTML(TABLE_CSS + body)
+
+
+def part(wb: Workbook, key: str, content: object, **context: str) -> object:
+    """A part of the week: `content` (a DataFrame shown as a table, or a figure), or the one
+    sentence that says what the part lacks and which step of the week fills it
+    (`wwlib.missing`). A figure with no data shows its own message as that sentence: never an
+    empty chart frame. `context` names the board or plan the part is about.
+    """
+    from wwlib.figures.base import empty_message
+    from wwlib.missing import empty_html, missing
+
+    text = missing(wb, key, **context) or empty_message(content)
+    if text:
+        return HTML(empty_html(text))
+    return table(content) if isinstance(content, pd.DataFrame) else content
 
 
 def _markdown_escape(text: str) -> str:

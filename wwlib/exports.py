@@ -183,7 +183,7 @@ def tasks_ics(wb: Workbook, path: str | Path, generated: dt.datetime | None = No
     calendar.add(
         "x-wr-calname", wb.labels("export.ics.name", cohort=wb.pseudonyms.text(cohort.title))
     )
-    calendar.add("x-wr-caldesc", wb.labels("export.ics.about", dated=len(dated), total=len(rows)))
+    calendar.add("x-wr-caldesc", wb.labels.count("export.ics.about", len(rows), dated=len(dated)))
     for task in dated.itertuples(index=False):
         calendar.add_component(_event(wb, task, cohort.id, stamp))
     if len(rows) > len(dated):

@@ -8,6 +8,7 @@ the store is shown as text. Names are shown as the workbook's pseudonymiser deci
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from plotly.offline import get_plotlyjs
 from wwlib import analysis, figures, views
 from wwlib import look as look_day
 from wwlib.evidence import EvidenceTrail, evidence_trails, render_trail
+from wwlib.figures.base import empty_message
+from wwlib.missing import missing, sentence, text_html
 from wwlib.model import PlanKind, Role, category_colour
+from wwlib.report_method import method_paragraphs
 from wwlib.workbook import Workbook
 
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
@@ -51,6 +55,8 @@ def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
         plans=[_plan(wb, p, trails) for p in _plans(wb, PlanKind.THEME)],
         integration=_integration(wb, trails),
         boards=_boards(wb),
+        missing=partial(_missing, wb),
+        lacking=partial(_lacking, wb),
     )
 
 
@@ -79,6 +85,7 @@ def _intro(wb: Workbook) -> dict:
         "some_hidden": not people["consent_named"].all(),
         "people": {role.value: _people(wb, people, role) for role in Role},
         "programme": _table(views.programme_table(wb)),
+        "method": method_paragraphs(wb.store, wb.labels, wb.pseudonyms.text(cohort.title)),
         "timeline": _figure(
             figures.programme_timeline(views.session_frame(wb), wb.labels), "ww-programme"
         ),
@@ -115,6 +122,8 @@ def _analysis(wb: Workbook) -> list[dict]:
     """The analysis day's sections after who said what: quotes, connection, ..., shortlist."""
     from wwlib.ui import QuotePanel, ShortlistPanel
 
+    # the part of the week (`wwlib.missing`) each section shows
+    needs = {"quotes": "codings", "saturation": "codings", "comparison": "codings"}
     parts = [
         ("quotes", [], None, QuotePanel.static(wb)._repr_html_()),
         (
@@ -129,16 +138,22 @@ def _analysis(wb: Workbook) -> list[dict]:
         ("agreement", [look_day.agreement_chart(wb)], look_day.agreement_summary_table(wb), None),
         ("shortlist", [], None, ShortlistPanel.static(wb)._repr_html_()),
     ]
-    return [
-        {
-            "title": wb.labels(f"section.{key}.title"),
-            "text": wb.labels(f"section.{key}.text"),
-            "figures": [_figure(f, f"ww-{key}-{i}") for i, f in enumerate(figs)],
-            "table": _table(table) if table is not None and not table.empty else None,
-            "quotes": Markup(html) if html else None,
-        }
-        for key, figs, table, html in parts
-    ]
+    shown = []
+    for key, figs, table, html in parts:
+        lacks = _missing(wb, needs.get(key, key))
+        if lacks:  # the sentence instead of empty figures and tables
+            figs, table, html = [], None, None
+        shown.append(
+            {
+                "title": wb.labels(f"section.{key}.title"),
+                "text": wb.labels(f"section.{key}.text"),
+                "missing": lacks,
+                "figures": [_figure(f, f"ww-{key}-{i}") for i, f in enumerate(figs)],
+                "table": _table(table) if table is not None and not table.empty else None,
+                "quotes": Markup(html) if html else None,
+            }
+        )
+    return shown
 
 
 def _think(wb: Workbook) -> dict:
@@ -150,7 +165,7 @@ def _think(wb: Workbook) -> dict:
     ideas = boards[boards["kind"].isin(["ideas", "theme"])].sort_values("kind", kind="stable")
     return {
         "prioritised": [wb.pseudonyms.text(names.get(t, t)) for t in wb.cohort.prioritised_themes],
-        "idea_boards": [_board(wb, b) for b in ideas.itertuples()],
+        "idea_boards": [_board_reference(wb, b) for b in ideas.itertuples()],
         "rounds": _rounds(wb),
         "vote_chart": _figure(figures.vote_chart(totals, wb.labels), "ww-votes")
         if not totals.empty
@@ -171,12 +186,12 @@ def _rounds(wb: Workbook) -> list[dict]:
         votes = views.vote_table(wb, int(r.round))
         if board:  # a round on one board: its title is said once, above the table
             votes = votes.drop(columns=wb.labels("view.col.board"))
-        about = wb.labels(
+        about = wb.labels.count(
             "report.think.round_about",
+            int(r.voters),
             board=board or wb.labels("report.think.every_board"),
-            budget=r.budget,
-            dots=r.dots,
-            voters=r.voters,
+            budget=wb.labels.count("count.dot", int(r.budget)),
+            dots=wb.labels.count("count.dot", int(r.dots)),
         )
         anonymous = f" {wb.labels('report.think.anonymous')}" if r.anonymous else ""
         rounds.append(
@@ -281,13 +296,31 @@ def _board(wb: Workbook, board) -> dict:
             }
         )
     return {
+        **_board_reference(wb, board),
         "id": board.id,
-        "heading": wb.labels(
-            "report.appendix.board", number=board.number, title=wb.pseudonyms.text(board.title)
-        ),
         "kind": wb.labels(f"board.{board.kind}"),
         "clusters": list(clusters.items()),
     }
+
+
+def _board_reference(wb: Workbook, board) -> dict:
+    """A board where a chapter names it: heading, how many notes, a link to its appendix.
+
+    Its notes are shown once, in the appendix; the chapter links there ("zie flap 3").
+    """
+    return {
+        "heading": wb.labels(
+            "report.appendix.board", number=board.number, title=wb.pseudonyms.text(board.title)
+        ),
+        "anchor": _anchor(board),
+        "summary": wb.labels.count("report.think.board_notes", int(board.notes)),
+        "see": wb.labels("report.think.see_board", number=board.number),
+    }
+
+
+def _anchor(board) -> str:
+    """The id of a board's appendix in the page: 'flap-3'."""
+    return f"flap-{board.number}"
 
 
 def _board_of(wb: Workbook, plan) -> str:
@@ -329,13 +362,27 @@ def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
 
 
 def _table(df: pd.DataFrame) -> dict:
-    """A DataFrame as columns and rows of text for the template."""
-    cells = df.astype(object).where(df.notna(), "")
+    """A DataFrame as columns and rows of text for the template, numbers as its language
+    writes them (`views.shown_numbers`)."""
+    cells = views.shown_numbers(df).astype(object).where(df.notna(), "")
     return {"columns": [str(c) for c in df.columns], "rows": cells.astype(str).values.tolist()}
 
 
+def _missing(wb: Workbook, part: str, **context: str) -> Markup:
+    """What a part of the report lacks and which step of the week fills it ('' if nothing)."""
+    return Markup(text_html(missing(wb, part, **context)))
+
+
+def _lacking(wb: Workbook, need: str) -> Markup:
+    """The sentence that says `need` is missing (the caller knows it is)."""
+    return Markup(text_html(sentence(wb, need)))
+
+
 def _figure(fig: go.Figure, div_id: str) -> Markup:
-    """A figure as a div with a fixed id, without plotly.js (the page embeds it once)."""
+    """A figure as a div with a fixed id, without plotly.js (the page embeds it once); a figure
+    without data as its message, never an empty frame."""
+    if empty_message(fig):
+        return Markup(f'<p class="empty">{text_html(empty_message(fig))}</p>')
     return Markup(
         fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=FIGURE_CONFIG)
     )

@@ -22,7 +22,10 @@ def theme_priorities(
         note: by_board.get(board) or by_name.get(_key(cluster))
         for note, board, cluster in zip(notes["id"], notes["board"], notes["cluster"], strict=True)
     }
-    counted = votes.assign(theme=votes["note"].map(theme_of)).dropna(subset=["theme"])
+    # map() of an empty Series gives float64; the theme ids stay text so that the join
+    # below matches `theme_boards["theme"]` before the first vote too
+    themes = votes["note"].map(theme_of).astype(object)
+    counted = votes.assign(theme=themes).dropna(subset=["theme"])
     dots = counted.groupby("theme").agg(dots=("dots", "sum"), voters=("voter", "nunique"))
     table = theme_boards[["theme", "name"]].join(dots, on="theme")
     table[["dots", "voters"]] = table[["dots", "voters"]].fillna(0).astype(int)

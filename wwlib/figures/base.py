@@ -21,7 +21,7 @@ import plotly.io as pio
 from wwlib.analysis import (
     CATEGORY_ORDER,
 )
-from wwlib.labels import Labels
+from wwlib.labels import SEPARATORS, Labels
 from wwlib.model import category_colour
 from wwlib.views import long_date
 
@@ -66,7 +66,8 @@ TEMPLATE = _week_template()
 
 
 def new_figure(labels: Labels, key: str, height: int) -> go.Figure:
-    """An empty figure with the week's look: title, axis titles, large fonts, legend on top."""
+    """An empty figure with the week's look: title, axis titles, large fonts, legend on top,
+    numbers on axes and in hovers written as `labels.lang` writes them (0,5 in Dutch)."""
     fig = go.Figure()
     fig.update_layout(
         template=TEMPLATE,
@@ -75,17 +76,30 @@ def new_figure(labels: Labels, key: str, height: int) -> go.Figure:
         hoverlabel={"font": {"size": TICKS}},
         title={"text": labels(f"{key}.title"), "font": {"size": 22}},
         margin={"t": 110, "l": 20, "r": 30, "b": 80},
+        separators=separators(labels.lang),
     )
     fig.update_xaxes(title={"text": labels(f"{key}.x")}, tickfont={"size": TICKS}, automargin=True)
     fig.update_yaxes(title={"text": labels(f"{key}.y")}, tickfont={"size": TICKS}, automargin=True)
     return fig
 
 
+def separators(lang: str) -> str:
+    """plotly's `separators` for `lang` (decimal, then thousands): ticks and hovers as it writes."""
+    thousands, decimal = SEPARATORS[lang]
+    return decimal + thousands
+
+
 def empty_figure(labels: Labels, key: str, message: str, **values: object) -> go.Figure:
-    """The empty state: the figure's title and a clear message in its middle."""
+    """The empty state: the figure's title and a clear message in its middle.
+
+    The message is also kept in `layout.meta`, so that a notebook or the report can show it
+    as a sentence instead of the empty frame (`empty_message`).
+    """
     fig = new_figure(labels, key, height=320)
+    text = labels(message, **values)
+    fig.update_layout(meta={"empty": text})
     fig.add_annotation(
-        text=labels(message, **values),
+        text=text,
         x=0.5,
         y=0.5,
         xref="paper",
@@ -95,6 +109,12 @@ def empty_figure(labels: Labels, key: str, message: str, **values: object) -> go
     )
     fig.update_xaxes(visible=False)
     return fig.update_yaxes(visible=False)
+
+
+def empty_message(fig: object) -> str:
+    """The message of an empty-state figure (`empty_figure`); '' for a figure with data."""
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else None
+    return str(meta.get("empty", "")) if isinstance(meta, dict) else ""
 
 
 def add_note(fig: go.Figure, text: str) -> None:
@@ -115,7 +135,11 @@ def add_note(fig: go.Figure, text: str) -> None:
 
 
 def category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels) -> None:
-    """Horizontal bars of `value` on rows 0..n-1, one trace per category in its colour."""
+    """Horizontal bars of `value` on rows 0..n-1, one trace per category in its colour.
+
+    `hover` is a plotly hover template; a `hover` column of `frame`, when there is one, is each
+    bar's `%{hovertext}` (words that agree with their count: "1 fragment", "2 fragmenten").
+    """
     for category in present_categories(frame["category"]):
         rows = frame.index[frame["category"] == category].tolist()
         fig.add_bar(
@@ -127,6 +151,7 @@ def category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels
             name=labels(f"category.{category}"),
             marker_color=category_colour(category),
             customdata=frame.loc[rows, extra],
+            hovertext=frame.loc[rows, "hover"] if "hover" in frame.columns else None,
             hovertemplate=hover + "<extra></extra>",
         )
 
@@ -198,8 +223,7 @@ def date_axis(fig: go.Figure, start: dt.date, end: dt.date, labels: Labels, **op
 
 
 def titled(fig: go.Figure, labels: Labels, key: str, **values: object) -> go.Figure:
-    """The title filled with `values`, and the language's decimal separator on axes."""
-    fig.update_layout(separators=",." if labels.lang == "nl" else ".,")
+    """The title filled with `values`."""
     if values:
         fig.update_layout(title_text=labels(f"{key}.title", **values))
     return fig
@@ -212,10 +236,9 @@ def category_mark(category: object) -> str:
 
 def number(value: float, labels: Labels, digits: int) -> str:
     """A number with `digits` decimals and thousands grouped: 12.629,5 in Dutch."""
-    text = f"{value:,.{digits}f}"
-    return text.translate(str.maketrans(",.", ".,")) if labels.lang == "nl" else text
+    return labels.number(value, digits)
 
 
 def percent(share: float, labels: Labels) -> str:
     """A share of 0–1 as a percentage with one decimal: '99,5 %'."""
-    return f"{number(share * 100, labels, 1)} %"
+    return labels.percent(share, 1)

@@ -33,6 +33,7 @@ from wwlib.model import category_colour
 HEAT_COLOURS = [[0, "#ffffff"], [1, "#1f4e79"]]
 EDGE_COLOUR = "rgba(90, 90, 90, 0.45)"
 COUNTED = {"fragment": "fragments", "participant": "participants"}  # frequencies' columns
+COUNT_LABELS = {"fragments": "count.fragment", "participants": "count.participant"}
 
 # -- co-occurrence --------------------------------------------------------------------------
 
@@ -135,7 +136,8 @@ def cooccurrence_network(
     _nodes(fig, nodes, names, labels)
     fig.update_xaxes(visible=False, range=[-1.8, 1.8])
     fig.update_yaxes(visible=False, range=[-1.0, 1.0], scaleanchor="x")
-    note = labels(f"{key}.note", shown=len(edges), total=len(strong), threshold=threshold)
+    pairs = labels.count("count.pair", len(strong))
+    note = labels.count(f"{key}.note", len(edges), pairs=pairs, threshold=threshold)
     add_note(fig, note)
     return fig
 
@@ -161,7 +163,7 @@ def _on_circle(nodes: pd.DataFrame) -> pd.DataFrame:
 def _edges(fig, edges, nodes, unit, names, labels) -> None:
     """One line per pair (a line's width is one per trace), and a hover point at its middle."""
     middles_x, middles_y, hovers = [], [], []
-    together, word = labels("fig.look.network.together"), labels(f"fig.hover.{COUNTED[unit]}")
+    together, counted = labels("fig.look.network.together"), COUNT_LABELS[COUNTED[unit]]
     for pair in edges.itertuples():
         a, b = nodes.loc[pair.code_a], nodes.loc[pair.code_b]
         fig.add_scatter(
@@ -177,7 +179,8 @@ def _edges(fig, edges, nodes, unit, names, labels) -> None:
         hovers.append(
             f"{short(names.get(pair.code_a, pair.code_a), 40)} – "
             f"{short(names.get(pair.code_b, pair.code_b), 40)}<br>"
-            f"Jaccard {number(pair.jaccard, labels, 2)}, {pair.both} {word} {together}"
+            f"Jaccard {number(pair.jaccard, labels, 2)}, "
+            f"{labels.count(counted, int(pair.both))} {together}"
         )
     fig.add_scatter(
         x=middles_x,
@@ -193,7 +196,6 @@ def _edges(fig, edges, nodes, unit, names, labels) -> None:
 def _nodes(fig, nodes, names, labels) -> None:
     """One marker trace per category (one legend entry each), names outside the circle."""
     largest = nodes["fragments"].max()
-    fragments, people = labels("fig.hover.fragments"), labels("fig.hover.participants")
     for category in present_categories(nodes["category"]):
         own = nodes[nodes["category"] == category]
         shown = [names.get(c, c) for c in own["code"]]
@@ -213,7 +215,8 @@ def _nodes(fig, nodes, names, labels) -> None:
             textfont={"size": TICKS},
             cliponaxis=False,
             hovertext=[
-                f"{short(n, 60)}<br>{f} {fragments}, {p} {people}"
+                f"{short(n, 60)}<br>{labels.count('count.fragment', int(f))}, "
+                f"{labels.count('count.participant', int(p))}"
                 for n, f, p in zip(shown, own["fragments"], own["participants"], strict=True)
             ],
             hoverinfo="text",
@@ -233,8 +236,8 @@ def _unit_words(unit: str, labels: Labels) -> str:
 def _counted(codes, info: pd.DataFrame, unit: str, names, labels: Labels) -> list[str]:
     """Each code's name to show with its count: 'Verkokering (11 fragmenten)'."""
     column = COUNTED[unit]
-    word = labels(f"fig.hover.{column}")
     counts = info[column].reindex(codes).fillna(0).astype(int)
     return [
-        f"{short(names.get(c, c), 50)} ({n} {word})" for c, n in zip(codes, counts, strict=True)
+        f"{short(names.get(c, c), 50)} ({labels.count(COUNT_LABELS[column], int(n))})"
+        for c, n in zip(codes, counts, strict=True)
     ]

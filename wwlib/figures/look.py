@@ -56,10 +56,13 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         name=labels(f"{key}.new"),
         marker_color="#5b9bd5",
         customdata=[
-            f"{n}. {p}: {c} {labels(f'{key}.codes')}"
-            for n, p, c in zip(table["number"], people, table["codes"], strict=True)
+            f"{n}. {p}: {labels.count(f'{key}.codes', int(c))}<br>"
+            + labels.count(f"{key}.new_count", int(new))
+            for n, p, c, new in zip(
+                table["number"], people, table["codes"], table["new"], strict=True
+            )
         ],
-        hovertemplate=f"%{{customdata}}<br>%{{y}} {labels(f'{key}.new')}<extra></extra>",
+        hovertemplate="%{customdata}<extra></extra>",
     )
     fig.add_scatter(
         x=table["number"],
@@ -70,7 +73,10 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         line={"color": "#1f4e79", "width": 3},
         marker={"size": 9},
         cliponaxis=False,
-        hovertext=[labels(f"{key}.so_far", n=int(n), total=total) for n in table["cumulative"]],
+        hovertext=[
+            labels(f"{key}.so_far", n=int(n), total=labels.count("count.code", total))
+            for n in table["cumulative"]
+        ],
         hoverinfo="text",
     )
     fig.update_xaxes(
@@ -105,9 +111,7 @@ def _saturation_note(new: list[int], labels: Labels) -> str:
         return labels(f"{key}.single")
     if new[-1] == new[-2] == 0:
         return labels(f"{key}.saturated")
-    if new[-1] <= 1:
-        return labels(f"{key}.last_none" if new[-1] == 0 else f"{key}.last_one")
-    return labels(f"{key}.last", n=new[-1])
+    return labels.count(f"{key}.last", int(new[-1]))
 
 
 # -- comparison -----------------------------------------------------------------------------
@@ -153,7 +157,7 @@ def comparison_chart(
             textposition="outside",
             cliponaxis=False,
             customdata=[
-                f"{name}<br>" + labels(f"{key}.hover", mentioning=m, participants=p)
+                f"{name}<br>" + labels.count(f"{key}.hover", int(m), participants=p)
                 for m, p in zip(own["mentioning"], own["participants"], strict=True)
             ],
             hovertemplate="%{customdata}<extra></extra>",
@@ -161,7 +165,7 @@ def comparison_chart(
     row_axis(fig, [wrap(names.get(c, c), 40) for c in shown])
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", tickmode="linear", dtick=25)
     fig.update_layout(barmode="group", legend={"traceorder": "normal"})
-    note = labels(f"{key}.note", shown=len(shown), groups=len(groups), total=len(codes))
+    note = labels.count(f"{key}.note", len(shown), groups=len(groups), total=len(codes))
     add_note(fig, note)
     return fig
 
@@ -234,8 +238,8 @@ def _agreement_hover(row, coder_a: str, coder_b: str, names, labels: Labels) -> 
         "agreement": percent(row.agreement, labels),
         "a": coder_a,
         "b": coder_b,
-        "only_a": number(row.only_a, labels, 0),
-        "only_b": number(row.only_b, labels, 0),
+        "only_a": labels.count("count.character", int(row.only_a)),
+        "only_b": labels.count("count.character", int(row.only_b)),
     }
     return (
         f"{short(names.get(row.code, row.code), 60)}<br>κ {number(row.kappa, labels, 2)}<br>"
@@ -255,8 +259,8 @@ def _agreement_note(rows, summary, pair, shown, n_pairs, names, labels) -> list[
                 f"{key}.note",
                 a=shown[0],
                 b=shown[1],
-                interviews=int(total["interviews"]),
-                characters=number(total["characters"], labels, 0),
+                interviews=labels.count("count.interview", int(total["interviews"])),
+                characters=labels.count("count.character", int(total["characters"])),
                 agreement=percent(total["agreement"], labels),
                 kappa=number(total["kappa"], labels, 2),
                 alpha=number(total["alpha"], labels, 2),

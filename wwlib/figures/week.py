@@ -117,10 +117,11 @@ def frequency_chart(freq: pd.DataFrame, labels: Labels) -> go.Figure:
         return empty_figure(labels, "fig.frequencies", "fig.empty.codings")
     freq = freq.reset_index(drop=True)
     fig = new_figure(labels, "fig.frequencies", height=240 + 36 * len(freq))
-    hover = f"%{{x}} {labels('fig.hover.fragments')}, %{{customdata}} " + labels(
-        "fig.hover.participants"
-    )
-    category_bars(fig, freq, "fragments", "participants", hover, labels)
+    freq["hover"] = [
+        f"{labels.count('count.fragment', int(f))}, {labels.count('count.participant', int(p))}"
+        for f, p in zip(freq["fragments"], freq["participants"], strict=True)
+    ]
+    category_bars(fig, freq, "fragments", "participants", "%{hovertext}", labels)
     row_axis(fig, [wrap(n, 40) for n in freq["name"]])
     return fig.update_xaxes(rangemode="tozero", dtick=integer_step(freq["fragments"].max()))
 
@@ -181,8 +182,11 @@ def vote_chart(totals: pd.DataFrame, labels: Labels) -> go.Figure:
         return empty_figure(labels, "fig.votes", "fig.votes.empty")
     totals = totals.reset_index(drop=True)
     fig = new_figure(labels, "fig.votes", height=240 + 44 * len(totals))
-    hover = f"%{{x}} {labels('fig.hover.dots')}, %{{customdata}} {labels('fig.hover.voters')}"
-    category_bars(fig, totals, "dots", "voters", hover, labels)
+    totals["hover"] = [
+        f"{labels.count('count.dot', int(d))}, {labels.count('count.voter', int(v))}"
+        for d, v in zip(totals["dots"], totals["voters"], strict=True)
+    ]
+    category_bars(fig, totals, "dots", "voters", "%{hovertext}", labels)
     row_axis(fig, [wrap(cut(t, 80), 50) for t in totals["text"]])
     return fig.update_xaxes(rangemode="tozero", dtick=integer_step(totals["dots"].max()))
 

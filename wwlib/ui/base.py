@@ -15,6 +15,7 @@ import ipywidgets as ipw
 import traitlets
 
 from wwlib.errors import WorkbookError
+from wwlib.missing import empty_html, missing
 from wwlib.workbook import Workbook
 
 USER_ERRORS = (WorkbookError, ValueError)
@@ -79,6 +80,10 @@ class StatusLine(ipw.HTML):
         """Empty the line, e.g. when the form starts over."""
         self.value = ""
 
+    def lacking(self, text: str) -> None:
+        """Say what the panel's part of the week lacks and which step fills it (no error)."""
+        self.value = empty_html(text)
+
 
 class StaticView:
     """What a panel shows in a static run (papermill, `interactive=False`): HTML, no widgets.
@@ -100,10 +105,13 @@ class Panel(ipw.VBox):
     """A VBox with a workbook, a status line and `saved`: the id of the last stored record.
 
     With a workbook opened for a static run (`wb.interactive` false) the class gives a
-    `StaticView` from `static()` instead of a widget.
+    `StaticView` from `static()` instead of a widget. `part` names the part of the week the
+    panel fills (`wwlib.missing`): while the cohort lacks it, the static view says what is
+    missing and which step fills it.
     """
 
     saved = traitlets.Unicode("", help="id of the last record this widget stored")
+    part = ""
 
     def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
         if wb is not None and not getattr(wb, "interactive", True):
@@ -112,7 +120,11 @@ class Panel(ipw.VBox):
 
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """The static stand-in: a note that this is where the dashboard takes input."""
+        """The static stand-in: what the panel's part lacks, else a note that this is where
+        the dashboard takes input."""
+        lacking = missing(wb, cls.part) if cls.part else ""
+        if lacking:
+            return StaticView(empty_html(lacking))
         return StaticView(f"<p class='ww-static'><i>{escape(wb.labels('ui.static'))}</i></p>")
 
     def __init__(self, wb: Workbook, **kwargs):

@@ -14,6 +14,7 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.missing import empty_html, missing
 from wwlib.model import Category, category_colour, check_text
 from wwlib.ui.base import Panel, button, escape, field
 from wwlib.workbook import Workbook
@@ -64,6 +65,7 @@ class CodebookPanel(Panel):
     """
 
     changes = traitlets.Int(0, help="how many changes this panel stored")
+    part = "codebook"
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
@@ -169,7 +171,8 @@ class CodebookPanel(Panel):
         self._on_new_category(None)
 
     def _tree_html(self) -> str:
-        parts = []
+        lacking = missing(self.wb, "codebook")
+        parts = [empty_html(lacking)] if lacking else []
         for category in Category:
             rows = code_tree(self._codes, category.value)
             total = int(sum(self._counts.get(code.id, 0) for code, _ in rows))
@@ -177,8 +180,8 @@ class CodebookPanel(Panel):
             heading = self._label(
                 "ui.codebook.heading",
                 category=name[:1].upper() + name[1:],
-                codes=len(rows),
-                codings=total,
+                codes=self.wb.labels.count("count.code", len(rows)),
+                codings=self.wb.labels.count("count.coding", total),
             )
             parts.append(
                 f'<div class="ww-codebook-category ww-codebook-{category.value}">'

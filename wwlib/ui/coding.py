@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import traitlets
 
+from wwlib.missing import empty_html, missing
 from wwlib.model import Category, category_colour
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
@@ -100,9 +101,11 @@ class CodingPanel(Panel):
 
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """A static run's stand-in, showing which interview the page's tables are about."""
-        note = super().static(wb)
-        return StaticView(note.html, interview=wb.first_interview() or None)
+        """A static run's stand-in, showing which interview the page's tables are about (or
+        what is missing before there is anything to code)."""
+        lacking = missing(wb, "transcripts") or missing(wb, "codebook")
+        note = empty_html(lacking) if lacking else super().static(wb).html
+        return StaticView(note, interview=wb.first_interview() or None)
 
     def __init__(
         self, wb: Workbook, coder: str = "", codebook: CodebookPanel | None = None, **kwargs
@@ -132,6 +135,7 @@ class CodingPanel(Panel):
         self.reload.button_style = ""
         self.codings = field(ipw.HTML(), "ww-codings")
         self.codings.layout = ipw.Layout(max_height="16em", overflow="auto")
+        self.no_codes = field(ipw.HTML(), "ww-coding-no-codes")
         self.children = self._layout(with_text.empty)
         self.add_class("ww-coding-panel")
         self.paragraph.observe(self._on_paragraph, "value")
@@ -154,10 +158,12 @@ class CodingPanel(Panel):
     def _layout(self, nothing_to_code: bool) -> list[ipw.Widget]:
         if nothing_to_code:
             self.add.disabled = True
-            note = f"<p><i>{escape(self._label('ui.coding.no_transcripts'))}</i></p>"
-            return [ipw.HTML(note)]
+            lacking = missing(self.wb, "transcripts") or self._label("ui.coding.no_transcripts")
+            return [ipw.HTML(empty_html(lacking))]
         codes_label = ipw.HTML(f"<b>{escape(self._label('ui.coding.codes'))}</b>")
+        self._show_no_codes()
         return [
+            self.no_codes,
             ipw.HBox([self.pick, self.coder, self.reload]),
             self.transcript,
             ipw.HBox([self.paragraph, self.sentence]),
@@ -199,7 +205,13 @@ class CodingPanel(Panel):
     def _on_reload(self, _button) -> None:
         """Read the codebook and the codings again (other tabs may have changed them)."""
         self.codes.refresh()
+        self._show_no_codes()
         self.refresh()
+
+    def _show_no_codes(self) -> None:
+        """Without a codebook there is nothing to tick: say what fills it."""
+        lacking = missing(self.wb, "codebook")
+        self.no_codes.value = empty_html(lacking) if lacking else ""
 
     def _on_codebook(self, change) -> None:
         self._on_reload(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 
 from wwlib.evidence import evidence_trails, render_trail, trail_html
+from wwlib.missing import empty_html, missing
 from wwlib.ui.base import Panel, StaticView, escape, field, snippet
 from wwlib.workbook import Workbook
 
@@ -31,7 +32,7 @@ class EvidencePanel(Panel):
         trails = evidence_trails(wb.store)
         tasks = _tasks(wb, plan_id)
         if tasks.empty:
-            return StaticView(f"<p><i>{escape(wb.labels('ui.task.no_tasks'))}</i></p>")
+            return StaticView(empty_html(missing(wb, "tasks") or wb.labels("ui.task.no_tasks")))
         parts = [
             f"<h4>{escape(_title(wb, t))}</h4>" + render_trail(wb, trails[t.id], fragments=3)
             for t in tasks.itertuples()
@@ -50,7 +51,8 @@ class EvidencePanel(Panel):
     def show(self) -> None:
         """The chosen task's trail, opened."""
         if not self.task.value:
-            self.trail.value = f"<p><i>{escape(self._label('ui.task.no_tasks'))}</i></p>"
+            lacking = missing(self.wb, "tasks") or self._label("ui.task.no_tasks")
+            self.trail.value = empty_html(lacking)
             return
         html = trail_html(self.wb, self.task.value)
         self.trail.value = html.replace("<details", "<details open", 1)

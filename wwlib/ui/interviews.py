@@ -7,6 +7,7 @@ from functools import partial
 import ipywidgets as ipw
 
 from wwlib.analysis import interview_statuses
+from wwlib.missing import empty_html, missing
 from wwlib.model import InterviewStatus
 from wwlib.ui.base import Panel, StaticView, button, escape
 from wwlib.workbook import Workbook
@@ -20,6 +21,8 @@ class InterviewStatusPanel(Panel):
     A participant without an interview in the store shows "geen interview" instead of a
     dropdown. `saved` holds the participant id of the status changed last.
     """
+
+    part = "interviews"
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(wb, **kwargs)
@@ -59,7 +62,12 @@ class InterviewStatusPanel(Panel):
         return interview_statuses(self.wb.store.interviews(), self.wb.store.people())
 
     def _show_summary(self, statuses) -> None:
-        """How many interviews are planned, held and coded (and missing, if any)."""
+        """How many interviews are planned, held and coded (and missing, if any); with none
+        at all, what would plan them."""
+        lacking = missing(self.wb, "interviews")
+        if lacking:
+            self.summary.value = empty_html(lacking)
+            return
         counts = statuses["status"].value_counts()
         shown = [s.value for s in InterviewStatus] + (["none"] if counts.get("none") else [])
         self.summary.value = escape(
@@ -97,7 +105,7 @@ class InterviewStatusPanel(Panel):
 
 
 class InterviewGuide(ipw.VBox):
-    """The cohort's interview questions as a numbered list, or a note that the source has none."""
+    """The cohort's interview questions as a numbered list, or what would put them there."""
 
     def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
         if wb is not None and not getattr(wb, "interactive", True):
@@ -112,9 +120,10 @@ class InterviewGuide(ipw.VBox):
 
     @staticmethod
     def questions_html(wb: Workbook) -> str:
-        """The guide as an escaped numbered list, or the note that there is none."""
+        """The guide as an escaped numbered list, or the sentence that says what fills it."""
         questions = wb.store.interview_guide()
         if not questions:
-            return f'<p class="ww-guide-empty"><i>{escape(wb.labels("ui.guide.none"))}</i></p>'
+            lacking = missing(wb, "guide") or wb.labels("ui.guide.none")
+            return empty_html(lacking)
         items = "".join(f"<li>{escape(wb.pseudonyms.text(q))}</li>" for q in questions)
         return f'<ol class="ww-guide-questions">{items}</ol>'

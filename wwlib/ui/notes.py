@@ -6,6 +6,7 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.missing import empty_html, missing
 from wwlib.model import NOTE_CATEGORIES, category_colour
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
 from wwlib.workbook import Workbook
@@ -16,6 +17,8 @@ NOTE_STYLE = (
     "overflow-wrap:anywhere;line-height:1.3;background:{colour};color:{ink}"
 )
 DARK_NOTES = {"way_to_deal", "success_factor"}  # dark paper needs light ink
+# the part of the week (`wwlib.missing`) that says a board of a kind is missing
+BOARD_PARTS = {"kickoff": "kickoff_board", "ideas": "ideas_board", "theme": "theme_boards"}
 
 
 class NoteBoard(Panel):
@@ -70,15 +73,26 @@ class NoteBoard(Panel):
         from wwlib.display import table
         from wwlib.views import board_notes
 
-        notes = table(board_notes(wb, board_id), empty=wb.labels("ui.static")).data
-        return StaticView(notes, board_id=board_id)
+        lacking = missing(wb, "board_notes", board=board_id)
+        notes = board_notes(wb, board_id)
+        shown = empty_html(lacking) if notes.empty else table(notes).data
+        return StaticView(shown, board_id=board_id)
 
     @classmethod
-    def of_kind(cls, wb: Workbook, kind: str = "kickoff", author: str = "") -> NoteBoard:
-        """The first board of a kind (kickoff, ideas, theme, integration) of this cohort."""
+    def of_kind(
+        cls, wb: Workbook, kind: str = "kickoff", author: str = ""
+    ) -> NoteBoard | StaticView:
+        """The first board of a kind (kickoff, ideas, theme, integration) of this cohort.
+
+        Without one, the sentence that says it is missing and which step makes it (its
+        `board_id` is '').
+        """
         boards = wb.store.boards()
         ids = list(boards.loc[boards["kind"] == kind, "id"])
-        return cls(wb, ids[0] if ids else kind, author)
+        if not ids:
+            lacking = missing(wb, BOARD_PARTS.get(kind, "boards")) or missing(wb, "boards")
+            return StaticView(empty_html(lacking or wb.labels("ui.static")), board_id="")
+        return cls(wb, ids[0], author)
 
     def refresh(self) -> None:
         """Read the board again (other tabs may have added notes)."""
@@ -142,7 +156,7 @@ class NoteBoard(Panel):
     def _notes_html(self, notes: pd.DataFrame) -> str:
         """The notes grouped by cluster, in the order they were added."""
         if notes.empty:
-            return f"<p><i>{escape(self._label('ui.note.empty_board'))}</i></p>"
+            return empty_html(missing(self.wb, "board_notes", board=self.board_id))
         parts = []
         clusters = notes["cluster"].fillna("")  # one group per cluster, in order of appearance
         for cluster in dict.fromkeys(clusters):
@@ -171,30 +185,60 @@ class NoteBoard(Panel):
 
 
 class ThemeBoards(Panel):
-    """A board per shortlisted theme, as tabs; opening it adds the boards that are missing."""
+    """A board per shortlisted theme, as tabs, and the facilitator's button that makes them.
+
+    Opening the panel changes nothing: the boards are made only when the facilitator clicks
+    "Maak de themaflappen" (a board is a numbered appendix of the report, so it is made on
+    purpose). The button shows while a shortlisted theme has no board.
+    """
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
-        if self._attempt(wb.store.ensure_theme_boards):
-            self.status.clear()  # nothing to report unless making the boards failed
-        boards = wb.store.theme_boards()
-        self.boards = [NoteBoard(wb, b, author) for b in boards["board"]]
-        self.tabs = ipw.Tab(children=self.boards, titles=tuple(boards["name"]))
-        self.children = [self.tabs] if self.boards else [self._nothing(wb)]
+        self.author = author
+        self.make = button(
+            self._label("ui.theme_boards.make"), "ww-theme-boards-make", self._on_make
+        )
         self.add_class("ww-theme-boards")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show a tab per theme board, or the sentence that says what is missing."""
+        boards = self.wb.store.theme_boards()
+        self.boards = [NoteBoard(self.wb, b, self.author) for b in boards["board"]]
+        self.tabs = ipw.Tab(children=self.boards, titles=tuple(boards["name"]))
+        shown = [self.tabs] if self.boards else [ipw.HTML(self._nothing(self.wb))]
+        self.make.layout.display = "" if _themes_without_board(self.wb) else "none"
+        self.children = [*shown, self.make, self.status]
+
+    def _on_make(self, _button) -> None:
+        made: list[str] = []
+
+        def make() -> str:
+            made.extend(self.wb.store.ensure_theme_boards())
+            return ",".join(made)
+
+        if self._attempt(make):
+            self.refresh()
+            self.status.saved(self.wb.labels.count("ui.theme_boards.made", len(made)))
 
     @staticmethod
-    def _nothing(wb: Workbook) -> ipw.HTML:
-        return ipw.HTML(f"<p><i>{escape(wb.labels('ui.note.no_themes'))}</i></p>")
+    def _nothing(wb: Workbook) -> str:
+        return empty_html(missing(wb, "theme_boards") or wb.labels("ui.note.no_themes"))
 
     @classmethod
     def static(cls, wb: Workbook, author: str = "", **kwargs) -> StaticView:
         """Every theme board's notes, one after the other."""
         boards = wb.store.theme_boards()
         if boards.empty:
-            return StaticView(cls._nothing(wb).value)
+            return StaticView(cls._nothing(wb))
         parts = [
             f"<h3>{escape(title)}</h3>" + NoteBoard.static(wb, board)._repr_html_()
             for board, title in zip(boards["board"], boards["title"], strict=True)
         ]
         return StaticView("".join(parts))
+
+
+def _themes_without_board(wb: Workbook) -> list[str]:
+    """The shortlisted themes that have no board yet, in shortlist order."""
+    boarded = set(wb.store.theme_boards()["theme"])
+    return [t for t in wb.store.shortlist()["code"] if t not in boarded]

@@ -20,6 +20,8 @@ import plotly.io as pio
 import traitlets
 
 from wwlib.figures.act import overdue, road_chart
+from wwlib.figures.base import empty_message
+from wwlib.missing import PLAN_PARTS, empty_html, missing
 from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field, table
 from wwlib.views import task_frame
 from wwlib.workbook import Workbook
@@ -92,6 +94,17 @@ class PlanEditor(Panel):
         plan_id = plan_id if plan_id is not None else _first_plan(wb.store.plans())
         return StaticView(plan_html(wb, plan_id, today), plan_id=plan_id)
 
+    @classmethod
+    def of_kind(
+        cls, wb: Workbook, kind: str = "integration", today: dt.date | None = None
+    ) -> PlanEditor | StaticView:
+        """The first plan of a kind (theme or integration); without one, the sentence that says
+        it is missing and which step makes it (its `plan_id` is '')."""
+        plan_id = wb.plan_id(kind)
+        if not plan_id:
+            return StaticView(empty_html(missing(wb, PLAN_PARTS[kind])), plan_id="")
+        return cls(wb, plan_id, today)
+
     # -- building ----------------------------------------------------------------------------
 
     def _text(self, widget: ipw.Widget, css_class: str, key: str) -> ipw.Widget:
@@ -161,6 +174,9 @@ class PlanEditor(Panel):
             "" if set(self.wb.cohort.prioritised_themes) - themes else "none"
         )
         self.body.layout.display = "" if known else "none"
+        if not known and not self.plan_id:  # nothing to choose yet: say what makes a plan
+            self.status.lacking(missing(self.wb, "plans") or self._label("plan.edit.no_plans"))
+            return
         if not known:
             ids = ", ".join(plans["id"])
             problem = ("plan.edit.unknown_plan" if ids else "plan.edit.no_plans", ids)
@@ -201,10 +217,14 @@ class PlanEditor(Panel):
         self.factors.children = self.factor_rows or empty
 
     def _draw(self) -> None:
-        """Draw the road again into the output area (as a plotly figure a cell would show)."""
+        """Draw the road again into the output area (as a plotly figure a cell would show);
+        a plan without steps says so instead of showing an empty road."""
         self.figure = plan_road(self.wb, self.plan_id, self.today)
         data = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(self.figure)),
                 "text/plain": self.figure.layout.title.text}  # fmt: skip
+        if empty_message(self.figure):
+            data = {"text/html": empty_html(empty_message(self.figure)),
+                    "text/plain": empty_message(self.figure)}  # fmt: skip
         self.road.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
     # -- changing ----------------------------------------------------------------------------
@@ -368,6 +388,8 @@ def task_list(wb: Workbook, tasks: pd.DataFrame, late: pd.Series) -> str:
 def plan_html(wb: Workbook, plan_id: str, today: dt.date | None = None) -> str:
     """The whole plan as HTML, every text escaped and names shown as the workbook says."""
     plans = wb.store.plans().set_index("id")
+    if not plan_id and plan_id not in plans.index:
+        return empty_html(missing(wb, "plans") or wb.labels("plan.edit.no_plans"))
     if plan_id not in plans.index:
         ids = ", ".join(plans.index)
         key = "plan.edit.unknown_plan" if ids else "plan.edit.no_plans"

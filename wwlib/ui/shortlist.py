@@ -10,6 +10,7 @@ import ipywidgets as ipw
 import pandas as pd
 
 from wwlib import analysis, look
+from wwlib.missing import empty_html, missing
 from wwlib.model import Category, FocusGroup
 from wwlib.store.groups import group_id
 from wwlib.ui.base import Panel, StaticView, button, escape, field, table
@@ -39,7 +40,9 @@ class ShortlistPanel(Panel):
         self.new_group = field(ipw.Text(), "ww-group-name", self._label("ui.shortlist.new_group"))
         add = button(self._label("ui.shortlist.add_group"), "ww-group-add", self._on_add_group)
         self.groups = ipw.VBox()
+        self.lacking = field(ipw.HTML(), "ww-shortlist-lacking")
         self.children = [
+            self.lacking,
             self.shortlist,
             self.status,
             ipw.HTML(f"<b>{escape(self._label('ui.shortlist.groups'))}</b>"),
@@ -52,9 +55,11 @@ class ShortlistPanel(Panel):
 
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """The shortlist and focus groups as tables."""
-        parts = []
-        for frame in (look.shortlist_table(wb), look.focus_groups_table(wb)):
+        """The shortlist and focus groups as tables (what is missing instead of an empty one)."""
+        lacking = missing(wb, "shortlist")
+        parts = [empty_html(lacking)] if lacking else []
+        frames = (look.focus_groups_table(wb),) if lacking else ()
+        for frame in frames or (look.shortlist_table(wb), look.focus_groups_table(wb)):
             rows = [[escape(v) for v in row] for row in frame.astype(str).to_numpy().tolist()]
             parts.append(table(rows, [escape(c) for c in frame.columns]))
         return StaticView("".join(parts))
@@ -63,6 +68,11 @@ class ShortlistPanel(Panel):
         """Show the store's shortlist and groups again."""
         self.shortlist.value = [self.theme_name[c] for c in self.wb.store.shortlist()["code"]]
         self._show_groups(self.wb.store.focus_groups())
+        self._show_lacking()
+
+    def _show_lacking(self) -> None:
+        lacking = missing(self.wb, "shortlist")
+        self.lacking.value = empty_html(lacking) if lacking else ""
 
     def _show_groups(self, groups: pd.DataFrame) -> None:
         rows = []
@@ -110,6 +120,7 @@ class ShortlistPanel(Panel):
         themes = [self.theme_id[name] for name in change["new"]]
         if self._attempt(lambda: self.wb.store.set_shortlist(themes)):
             self._show_groups(self.wb.store.focus_groups())
+            self._show_lacking()
 
     def _on_groups(self, change) -> None:
         self._attempt(lambda: self.wb.store.set_focus_groups(self._current()))
@@ -154,7 +165,7 @@ class QuotePanel(Panel):
         """Every code's quotes, each code in a `<details>` element: one click away."""
         quotes = look.quotes_table(wb)
         if quotes.empty:
-            return StaticView(f"<p>{escape(wb.labels('ui.quotes.none'))}</p>")
+            return StaticView(empty_html(missing(wb, "codings") or wb.labels("ui.quotes.none")))
         code, who, text = quotes.columns[0], quotes.columns[2], quotes.columns[3]
         parts = []
         for name, rows in quotes.groupby(code, sort=False):
@@ -169,7 +180,8 @@ class QuotePanel(Panel):
         """The chosen code's quotes as a list."""
         quotes = look.quotes_table(self.wb, self.code.value) if self.code.value else None
         if quotes is None or quotes.empty:
-            self.quotes.value = f"<p>{escape(self._label('ui.quotes.none'))}</p>"
+            lacking = missing(self.wb, "codings") or self._label("ui.quotes.none")
+            self.quotes.value = empty_html(lacking)
             return
         who, text = quotes.columns[2], quotes.columns[3]
         self.quotes.value = (
@@ -239,7 +251,7 @@ def _priorities(wb: Workbook) -> pd.DataFrame:
 def _priorities_html(wb: Workbook) -> str:
     found = _priorities(wb)
     if found.empty:
-        return f"<p><i>{escape(wb.labels('ui.note.no_themes'))}</i></p>"
+        return empty_html(missing(wb, "theme_boards") or wb.labels("ui.note.no_themes"))
     chosen = list(wb.store.cohort().prioritised_themes)
     rows = [
         [
@@ -253,4 +265,6 @@ def _priorities_html(wb: Workbook) -> str:
         )
     ]
     head = [wb.labels(k) for k in ("view.col.theme", "view.col.dots", "view.col.voters")]
-    return table(rows, [escape(h) for h in [*head, wb.labels("ui.prio.place")]])
+    no_votes = missing(wb, "votes")  # the dots are all 0 until the first round
+    shown = table(rows, [escape(h) for h in [*head, wb.labels("ui.prio.place")]])
+    return (empty_html(no_votes) if no_votes else "") + shown

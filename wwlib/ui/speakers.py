@@ -6,6 +6,7 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.missing import empty_html, missing
 from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet
 from wwlib.workbook import Workbook
 
@@ -17,6 +18,8 @@ class SpeakerMap(Panel):
     tile, and a meeting-room or phone name maps to no one, so this is where a person corrects
     it. Saving calls `store.set_speaker` for every label whose choice changed.
     """
+
+    part = "transcripts"
 
     interview = traitlets.Unicode("", help="participant id of the interview shown")
 
@@ -39,8 +42,9 @@ class SpeakerMap(Panel):
     def refresh(self) -> None:
         """Read the interview's turns again and show one row per speaker label."""
         if not self.interview:  # no interview with a transcript to choose from
-            note = ipw.HTML(f"<p><i>{escape(self._label('transcripts.speakers.no_turns'))}</i></p>")
-            self._show_rows([note], disabled=True)
+            lacking = missing(self.wb, "transcripts")
+            text = lacking or self._label("transcripts.speakers.no_turns")
+            self._show_rows([ipw.HTML(empty_html(text))], disabled=True)
             return
         try:
             turns = self.wb.store.turns(self.interview)
@@ -71,7 +75,7 @@ class SpeakerMap(Panel):
         longest = max(group["text"], key=len)
         text = self._label(
             "transcripts.speakers.turns",
-            count=len(group),
+            n=len(group),
             sample=snippet(self.wb.pseudonyms.text(longest), 70),
         )
         return field(ipw.HTML(f"<small>{escape(text)}</small>"), "ww-speaker-sample")
@@ -97,7 +101,7 @@ class SpeakerMap(Panel):
                 self.wb.store.set_speaker(self.interview, speaker, person or None)
 
         if self._attempt(store_all):
-            self.status.saved(self._label("transcripts.speakers.saved", count=len(changed)))
+            self.status.saved(self._label("transcripts.speakers.saved", n=len(changed)))
             self.refresh()
 
 

@@ -6,8 +6,9 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.missing import PLAN_PARTS, empty_html, missing, sentence
 from wwlib.model import ALL_PARTICIPANTS, TaskStatus
-from wwlib.ui.base import Panel, button, escape, field, snippet, table
+from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
 from wwlib.workbook import Workbook
 
 
@@ -44,6 +45,21 @@ class TaskPanel(Panel):
         self.refresh()
         self.observe(lambda _: self.refresh(), "plan_id")
 
+    @classmethod
+    def static(cls, wb: Workbook, plan_id: str, **kwargs) -> StaticView:
+        """What the plan still lacks for its tasks, else where the dashboard takes them."""
+        lacking = _lacking(wb, plan_id)
+        return StaticView(empty_html(lacking), plan_id=plan_id) if lacking else super().static(wb)
+
+    @classmethod
+    def of_kind(cls, wb: Workbook, kind: str = "integration") -> TaskPanel | StaticView:
+        """The tasks of the first plan of a kind (theme or integration); without one, the
+        sentence that says it is missing and which step makes it."""
+        plan_id = wb.plan_id(kind)
+        if not plan_id:
+            return StaticView(empty_html(missing(wb, PLAN_PARTS[kind])), plan_id="")
+        return cls(wb, plan_id)
+
     def _input(self, widget: ipw.Widget, key: str) -> ipw.Widget:
         return field(widget, f"ww-task-{key.replace('_', '-')}", self._label(f"ui.task.{key}"))
 
@@ -54,7 +70,9 @@ class TaskPanel(Panel):
         """The form, or why there is none: unknown plan, or a plan without steps."""
         plans = wb.store.plans()
         problem = ""
-        if self.plan_id not in set(plans["id"]):
+        if not self.plan_id:  # no plan chosen, because there is none yet
+            problem = missing(wb, "plans") or self._label("plan.edit.no_plans")
+        elif self.plan_id not in set(plans["id"]):
             ids = ", ".join(plans["id"])
             problem = self._label("ui.task.unknown_plan", plan=self.plan_id, plans=ids)
         elif steps.empty:
@@ -67,7 +85,7 @@ class TaskPanel(Panel):
             self.note, self.add,
         ]  # fmt: skip
         if problem:
-            form = [ipw.HTML(f"<p><i>{escape(problem)}</i></p>")]
+            form = [ipw.HTML(empty_html(problem))]
         tracking = [self.overview, ipw.HBox([self.task, self.status_pick, self.set_status])]
         return [ipw.HTML(heading), *form, self.status, *tracking]
 
@@ -96,7 +114,7 @@ class TaskPanel(Panel):
 
     def _table(self, tasks: pd.DataFrame) -> str:
         if tasks.empty:
-            return f"<p><i>{escape(self._label('ui.task.no_tasks'))}</i></p>"
+            return empty_html(sentence(self.wb, "tasks"))
         head = [
             escape(self._label(f"ui.task.{key}"))
             for key in ("step", "title", "owners", "due", "status")
@@ -148,3 +166,16 @@ class TaskPanel(Panel):
         if stored:
             self.saved = task
             self.refresh()
+
+
+def _lacking(wb: Workbook, plan_id: str) -> str:
+    """What a plan lacks before it has tasks: the plan, a step, a task ('' when it has them)."""
+    if not plan_id:
+        return missing(wb, "plans") or wb.labels("plan.edit.no_plans")
+    if plan_id not in set(wb.store.plans()["id"]):
+        return ""  # an unknown id: the panel names the known ones
+    if not (wb.store.steps()["plan"] == plan_id).any():
+        return sentence(wb, "steps")
+    if not (wb.store.tasks()["plan"] == plan_id).any():
+        return sentence(wb, "tasks")
+    return ""

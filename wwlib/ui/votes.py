@@ -20,6 +20,7 @@ import pandas as pd
 import traitlets
 
 from wwlib.errors import WorkbookError
+from wwlib.missing import empty_html, missing
 from wwlib.model import category_colour
 from wwlib.store import Store
 from wwlib.ui.base import (
@@ -138,6 +139,12 @@ class VotePanel(Panel):
         ipw.link((self.voter_pick, "value"), (self, "voter"))
         self.observe(self._on_voter, "voter")
         self.refresh()
+        lacking = _lacking(wb, board_id)
+        if lacking and board_id not in set(wb.store.boards()["id"]):
+            self._live = False  # no board to vote on: nothing to follow
+            self.children = [ipw.HTML(empty_html(lacking))]
+        elif lacking:  # a board without notes yet: the facilitator may still open a round
+            self.children = [ipw.HTML(empty_html(lacking)), *self.children]
 
     def _build_facilitator(self, budget: int) -> None:
         self.facilitator = ipw.HTML(f"<b>{escape(self._label('ui.vote.facilitator'))}</b>")
@@ -173,6 +180,9 @@ class VotePanel(Panel):
     @classmethod
     def static(cls, wb: Workbook, board_id: str, round: int | None = None, **kwargs) -> StaticView:
         """Every round on the board with its totals (never who voted for what), as HTML."""
+        lacking = _lacking(wb, board_id)
+        if lacking:
+            return StaticView(empty_html(lacking), board_id=board_id, round=None)
         state = read_state(wb.store, board_id)
         parts = []
         for row in state.rounds.itertuples():
@@ -180,7 +190,7 @@ class VotePanel(Panel):
             summary = _round_summary(wb, row)
             parts.append(f"<h4>{escape(summary)}</h4>" + totals_table(wb, state.notes, votes))
         if not parts:
-            parts = [f"<p><i>{escape(wb.labels('ui.vote.no_rounds'))}</i></p>"]
+            parts = [empty_html(missing(wb, "votes") or wb.labels("ui.vote.no_rounds"))]
         return StaticView("".join(parts), board_id=board_id, round=state.round)
 
     # -- reading and showing -------------------------------------------------------------
@@ -225,7 +235,7 @@ class VotePanel(Panel):
             if state.round is not None:
                 text = self._label("ui.vote.closed", round=state.round) + " " + text
             return f"<p><b>{escape(text)}</b></p>"
-        text = self._label("ui.vote.round_open", round=state.round, budget=state.budget)
+        text = self._label("ui.vote.round_open", round=state.round, n=state.budget)
         if state.anonymous:
             text += " " + self._label("ui.vote.round_anonymous")
         return f"<p><b>{escape(text)}</b></p>"
@@ -239,7 +249,7 @@ class VotePanel(Panel):
             "ui.vote.remaining",
             name=self.wb.pseudonyms.name(self.voter),
             left=max(state.budget - state.spent(self.voter), 0),
-            budget=state.budget,
+            n=state.budget,
             round=state.round,
         )
         self.remaining.value = f"<p>{escape(text)}</p>"
@@ -396,11 +406,18 @@ class VotePanel(Panel):
         if field_name == "dots":
             left = max(state.budget - state.spent(self.voter), 0)
             return self._label(
-                "ui.vote.error.budget", name=name, left=left, budget=state.budget, round=asked
+                "ui.vote.error.budget", name=name, left=left, n=state.budget, round=asked
             )
         if field_name == "note" and taking_back:
             return self._label("ui.vote.error.nothing_to_take_back", name=name, round=asked)
         return str(exc)
+
+
+def _lacking(wb: Workbook, board_id: str) -> str:
+    """What voting on `board_id` still needs: the board itself, or notes on it ('' if none)."""
+    if board_id not in set(wb.store.boards()["id"]):
+        return missing(wb, "ideas_board") or missing(wb, "boards")
+    return missing(wb, "board_notes", board=board_id)
 
 
 def totals_table(wb: Workbook, notes: pd.DataFrame, votes: pd.DataFrame, who=None) -> str:
@@ -441,8 +458,8 @@ def _round_summary(wb: Workbook, row) -> str:
         "ui.vote.round_summary",
         round=row.round,
         status=wb.labels(f"ui.vote.status.{row.status}"),
-        budget=row.budget,
+        budget=wb.labels.count("count.dot", int(row.budget)),
         anonymous=anonymous,
-        dots=row.dots,
-        voters=row.voters,
+        dots=wb.labels.count("count.dot", int(row.dots)),
+        voters=wb.labels.count("count.voter", int(row.voters)),
     )

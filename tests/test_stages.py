@@ -155,6 +155,7 @@ def test_a_public_record_says_its_source_holds_no_interviews(limburg_store):
     [
         ("Uitsluitend de twee openbare documenten: de eindrapportage en het dagboek.", True),
         ("Overgenomen uit een openbare bron.", True),
+        ("Samengevat uit een openbaar verslag van de gemeenteraad.", True),
         ("Taken from the public record of the week.", True),
         ("Fictief cohort; de week ging over de openbare ruimte.", False),
         ("", False),

@@ -23,7 +23,8 @@ from wwlib.workbook import Workbook
 
 # Words in a cohort's `source` that name a public record (data/README.md, `source`).
 PUBLIC_RECORD = re.compile(
-    r"\b(openbare?\s+(documenten|document|bron|bronnen|verslag|tekst)|public\s+(record|document|source)s?)\b",
+    r"\b(openba(?:ar|re)\s+(?:documenten|document|bronnen|bron|verslag|tekst)"
+    r"|public\s+(?:records?|documents?|sources?))\b",
     re.IGNORECASE,
 )
 

@@ -11,7 +11,9 @@ class BoardMixin:
     def ensure_theme_boards(self, actor: str | None = None) -> list[str]:
         """A board of kind `theme` for every shortlisted theme that has none; the new ids.
 
-        The board is titled after the theme and placed after the existing boards.
+        The board is titled after the theme and placed after the existing boards. Call it only
+        on a facilitator's action (the button in `ui.ThemeBoards`): every board is a numbered
+        appendix of the report, so opening a dashboard must not make one.
         """
         with self._write() as con:
             missing = con.execute(

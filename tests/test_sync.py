@@ -134,12 +134,12 @@ def test_save_is_deterministic_and_idempotent(week, tmp_path, capsys):
     assert main(["save", str(folder)]) == 0
     assert "hold the same" in capsys.readouterr().out
     assert folder_bytes(folder) == first
-    other = tmp_path / "again"
     with Store(store_path) as store:
         from wwlib.dataset_writer import write_cohort_folder
 
-        write_cohort_folder(store, other)
-    assert folder_bytes(other) == {k: v for k, v in first.items() if k in folder_bytes(other)}
+        one, two = (write_cohort_folder(store, tmp_path / name) for name in ("one", "two"))
+    assert folder_bytes(one) == folder_bytes(two)  # the same store, the same bytes
+    assert folder_bytes(one)["notes.csv"] == first["notes.csv"]
     assert "rounds.csv" in first and b",ja," in first["rounds.csv"]  # the anonymous round
 
 
@@ -242,3 +242,44 @@ def test_a_broken_turns_file_is_named_with_its_line(week):
 
     problems = [str(p) for p in check_dataset(folder)]
     assert any("turns.csv" in p and "chloe-peeters" in p for p in problems), problems
+
+
+def test_a_new_folder_keeps_its_guidance_until_its_rows_change(tmp_path, capsys):
+    from wwlib.scaffold import new_cohort
+
+    folder = new_cohort(tmp_path / "heideveld", "Wij-Werken Week Heideveld", ["Heideveld"],
+                        "2027-03-08")  # fmt: skip
+    init_cohort(folder)
+    scaffold = folder_bytes(folder)
+    people = folder / "people.csv"
+    people.write_text(
+        people.read_text(encoding="utf-8") + "sanne-vos,Sanne Vos,participant,,,,P01,ja\n",
+        encoding="utf-8",
+    )
+    assert main(["update", str(folder)]) == 0
+    assert "1 person added" in capsys.readouterr().out
+    after = folder_bytes(folder)
+    for name in ("cohort.yaml", "codebook.csv", "programme.csv", "boards.csv", "README.md"):
+        assert after[name] == scaffold[name], name  # same rows: left as written, comments too
+    assert after["people.csv"] == people.read_bytes() and b"# " in after["people.csv"]
+    assert not {"votes.csv", "notes.csv", "plans.yaml", "memos.csv"} & set(after)
+    assert main(["save", str(folder)]) == 0
+    assert "hold the same" in capsys.readouterr().out
+
+
+def test_an_edit_that_no_longer_fits_the_store_is_refused_by_name(week, capsys):
+    folder, store_path = week
+    boards = folder / "boards.csv"
+    original = boards.read_text(encoding="utf-8")
+    boards.write_text(original + "extra,Extra flap,other,\n", encoding="utf-8")
+    assert main(["update", str(folder)]) == 0
+    with Store(store_path) as store:
+        store.add_note("extra", "Alleen in de store", author="anna-jansen")
+    boards.write_text(original, encoding="utf-8")  # the board goes in the folder
+    before, files = content(store_path), folder_bytes(folder)
+    capsys.readouterr()
+    assert main(["update", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "'extra' is not a board" in err and "nothing was changed" in err
+    assert "Traceback" not in err
+    assert content(store_path) == before and folder_bytes(folder) == files

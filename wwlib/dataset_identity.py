@@ -135,14 +135,14 @@ class IdentityReading:
     def _guids(self, ds) -> Guids:
         """GUIDs of the rows that are still here; rows for things no longer in the folder go."""
         name, guids, seen = "guids.csv", Guids(), set()
-        texts = {t.interview: t.text for t in ds.transcripts}
-        codings = {(c.fragment, c.code, c.coder) for c in ds.codings}
         fragments = {c.fragment for c in ds.codings} | {f for n in ds.notes for f in n.fragments}
         fragments |= {m.fragment for m in ds.memos if m.fragment}
+        spans = {span_text(f): f for f in fragments}
+        codings = {f"{span_text(c.fragment)}|{c.code}|{c.coder}": c for c in ds.codings}
         places = {
             "person": (guids.person, {p.id for p in ds.people}),
             "code": (guids.code, {c.id for c in ds.codes}),
-            "transcript": (guids.transcript, set(texts)),
+            "transcript": (guids.transcript, {t.interview for t in ds.transcripts}),
         }
         for line, row in self._rows(name):
             kind, key, guid = row["kind"], row["key"], row["guid"]
@@ -157,12 +157,9 @@ class IdentityReading:
                 guids.cohort = guid if ds.cohort and key == ds.cohort.id else guids.cohort
             elif kind in places and key in places[kind][1]:
                 places[kind][0][key] = guid
-            elif kind == "fragment" and (found := parse_span(key, texts)) in fragments:
-                guids.fragment[found] = guid
-            elif kind == "coding":
-                span, _, rest = key.partition("|")
-                code, _, coder = rest.partition("|")
-                found = (parse_span(span, texts), code, coder)
-                if found in codings:
-                    guids.coding[found] = guid
+            elif kind == "fragment" and key in spans:
+                guids.fragment[spans[key]] = guid
+            elif kind == "coding" and key in codings:
+                c = codings[key]
+                guids.coding[(c.fragment, c.code, c.coder)] = guid
         return guids

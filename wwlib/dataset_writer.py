@@ -122,14 +122,14 @@ def _cohort_yaml(rows: FolderRows) -> str:
         "id": c.id,
         "title": c.title,
         "municipalities": list(c.municipalities),
-        "start": c.start.isoformat(),
-        "end": c.end.isoformat(),
+        "start": c.start,  # a date: written unquoted, as people write it
+        "end": c.end,
         "language": c.language,
         "research_question": c.research_question,
-        "prioritised_themes": list(c.prioritised_themes),
-        "source": c.source,
-        "mentioned_names": list(c.mentioned_names),
     }
+    for key in ("prioritised_themes", "source", "mentioned_names"):  # optional: left out empty
+        if getattr(c, key):
+            data[key] = getattr(c, key) if key == "source" else list(getattr(c, key))
     if c.interview_guide:
         data["interview_guide"] = list(c.interview_guide)
     if rows.shortlist != list(c.prioritised_themes):  # without it, the prioritised themes

@@ -221,6 +221,29 @@ class _Lines:
         return next(reader, None)
 
 
+def csv_records(text: str) -> list[list[str]]:
+    """Every record of a CSV text (the header first), comment and blank lines left out."""
+    if not text.startswith("#") and "\n#" not in text and "\n " not in text:  # no comments
+        return [r for r in csv.reader(io.StringIO(text, newline="")) if any(v.strip() for v in r)]
+    lines = _Lines(text)
+    reader = csv.reader(lines)
+    records = []
+    while (record := lines.record(reader)) is not None:
+        if any(value.strip() for value in record):
+            records.append(record)
+    return records
+
+
+def header_comments(text: str) -> list[str]:
+    """The comment lines right after a CSV text's header line, as written."""
+    comments = []
+    for line in text.splitlines(keepends=True)[1:]:
+        if not line.lstrip().startswith("#"):
+            break
+        comments.append(line)
+    return comments
+
+
 def as_date(value: object, name: str) -> dt.date:
     """An ISO date from text (or a date), else a ValidationError naming the field."""
     if isinstance(value, dt.datetime):

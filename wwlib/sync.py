@@ -1,22 +1,14 @@
 """Keeping a cohort folder and its store one truth: `ww save`, `ww update`, `ww init --replace`.
 
-Both sides are compared as the folder writes them: the store is rendered by the folder writer,
-and the folder is loaded (validated) into a scratch store and rendered the same way, so that
-`ja` and `yes`, or an empty colour and the category's colour, compare equal. Each file is split
-into rows with a key (a person's id, a note's id, a coding's interview, code, coder and quote, a
-plan's id, a transcript's path); the store keeps the digest of every row as folder and store
-last agreed on (the baseline, written by `ww init`, `ww save` and `ww update`). Against it, a
-three-way merge tells a row changed in the folder from one changed in the store; a row changed
-on both sides is a conflict, and then nothing is changed anywhere.
+Folder and store are compared row by row (`wwlib.sync_rows`) against the baseline, the rows
+both last agreed on (written by `ww init`, `ww save` and `ww update`). A three-way merge tells
+a row changed in the folder from one changed in the store; a row changed on both sides is a
+conflict, and then nothing is changed anywhere.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
-import json
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -24,27 +16,28 @@ from pathlib import Path
 
 import yaml
 
-from wwlib.dataset import COLUMNS, Dataset, load_dataset
+from wwlib.dataset import Dataset, load_dataset
 from wwlib.dataset_writer import FILES, folder_texts, write_text
 from wwlib.errors import DatasetError, SyncError
+from wwlib.files import header_comments
 from wwlib.store import Store
 from wwlib.store.folder import Baseline, FolderRows, Replacement
+from wwlib.sync_rows import (
+    KEYS,
+    SEPARATOR,
+    WHOLE_FILE,
+    Rows,
+    baseline_of,
+    digest,
+    digests,
+    file_digests,
+    folder_rows,
+    render,
+    split_rows,
+    store_rows,
+    untouched,
+)
 
-# The columns that make a row's key in each CSV file; the rest is the row's content.
-KEYS = {
-    "people.csv": ("id",),
-    "programme.csv": ("id",),
-    "codebook.csv": ("id",),
-    "interviews.csv": ("participant",),
-    "codings.csv": ("interview", "code", "coder", "quote", "occurrence", "span"),
-    "boards.csv": ("id",),
-    "notes.csv": ("id",),
-    "votes.csv": ("round", "voter", "note"),
-    "rounds.csv": ("round",),
-    "turns.csv": ("interview", "turn"),
-    "memos.csv": ("target", "target_id", "author", "created_at"),
-    "guids.csv": ("kind", "key"),
-}
 # What a row of a file is called when counting what would be lost.
 KINDS = {
     "cohort.yaml": "cohort field",
@@ -65,8 +58,6 @@ KINDS = {
 }
 PLURALS = {"person": "people", "speaker turn": "speaker turns", "cohort field": "cohort fields"}
 
-Rows = dict[str, dict[str, object]]  # file -> {row key (JSON): row content}
-
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -79,111 +70,11 @@ class SaveResult:
     def __str__(self) -> str:
         lines = []
         if self.store_changes:
-            counts = ", ".join(f"{n} {what}" for what, n in self.store_changes)
+            counts = ", ".join(_counted(what, n) for what, n in self.store_changes)
             lines.append(f"store: {counts}")
         if self.changed:
             lines.append(f"{self.folder}: wrote {', '.join(self.changed)}")
         return "\n".join(lines) or f"{self.folder} and its store hold the same"
-
-
-# -- rows and digests ---------------------------------------------------------------------
-
-
-def split_rows(texts: dict[str, str]) -> Rows:
-    """Every file's rows keyed within the file (transcripts: the whole text, key '')."""
-    rows: Rows = {}
-    for name, text in texts.items():
-        if name in KEYS:
-            rows[name] = _csv_rows(name, text)
-        elif name == "cohort.yaml":
-            data = yaml.safe_load(text) or {}
-            rows[name] = {key: [key, value] for key, value in data.items()}
-        elif name == "plans.yaml":
-            plans = yaml.safe_load(text) or []
-            rows[name] = {plan["id"]: plan for plan in plans}
-        else:
-            rows[name] = {"": text}
-    return rows
-
-
-SEPARATOR = "\x1f"  # between the parts of a row's key (a unit separator: never in a cell)
-WHOLE_FILE = "*"  # the key of a file's own digest in the baseline
-
-
-def _csv_rows(name: str, text: str) -> dict[str, object]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    keys = [header.index(column) for column in KEYS[name]]
-    rows = {}
-    for values in reader:
-        key = SEPARATOR.join(values[i] for i in keys)
-        if key in rows:  # two rows with one key (memos): number the repeats
-            key += f"{SEPARATOR}{sum(k.startswith(key) for k in rows) + 1}"
-        rows[key] = values
-    return rows
-
-
-def _digest(value: object) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def digests(rows: Rows) -> dict[tuple[str, str], str]:
-    """{(file, key): digest} of every row."""
-    return {
-        (name, key): _digest(value) for name, keyed in rows.items() for key, value in keyed.items()
-    }
-
-
-def store_rows(rows: FolderRows) -> Rows:
-    """A store's rows as its folder would hold them."""
-    return split_rows(folder_texts(rows))
-
-
-def baseline_of(rows: FolderRows) -> dict[tuple[str, str], str]:
-    """The baseline to record when folder and store hold exactly these rows: every row's
-    digest, and every file's own (to see at once that a folder was not touched since)."""
-    texts = folder_texts(rows)
-    return {**digests(split_rows(texts)), **_file_digests(texts)}
-
-
-def _file_digests(texts: dict[str, str]) -> dict[tuple[str, str], str]:
-    return {
-        (name, WHOLE_FILE): hashlib.sha256(text.encode("utf-8")).hexdigest()
-        for name, text in texts.items()
-    }
-
-
-def untouched(folder: Path, baseline: Baseline) -> bool:
-    """The folder's files are byte for byte as folder and store last agreed on."""
-    files = {name: d for (name, key), d in baseline.digests.items() if key == WHOLE_FILE}
-    if not files or any((folder / name).exists() for name in FILES if name not in files):
-        return False
-    for name, digest in files.items():
-        path = folder / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            return False
-    return True
-
-
-def folder_rows(dataset: Dataset) -> Rows:
-    """A validated folder's rows, rendered as the store would write them.
-
-    GUIDs the folder does not carry yet are left out: they are made anew by every load.
-    """
-    with Store(":memory:", actor="ww", create=True) as scratch:
-        scratch.load_dataset(dataset)
-        rows = store_rows(scratch.folder_rows())
-    carried = {
-        *dataset.guids.person.values(),
-        *dataset.guids.code.values(),
-        *dataset.guids.transcript.values(),
-        *dataset.guids.fragment.values(),
-        *dataset.guids.coding.values(),
-        dataset.guids.cohort,
-    }
-    rows["guids.csv"] = {k: v for k, v in rows.get("guids.csv", {}).items() if v[2] in carried}
-    return rows
 
 
 # -- the commands -------------------------------------------------------------------------
@@ -207,7 +98,9 @@ def save_folder(folder: str | Path, store: Store) -> SaveResult:
         )
     changed = _write_folder(folder, texts)
     store.set_baseline(
-        {**digests(split_rows(texts)), **_file_digests(texts)}, str(folder.resolve()), "save"
+        {**digests(split_rows(texts)), **file_digests(folder, texts)},
+        str(folder.resolve()),
+        "save",
     )
     return SaveResult(folder, tuple(changed))
 
@@ -216,21 +109,20 @@ def _folder_edits(folder: Path, saved: Rows, baseline: Baseline) -> list[str]:
     """Rows the folder changed since the baseline that differ from what would be written."""
     if not (folder / "cohort.yaml").is_file() or untouched(folder, baseline):
         return []  # a new folder, or one not edited since: nothing in it to lose
-    try:
-        mine = folder_rows(load_dataset(folder))
-    except DatasetError as exc:
-        raise SyncError(
+    mine = folder_rows(
+        _loaded(
+            folder,
             f"{folder} cannot be read, so `ww save` cannot tell what it would overwrite; "
             "fix these problems first (nothing was written)",
-            [str(p) for p in exc.problems],
-        ) from None
+        )
+    )
     edits = []
     for name, keyed in mine.items():
         if name == "guids.csv":  # identities, not edits: the store's are kept
             continue
         for key, value in keyed.items():
             old = baseline.digests.get((name, key))
-            if _digest(value) != old and saved.get(name, {}).get(key) != value:
+            if digest(value) != old and saved.get(name, {}).get(key) != value:
                 edits.append(_describe(name, key))
     for name, key in baseline.digests:
         if key == WHOLE_FILE or name == "guids.csv":
@@ -240,16 +132,45 @@ def _folder_edits(folder: Path, saved: Rows, baseline: Baseline) -> list[str]:
     return sorted(edits) if baseline.exists else []
 
 
+REQUIRED = ("cohort.yaml", "people.csv", "programme.csv")
+
+
 def _write_folder(folder: Path, texts: dict[str, str]) -> list[str]:
+    """Write the files whose rows changed; returns them.
+
+    A file whose rows are the same is left as it is (its comments and layout too); a CSV file
+    that is rewritten keeps the comment lines under its header; a file without rows that the
+    folder does not have yet is not made.
+    """
     changed = []
     for relative, text in texts.items():
         path = folder / relative
-        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+        if path.is_file():
+            existing = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+            if existing == text or _same_rows(relative, existing, text):
+                continue
+            if relative in KEYS:
+                text = _keep_comments(existing, text)
+        elif relative not in REQUIRED and not split_rows({relative: text})[relative]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, text)
         changed.append(relative)
     return changed
+
+
+def _same_rows(name: str, existing: str, text: str) -> bool:
+    if name.startswith("transcripts/"):
+        return False  # a transcript is its exact text
+    try:
+        return digests(split_rows({name: existing})) == digests(split_rows({name: text}))
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+        return False  # a file that does not read as the folder's format is written anew
+
+
+def _keep_comments(existing: str, text: str) -> str:
+    header, _, rows = text.partition("\n")
+    return header + "\n" + "".join(header_comments(existing)) + rows
 
 
 def update_store(folder: str | Path, store: Store, actor: str = "ww update") -> SaveResult:
@@ -262,7 +183,8 @@ def update_store(folder: str | Path, store: Store, actor: str = "ww update") -> 
     folder = Path(folder)
     if untouched(folder, store.baseline()):  # no edits to bring in: the store's rows stand
         return save_folder(folder, store)
-    mine = folder_rows(load_dataset(folder))
+    dataset = load_dataset(folder)
+    mine = folder_rows(dataset)
     outcome = {}
 
     def decide(current: FolderRows, baseline: Baseline) -> Replacement:
@@ -278,13 +200,21 @@ def update_store(folder: str | Path, store: Store, actor: str = "ww update") -> 
         outcome.update(_count_changes(theirs, merged))
         if not outcome:
             return None  # nothing new in the folder: the store stays as it is
-        dataset = _load_merged(folder, merged)
-        return Replacement(dataset, str(folder.resolve()), "update", outcome)
+        same = split_rows(merged) == mine  # nothing kept from the store alone: no second load
+        result = dataset if same else _load_merged(folder, merged)
+        return Replacement(result, str(folder.resolve()), "update", outcome)
 
-    rows = store.replace_content(decide, baseline_of, actor=actor)
-    changed = _write_folder(folder, folder_texts(rows))
-    if not outcome:
-        store.set_baseline(baseline_of(rows), str(folder.resolve()), "update")
+    kept = {}
+
+    def remember(rows: FolderRows) -> dict:  # the new rows, rendered once for all below
+        kept["texts"] = folder_texts(rows)
+        kept["digests"] = digests(split_rows(kept["texts"]))
+        return kept["digests"]
+
+    store.replace_content(decide, remember, actor=actor)
+    changed = _write_folder(folder, kept["texts"])
+    files = file_digests(folder, kept["texts"])
+    store.set_baseline({**kept["digests"], **files}, str(folder.resolve()), "update")
     return SaveResult(folder, tuple(changed), tuple(outcome.items()))
 
 
@@ -301,30 +231,16 @@ def merge(baseline: Baseline, theirs: Rows, mine: Rows) -> tuple[dict[str, str],
             b = baseline.digests.get((name, key))
             if name == "guids.csv":  # identities follow their rows; never a conflict
                 rows.append(s if s is not None else f)
-            elif s == f or (f is None and b is None) or (f is not None and _digest(f) == b):
+            elif s == f or (f is None and b is None) or (f is not None and digest(f) == b):
                 rows.append(s)
-            elif s is None and b is None or (s is not None and _digest(s) == b):
+            elif s is None and b is None or (s is not None and digest(s) == b):
                 rows.append(f)
             else:
                 conflicts.append(_describe(name, key))
         rows = [r for r in rows if r is not None]
         if rows or name in FILES:
-            merged[name] = _render(name, rows)
+            merged[name] = render(name, rows)
     return merged, conflicts
-
-
-def _render(name: str, rows: list) -> str:
-    if name in KEYS:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS[name])
-        writer.writerows(rows)
-        return out.getvalue()
-    if name == "cohort.yaml":
-        return yaml.safe_dump(dict(rows), allow_unicode=True, sort_keys=False)
-    if name == "plans.yaml":
-        return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False) if rows else "[]\n"
-    return rows[0] if rows else ""
 
 
 def _load_merged(folder: Path, merged: dict[str, str]) -> Dataset:
@@ -334,14 +250,19 @@ def _load_merged(folder: Path, merged: dict[str, str]) -> Dataset:
         for relative, text in merged.items():
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             write_text(root / relative, text)
-        try:
-            return load_dataset(root)
-        except DatasetError as exc:
-            raise SyncError(
-                f"the edits in {folder} do not fit what the store holds (e.g. a person removed "
-                "who still has notes or votes); nothing was changed",
-                [str(p) for p in exc.problems],
-            ) from None
+        return _loaded(
+            root,
+            f"the edits in {folder} do not fit what the store holds (e.g. a person removed "
+            "who still has notes or votes); nothing was changed",
+        )
+
+
+def _loaded(folder: Path, message: str) -> Dataset:
+    """The folder's dataset, or a `SyncError` with `message` and every problem."""
+    try:
+        return load_dataset(folder)
+    except DatasetError as exc:
+        raise SyncError(message, [str(p) for p in exc.problems]) from None
 
 
 def replace_store(
@@ -350,10 +271,15 @@ def replace_store(
     """Rebuild the store from the folder (`ww init --replace`), in place, keeping its log.
 
     Refuses when the store holds anything the folder does not, listing it, unless
-    `discard_unsaved`; the caller keeps a backup first.
+    `discard_unsaved`; a backup is kept beside the store first (none when it refuses). The
+    check is made again inside the write transaction, on the store as it is then.
     """
     folder = Path(folder)
     mine = folder_rows(dataset)
+    lost = unsaved_counts(store_rows(store.folder_rows()), mine)
+    if lost and not discard_unsaved:
+        refuse_unsaved(folder, lost)
+    store.backup(backup_path(store.path))
 
     def decide(current: FolderRows, baseline: Baseline) -> Replacement:
         lost = unsaved_counts(store_rows(current), mine)
@@ -361,7 +287,8 @@ def replace_store(
             refuse_unsaved(folder, lost)
         return Replacement(dataset, str(folder.resolve()), "replace", {"discarded": lost})
 
-    store.replace_content(decide, baseline_of)
+    rows = store.replace_content(decide, baseline_of)
+    store.set_baseline(baseline_of(rows, folder), str(folder.resolve()), "replace")
 
 
 def refuse_unsaved(folder: Path, lost: dict[str, int]) -> None:
@@ -427,6 +354,12 @@ def describe_counts(counts: dict[str, int]) -> str:
         f"{n} {kind if n == 1 else PLURALS.get(kind, kind + 's')}"
         for kind, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
     )
+
+
+def _counted(what: str, n: int) -> str:
+    """'5 people added' for ('person added', 5)."""
+    kind, _, verb = what.rpartition(" ")
+    return f"{n} {kind if n == 1 else PLURALS.get(kind, kind + 's')} {verb}"
 
 
 def _describe(name: str, key: str) -> str:

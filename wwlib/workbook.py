@@ -49,15 +49,8 @@ def init_cohort(
     nothing the folder does not, unless `discard_unsaved`; a backup is kept beside it.
     """
 
-    from wwlib.sync import (
-        backup_path,
-        baseline_of,
-        folder_rows,
-        refuse_unsaved,
-        replace_store,
-        store_rows,
-        unsaved_counts,
-    )
+    from wwlib.sync import replace_store
+    from wwlib.sync_rows import baseline_of
 
     dataset = load_dataset(folder)
     path = Path(store) if store else default_store_path(dataset.cohort.id)
@@ -69,10 +62,6 @@ def init_cohort(
         )
     if path.exists():
         with Store(path, actor="ww init") as old:
-            lost = unsaved_counts(store_rows(old.folder_rows()), folder_rows(dataset))
-            if lost and not discard_unsaved:
-                refuse_unsaved(Path(folder), lost)
-            old.backup(backup_path(path))
             replace_store(folder, old, dataset, discard_unsaved=discard_unsaved)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +71,9 @@ def init_cohort(
     try:
         with Store(tmp, actor="ww init", create=True) as new:
             new.load_dataset(dataset, source=str(Path(folder).resolve()))
-            new.set_baseline(baseline_of(new.folder_rows()), str(Path(folder).resolve()), "init")
+            new.set_baseline(
+                baseline_of(new.folder_rows(), Path(folder)), str(Path(folder).resolve()), "init"
+            )
         try:  # a hard link never overwrites: two processes may init at once
             os.link(tmp, path)
         except FileExistsError:

@@ -324,7 +324,9 @@ def _adopt_guids(con: sqlite3.Connection, guids: Guids) -> None:
         ),
     ]
     for table, where, pairs in updates:
-        for guid, key in pairs:
-            changed = con.execute(f"UPDATE {table} SET guid = ? WHERE {where}", (guid, *key))
-            if changed.rowcount != 1:
-                raise StoreError(f"{table} {key} is not in this store; no GUID was adopted")
+        sql = f"UPDATE {table} SET guid = ? WHERE {where}"  # noqa: S608 (fixed names)
+        changed = con.executemany(sql, [(guid, *key) for guid, key in pairs]).rowcount
+        if changed != len(pairs):  # some key named no row: find which, to say so
+            for guid, key in pairs:
+                if con.execute(sql, (guid, *key)).rowcount != 1:
+                    raise StoreError(f"{table} {key} is not in this store; no GUID was adopted")

@@ -200,13 +200,18 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         matches = map_speakers(parsed.speakers(), people, prefer)
         turns = with_people(parsed.turns, matches)
         _insert_turns(con, t.interview, with_saved(turns, ds.turns.get(t.interview)))
-    fragment_ids: dict[Fragment, int] = {}
-    for coding in ds.codings:
-        fragment_ids.setdefault(coding.fragment, _fragment_id(con, coding.fragment))
-        con.execute(
-            "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
-            (fragment_ids[coding.fragment], coding.code, coding.coder, coding.memo),
-        )
+    con.executemany(  # in the codings' order, so that fragment ids follow it
+        'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
+        [(c.fragment.interview, c.fragment.start, c.fragment.end) for c in ds.codings],
+    )
+    fragment_ids = {
+        Fragment(r[1], r[2], r[3]): r[0]
+        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
+    }
+    con.executemany(
+        "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
+        [(fragment_ids[c.fragment], c.code, c.coder, c.memo) for c in ds.codings],
+    )
     return fragment_ids
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from wwlib.cli import main
+from wwlib.errors import NotFound
 from wwlib.exchange import import_transcripts
 from wwlib.qdpx.write import project_files
 from wwlib.store import Store
@@ -283,3 +284,26 @@ def test_an_edit_that_no_longer_fits_the_store_is_refused_by_name(week, capsys):
     assert "'extra' is not a board" in err and "nothing was changed" in err
     assert "Traceback" not in err
     assert content(store_path) == before and folder_bytes(folder) == files
+
+
+def test_numbers_held_by_an_open_dashboard_find_no_row_after_an_update(week):
+    folder, store_path = week
+    with Store(store_path) as store:
+        old_steps = set(store.steps()["id"])
+        old_fragments = set(store.codings()["fragment"])
+    people = folder / "people.csv"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("Anna Jansen", "Anna J."), encoding="utf-8"
+    )
+    before = content(store_path)
+    assert main(["update", str(folder)]) == 0
+    after = content(store_path)
+    for table in ("fragment", "coding", "memo", "note_fragment", "task", "step"):
+        assert after[table] == before[table], table  # the same rows, numbered anew
+    with Store(store_path) as store:
+        assert not old_steps & set(store.steps()["id"])
+        assert not old_fragments & set(store.codings()["fragment"])
+        with pytest.raises(NotFound):
+            store.update_step(min(old_steps), title="Van een verouderd scherm")
+        assert store.integrity_check() == "ok"
+        assert store._con.execute("PRAGMA foreign_key_check").fetchall() == []

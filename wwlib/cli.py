@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -296,6 +297,8 @@ def _absolute(args: argparse.Namespace) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ww` console script."""
     args = _absolute(_parser().parse_args(argv))
+    if os.environ.get("WW_HOME"):  # kernels and Voila start elsewhere: give them the same stores
+        os.environ["WW_HOME"] = str(Path(os.environ["WW_HOME"]).expanduser().absolute())
     try:
         return COMMANDS[args.command](args)
     except WorkbookError as exc:
@@ -303,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `ww ... | head` stopped reading: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

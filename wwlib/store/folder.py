@@ -135,15 +135,56 @@ class FolderMixin:
             decision = decide(read_folder_rows(con), _read_baseline(con))
             if decision is None:
                 return read_folder_rows(con)
+            last_ids = _last_ids(con)
             for table in CONTENT_TABLES:
                 con.execute(f"DELETE FROM {table}")  # noqa: S608 (a fixed table name)
             insert_dataset(con, decision.dataset)
+            _continue_ids(con, last_ids)
             rows = read_folder_rows(con)
             _write_baseline(con, digests(rows), decision.folder, decision.action)
             self._log(
                 con, decision.action, "cohort", decision.dataset.cohort.id, decision.detail, actor
             )
         return rows
+
+
+# Tables whose rows have a number for an id, with the columns that refer to it. A dashboard
+# open during a replace may still hold such a number (a step in the plan editor, a fragment in
+# the coding panel): the new rows get numbers after the old ones, so that a stale number finds
+# no row instead of another one.
+NUMBERED = {
+    "fragment": (("coding", "fragment"), ("note_fragment", "fragment")),
+    "step": (("task", "step"),),
+    "coding": (),
+    "vote": (),
+    "memo": (),
+}
+
+
+def _last_ids(con: sqlite3.Connection) -> dict[str, int]:
+    return {
+        table: con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+        for table in NUMBERED
+    }
+
+
+def _continue_ids(con: sqlite3.Connection, last_ids: dict[str, int]) -> None:
+    """Renumber the new rows of each numbered table to follow `last_ids`, references too."""
+    con.execute("PRAGMA defer_foreign_keys = ON")  # parents and children move in turn
+    for table, references in NUMBERED.items():
+        offset = last_ids[table]
+        if not offset:
+            continue
+        # through negative numbers: a shift in place could meet a number not yet moved
+        for column_table, column in ((table, "id"), *references):
+            con.execute(f"UPDATE {column_table} SET {column} = -{column}")  # noqa: S608
+            con.execute(f"UPDATE {column_table} SET {column} = -{column} + ?", (offset,))  # noqa: S608
+        if table == "fragment":
+            con.execute(
+                "UPDATE memo SET target_id = CAST(CAST(target_id AS INTEGER) + ? AS TEXT) "
+                "WHERE target = 'fragment'",
+                (offset,),
+            )
 
 
 def read_folder_rows(con: sqlite3.Connection) -> FolderRows:

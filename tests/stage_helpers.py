@@ -392,3 +392,17 @@ class WarmKernel:
 
     def close(self) -> None:
         self.client._cleanup_kernel()
+
+
+def check_notebook(stage: str, name: str, nb) -> None:
+    """An executed notebook at a stage: no error, no empty chart frame, the right sentences."""
+    assert errors(nb) == [], f"{stage}: {name}"
+    assert empty_figures(nb) == [], f"{stage}: {name} shows an empty chart frame"
+    text = notebook_text(nb)
+    for need in NOTEBOOK_SAYS.get(stage, {}).get(name, ()):
+        assert missing_said(need) in text, f"{stage}: {name} does not say {need} is missing"
+    for piece in NOTEBOOK_SHOWS.get(stage, {}).get(name, ()):
+        assert piece in text, f"{stage}: {name} does not show {piece!r}"
+    for need in filled_by(stage):
+        assert missing_said(need) not in text, f"{stage}: {name} says {need} is missing"
+    assert not [w for w in SOURCE_WORDS if w in text], f"{stage}: {name} speaks of a source"

@@ -11,20 +11,15 @@ import pytest
 from stage_helpers import (
     COHORT,
     FACILITATOR,
-    NOTEBOOK_SAYS,
-    NOTEBOOK_SHOWS,
     SHORTLIST,
-    SOURCE_WORDS,
     STAGE_IDS,
     WarmKernel,
     build_stages,
+    check_notebook,
     copy_store,
-    empty_figures,
     errors,
     file_digest,
-    filled_by,
     missing_said,
-    notebook_text,
 )
 from store_helpers import all_rows
 
@@ -60,16 +55,7 @@ def test_every_notebook_opens_at_every_stage(stages, kernel, stage):
     digest, rows = file_digest(store), all_rows(store)
     for name in NOTEBOOKS:
         nb = kernel.execute(name, cohort=COHORT, data_dir=str(folder.parent), store=str(store))
-        assert errors(nb) == [], f"{stage}: {name}"
-        assert empty_figures(nb) == [], f"{stage}: {name} shows an empty chart frame"
-        text = notebook_text(nb)
-        for need in NOTEBOOK_SAYS.get(stage, {}).get(name, ()):
-            assert missing_said(need) in text, f"{stage}: {name} does not say {need} is missing"
-        for piece in NOTEBOOK_SHOWS.get(stage, {}).get(name, ()):
-            assert piece in text, f"{stage}: {name} does not show {piece!r}"
-        for need in filled_by(stage):
-            assert missing_said(need) not in text, f"{stage}: {name} says {need} is missing"
-        assert not [w for w in SOURCE_WORDS if w in text], f"{stage}: {name} speaks of a source"
+        check_notebook(stage, name, nb)
     assert (file_digest(store), all_rows(store)) == (digest, rows), "opening changed the store"
 
 

@@ -264,6 +264,14 @@ def test_a_new_folder_keeps_its_guidance_until_its_rows_change(tmp_path, capsys)
         assert after[name] == scaffold[name], name  # same rows: left as written, comments too
     assert after["people.csv"] == people.read_bytes() and b"# " in after["people.csv"]
     assert not {"votes.csv", "notes.csv", "plans.yaml", "memos.csv"} & set(after)
+    with Store(default_store_path("heideveld")) as store:
+        store.set_prioritised_themes([])  # a cohort field changed in the store
+        store._con.execute("UPDATE cohort SET research_question = 'Wat houden we vast?'")
+    assert main(["save", str(folder)]) == 0
+    cohort = (folder / "cohort.yaml").read_text(encoding="utf-8")
+    assert "research_question: Wat houden we vast?" in cohort
+    assert cohort.count("\n#") >= 10  # the guidance comments are still there
+    assert main(["check", str(folder)]) == 0
     assert main(["save", str(folder)]) == 0
     assert "hold the same" in capsys.readouterr().out
 

@@ -9,6 +9,7 @@ conflict, and then nothing is changed anywhere.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -151,6 +152,8 @@ def _write_folder(folder: Path, texts: dict[str, str]) -> list[str]:
                 continue
             if relative in KEYS:
                 text = _keep_comments(existing, text)
+            elif relative == "cohort.yaml":
+                text = _keep_yaml_comments(existing, text)
         elif relative not in REQUIRED and not split_rows({relative: text})[relative]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,6 +174,35 @@ def _same_rows(name: str, existing: str, text: str) -> bool:
 def _keep_comments(existing: str, text: str) -> str:
     header, _, rows = text.partition("\n")
     return header + "\n" + "".join(header_comments(existing)) + rows
+
+
+def _keep_yaml_comments(existing: str, text: str) -> str:
+    """`text`'s fields written into the existing YAML, whose comments and layout stay.
+
+    Only fields whose value changed are set; a field `text` no longer has goes. A file that
+    does not read as a mapping is replaced by `text` as it is.
+    """
+    from ruamel.yaml import YAML  # a round trip that keeps comments; only ww save/update
+    from ruamel.yaml.error import YAMLError
+
+    round_trip = YAML()
+    round_trip.width = 100
+    round_trip.indent(mapping=2, sequence=4, offset=2)
+    try:
+        old = round_trip.load(existing)
+    except YAMLError:
+        return text
+    new = yaml.safe_load(text)
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return text
+    for key in [k for k in old if k not in new]:
+        del old[key]
+    for key, value in new.items():
+        if key not in old or digest(old[key]) != digest(value):
+            old[key] = value
+    out = io.StringIO()
+    round_trip.dump(old, out)
+    return out.getvalue()
 
 
 def update_store(folder: str | Path, store: Store, actor: str = "ww update") -> SaveResult:

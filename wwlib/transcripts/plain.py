@@ -8,6 +8,7 @@ other parsers use `speaker_label` too.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -79,8 +80,16 @@ def lines(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+cache_recent = functools.lru_cache(maxsize=64)
+
+
+@cache_recent
 def parse_text(text: str, source: str, fmt: str = "md") -> ParsedTranscript:
-    """Turns of a text kept exactly as it is: each from a `Naam:` line to the next one."""
+    """Turns of a text kept exactly as it is: each from a `Naam:` line to the next one.
+
+    The result is immutable, so the last few are kept: checking a folder, loading it and a
+    `ww update` each read the same transcripts.
+    """
     turns: list[Turn] = []
     speaker, anchor, start, end = None, 0, None, None
     before: list[int] = []

@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_qdpx.py
 	$(BIN)/python benchmarks/national.py
 	$(BIN)/python benchmarks/bench_sync.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

@@ -311,7 +311,7 @@ MALFORMED = [
     case("vote on unknown note", {"votes.csv": append("2,anna-jansen,n-onbekend,1")},
          "votes.csv", "n-onbekend", "note", "not a note"),
     case("vote of 0 dots", {"votes.csv": append("2,anna-jansen,n-een-team,0")},
-         "votes.csv", "n-een-team,0", "dots", "1 or more"),
+         "votes.csv", "n-een-team,0", "dots", "from 1 to 100"),
     case("unknown owner", {"plans.yaml": replace("[anna-jansen, femke-bos]", "[anna-jansen, wie]")},
          "plans.yaml", "[anna-jansen, wie]", "owners", "not a person"),
     case("same owner twice", {"plans.yaml": replace("femke-bos]", "anna-jansen]")},

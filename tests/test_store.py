@@ -247,14 +247,11 @@ def test_add_coding_on_an_existing_fragment_adds_no_fragment(mini_store, facts):
     logged(changed["change_log"], "tester", "add", "coding", coding_id)
 
 
-@pytest.mark.parametrize("budget", [None, "exact"])
+@pytest.mark.parametrize("budget", [5, 2])  # 2: room for exactly these 2 dots
 def test_add_vote(mini_store, facts, budget):
-    budget = None if budget is None else 2  # room for exactly these 2 dots
-    round_ = mini_store.open_round()  # the imported round is closed
+    round_ = mini_store.open_round(budget=budget)  # the imported round is closed
     before = rows(facts.path)
-    vote_id = mini_store.add_vote(
-        round_, facts.voter, facts.note, dots=2, budget=budget, actor="stemmer"
-    )
+    vote_id = mini_store.add_vote(round_, facts.voter, facts.note, dots=2, actor="stemmer")
     changed = changes(before, rows(facts.path))
 
     assert set(changed) == {"vote", "change_log"}
@@ -355,7 +352,7 @@ FAILING_WRITES = [
      lambda s, f: s.add_coding(f.coding["interview"], int(f.coding["start"]),
                                int(f.coding["end"]), f.coding["code"], f.coding["coder"])),
     ("vote in a closed (imported) round", ValidationError,
-     lambda s, f: s.add_vote(f.vote_round, f.voter, f.note, dots=1, budget=f.spent)),
+     lambda s, f: s.add_vote(f.vote_round, f.voter, f.note, dots=1)),
     ("vote on unknown note", NotFound, lambda s, f: s.add_vote(1, f.voter, "n-onbekend")),
     ("unknown voter", NotFound, lambda s, f: s.add_vote(1, "onbekend", f.note)),
     ("zero dots", ValidationError, lambda s, f: s.add_vote(1, f.voter, f.note, dots=0)),
@@ -420,16 +417,15 @@ def test_integrity_check_of_a_loaded_store(limburg_store):
 
 # -- concurrency: real processes on one file -----------------------------------------------
 
-VOTES_PER_PROCESS = 150
-PROCESSES = 4
+VOTES_PER_PROCESS = 25
+PROCESSES = 4  # 100 dots: the largest budget a round may have
 
 
 def _cast_votes(path, index, round_, voter, note, count, start, results):
     """`count` single-dot votes in the one open round, all processes sharing the budget."""
     store = Store(path, actor=f"proces-{index}")
     start.wait()
-    budget = count * PROCESSES
-    ids = [store.add_vote(round_, voter, note, dots=1, budget=budget) for _ in range(count)]
+    ids = [store.add_vote(round_, voter, note, dots=1) for _ in range(count)]
     store.close()
     results.put(ids)
 
@@ -441,7 +437,7 @@ def _spend_dots(path, round_, voter, note, budget, start, results):
     accepted = refused = 0
     for _ in range(budget):
         try:
-            store.add_vote(round_, voter, note, dots=1, budget=budget)
+            store.add_vote(round_, voter, note, dots=1)
             accepted += 1
         except ValidationError:
             refused += 1
@@ -467,7 +463,7 @@ def _run_all(target, args_per_process) -> list:
 
 
 def test_parallel_votes_are_all_kept(mini_store, facts):
-    round_ = mini_store.open_round()
+    round_ = mini_store.open_round(budget=VOTES_PER_PROCESS * PROCESSES)
     before = len(mini_store.votes())
     path = str(mini_store.path)
     ids = _run_all(

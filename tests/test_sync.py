@@ -315,3 +315,19 @@ def test_numbers_held_by_an_open_dashboard_find_no_row_after_an_update(week):
             store.update_step(min(old_steps), title="Van een verouderd scherm")
         assert store.integrity_check() == "ok"
         assert store._con.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_save_never_writes_through_a_link_in_the_folder(week, tmp_path, capsys):
+    folder, _ = week
+    assert main(["save", str(folder)]) == 0
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("niet van de workbook\n", encoding="utf-8")
+    (folder / "votes.csv").unlink()
+    (folder / "votes.csv").symlink_to(elsewhere)
+    with Store(default_store_path("mini-2024")) as store:
+        store.add_note(store.boards()["id"].iloc[0], "Nog een idee")
+    capsys.readouterr()
+    assert main(["save", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "votes.csv" in err and "Traceback" not in err
+    assert elsewhere.read_text(encoding="utf-8") == "niet van de workbook\n"

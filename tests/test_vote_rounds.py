@@ -106,7 +106,7 @@ REFUSED = [
      lambda s, r: s.take_back_dot(1, ANNA, SECOND_NOTE)),
     ("close a closed round", ValidationError, "round 1 is closed",
      lambda s, r: s.close_round(1)),
-    ("budget of nothing", ValidationError, "'budget' must be a whole number of 1 or more",
+    ("budget of nothing", ValidationError, "'budget' must be a whole number from 1 to 100",
      lambda s, r: s.open_round(OTHER_BOARD, budget=0)),
     ("budget as text", ValidationError, "(got '5')",
      lambda s, r: s.open_round(OTHER_BOARD, budget="5")),
@@ -147,10 +147,10 @@ def test_each_round_has_its_own_budget_and_dots_stack(mini_store):
     assert (dots_of(mini_store, first, ANNA), dots_of(mini_store, second, ANNA)) == (3, 1)
 
 
-def test_an_explicit_budget_still_limits(mini_store):
-    number = mini_store.open_round(BOARD, budget=5)
+def test_the_rounds_own_budget_limits_a_vote(mini_store):
+    number = mini_store.open_round(BOARD, budget=2)
     with pytest.raises(ValidationError, match="at most 2 more"):
-        mini_store.add_vote(number, ANNA, NOTE, 3, budget=2)
+        mini_store.add_vote(number, ANNA, NOTE, 3)
 
 
 def test_a_round_on_every_board_takes_notes_of_any_board(mini_store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wwlib.dataset_identity import parse_span
 from wwlib.errors import ValidationError
 from wwlib.files import YES, as_int
-from wwlib.model import Board, Fragment, Note, Role, Vote, VoteRound
+from wwlib.model import MAX_DOTS, MAX_ROUND, Board, Fragment, Note, Role, Vote, VoteRound
 
 
 class BoardReading:
@@ -93,10 +93,11 @@ class BoardReading:
         )
 
     def _votes(self, notes: set[str]) -> list[Vote]:
-        name, votes = "votes.csv", []
+        name, votes, seen = "votes.csv", [], {}
         for line, row in self._rows(name):
             try:
-                round_, dots = as_int(row["round"], "round"), as_int(row["dots"], "dots")
+                round_ = as_int(row["round"], "round", 1, MAX_ROUND)
+                dots = as_int(row["dots"], "dots", 1, MAX_DOTS)
             except ValidationError as exc:
                 self.problem(name, line, exc.field, str(exc))
                 continue
@@ -108,7 +109,18 @@ class BoardReading:
             vote = self.build(
                 name, line, Vote, round=round_, voter=row["voter"], note=row["note"], dots=dots
             )
-            if vote:
+            key = (round_, row["voter"], row["note"])
+            if vote and key in seen:
+                self.problem(
+                    name,
+                    line,
+                    "note",
+                    f"repeats the vote of line {seen[key]} (round {round_}, voter "
+                    f"'{row['voter']}', note '{row['note']}')",
+                    "keep one of the two rows and count every dot in its dots",
+                )
+            elif vote:
+                seen[key] = line
                 votes.append(vote)
         return votes
 
@@ -124,7 +136,8 @@ class BoardReading:
                 self.problem(name, line, "anonymous", f"must be ja or nee (got {anonymous!r})")
                 continue
             try:
-                number, budget = as_int(row["round"], "round"), as_int(row["budget"], "budget")
+                number = as_int(row["round"], "round", 1, MAX_ROUND)
+                budget = as_int(row["budget"], "budget", 1, MAX_DOTS)
             except ValidationError as exc:
                 self.problem(name, line, exc.field, str(exc))
                 continue

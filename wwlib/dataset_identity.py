@@ -11,12 +11,12 @@ import re
 
 from wwlib.errors import ValidationError
 from wwlib.files import as_int
-from wwlib.model import Fragment, Guids, MemoRecord, SavedTurn, Transcript
+from wwlib.model import MAX_TURN, Fragment, Guids, MemoRecord, SavedTurn, Transcript, check_seconds
 
 MEMO_TARGETS = ("fragment", "code", "interview", "cohort")
 GUID_KINDS = ("cohort", "person", "code", "transcript", "fragment", "coding")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SPAN = re.compile(r"^([a-z0-9][a-z0-9-]*):(\d+)-(\d+)$")
+SPAN = re.compile(r"^([a-z0-9][a-z0-9-]*):([0-9]{1,10})-([0-9]{1,10})$")  # int() stays cheap
 
 
 def span_text(fragment: Fragment) -> str:
@@ -37,9 +37,10 @@ def _seconds(value: str, name: str) -> float | None:
     if value == "":
         return None
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         raise ValidationError(name, "seconds into the recording, e.g. 12.5", value) from None
+    return check_seconds(name, seconds)
 
 
 class IdentityReading:
@@ -58,7 +59,7 @@ class IdentityReading:
             if row["person"] and self._person_problem(name, line, "person", row["person"]):
                 continue
             try:
-                number = as_int(row["turn"], "turn")
+                number = as_int(row["turn"], "turn", 1, MAX_TURN)
                 turn = SavedTurn(
                     row["speaker"],
                     row["person"],

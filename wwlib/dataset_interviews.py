@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from wwlib.control_chars import REMOVE_IT, first_control
 from wwlib.dataset_identity import parse_span
 from wwlib.errors import ValidationError
 from wwlib.files import as_date, as_int
-from wwlib.model import Coding, Fragment, Interview, Role, Transcript
+from wwlib.model import MAX_OCCURRENCE, Coding, Fragment, Interview, Role, Transcript
 
 
 class InterviewReading:
@@ -68,6 +69,16 @@ class InterviewReading:
             )
             return None
         text = self.files.text(relative, required=True)
+        if text and (found := first_control(text)):
+            line, column, char = found
+            self.problem(
+                relative,
+                line,
+                None,
+                f"holds the control character {char} at column {column}",
+                REMOVE_IT,
+            )
+            return None
         return Transcript(interview.participant, relative, text) if text else None
 
     def _codings(self, transcripts: list[Transcript]):
@@ -126,17 +137,10 @@ class InterviewReading:
             self.problem(name, line, "quote", "is empty", "copy the coded text from the transcript")
             return None
         try:
-            occurrence = as_int(row["occurrence"], "occurrence", default=1)
+            occurrence = as_int(row["occurrence"], "occurrence", 1, MAX_OCCURRENCE, default=1)
         except ValidationError as exc:
-            self.problem(name, line, "occurrence", str(exc))
-            return None
-        if occurrence < 1:
             self.problem(
-                name,
-                line,
-                "occurrence",
-                f"must be 1 or more (got {occurrence})",
-                "leave it empty for the first place the quote occurs",
+                name, line, "occurrence", str(exc), "leave it empty for the first place it occurs"
             )
             return None
         start = -1

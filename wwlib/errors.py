@@ -108,3 +108,19 @@ class RunError(WorkbookError):
 
     def __reduce__(self):
         return (RunError, (str(self), self.notebook, self.cell_index))
+
+
+class FileRefused(WorkbookError):
+    """A file is not read: it is no regular file, or larger than `wwlib/limits.py` allows."""
+
+    def __init__(self, file: str, place: str, message: str, fix: str = ""):
+        self.file = file
+        self.place = place
+        self.message = message
+        self.fix = fix
+        where = f"{file}: {place}" if place else file
+        text = f"{where}: {message}"
+        super().__init__(f"{text} ({fix})" if fix else text)
+
+    def __reduce__(self):
+        return (FileRefused, (self.file, self.place, self.message, self.fix))

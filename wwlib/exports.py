@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from wwlib import views
+from wwlib.control_chars import printable
 from wwlib.duedate import DueDate
 from wwlib.errors import NotFound, ValidationError
 from wwlib.labels import Labels
@@ -47,6 +48,7 @@ TASK_COLUMNS = [
 ]  # fmt: skip
 OWNER_COLUMNS = ["owner"] + [c for c in TASK_COLUMNS if c != "owners"]
 _LONGEST_QUOTE = 280  # characters; a handreiking quotes short fragments only
+_LONGEST_PROPERTY = 255  # characters of a Word core property (python-docx refuses more)
 
 
 # -- from a cohort folder (what `ww export` calls) -------------------------------------------
@@ -181,7 +183,8 @@ def tasks_ics(wb: Workbook, path: str | Path, generated: dt.datetime | None = No
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add(
-        "x-wr-calname", wb.labels("export.ics.name", cohort=wb.pseudonyms.text(cohort.title))
+        "x-wr-calname",
+        wb.labels("export.ics.name", cohort=printable(wb.pseudonyms.text(cohort.title))),
     )
     calendar.add("x-wr-caldesc", wb.labels.count("export.ics.about", len(rows), dated=len(dated)))
     for task in dated.itertuples(index=False):
@@ -198,9 +201,9 @@ def _event(wb: Workbook, task, cohort_id: str, stamp: dt.datetime) -> icalendar.
     event.add("dtstamp", stamp)
     event.add("dtstart", task.first_day)
     event.add("dtend", task.first_day + dt.timedelta(days=1))
-    event.add("summary", task.task)
-    event.add("description", _description(wb, task))
-    event.add("categories", [task.plan])
+    event.add("summary", printable(task.task))
+    event.add("description", printable(_description(wb, task)))
+    event.add("categories", [printable(task.plan)])
     event.add("transp", "TRANSPARENT")
     event.add("x-microsoft-cdo-alldayevent", "TRUE")
     event.add("x-microsoft-cdo-busystatus", "FREE")
@@ -275,7 +278,7 @@ def handreiking_docx(wb: Workbook, plan_id: str, path: str | Path) -> Path:
     _why(document, wb, plan.theme)
     for heading, text in (("goal", plan.goal), ("current", plan.current)):
         document.add_heading(wb.labels(f"export.docx.{heading}"), 1)
-        document.add_paragraph(wb.pseudonyms.text(text) or wb.labels("export.docx.not_recorded"))
+        document.add_paragraph(_shown(wb, text) or wb.labels("export.docx.not_recorded"))
     _steps(document, wb, plan_id)
     _obstacles(document, wb, plan_id)
     _adapt(document, wb)
@@ -290,12 +293,25 @@ def _file_name(wb: Workbook, plan_id: str) -> str:
     return wb.labels("export.docx.file", plan=safe)
 
 
+def _shown(wb: Workbook, text: object) -> str:
+    """Free text as a handreiking shows it: names hidden as decided, control characters replaced."""
+    shown = wb.pseudonyms.text(text)
+    return printable(shown) if isinstance(shown, str) else shown
+
+
+def _property(text: str) -> str:
+    """`text` short enough for a core property of the document, cut with an ellipsis."""
+    if len(text) <= _LONGEST_PROPERTY:
+        return text
+    return text[: _LONGEST_PROPERTY - 1] + "…"
+
+
 def _front(document, wb: Workbook, plan) -> None:
     """Title, document properties, spelling language and where the handreiking comes from."""
     cohort = wb.cohort
-    title = wb.labels("export.docx.title", plan=wb.pseudonyms.text(plan.title))
+    title = wb.labels("export.docx.title", plan=_shown(wb, plan.title))
     properties = document.core_properties
-    properties.title = title
+    properties.title = _property(title)  # the document itself shows the whole title
     properties.author = properties.last_modified_by = "Wij-Werken-werkmap"
     properties.created = properties.modified = dt.datetime.now(dt.UTC)
     language = OxmlElement("w:lang")
@@ -303,7 +319,7 @@ def _front(document, wb: Workbook, plan) -> None:
     document.styles["Normal"].element.get_or_add_rPr().append(language)
     document.add_heading(title, 0)
     dates = _period(wb.labels, cohort.start, cohort.end)
-    name = wb.pseudonyms.text(cohort.title)
+    name = _shown(wb, cohort.title)
     document.add_paragraph(wb.labels("export.docx.intro", cohort=name, dates=dates))
 
 
@@ -313,7 +329,7 @@ def _why(document, wb: Workbook, theme: object) -> None:
     codes = wb.store.codes().set_index("id")
     known = isinstance(theme, str) and theme in codes.index
     about = codes.at[theme, "description"] if known else ""
-    document.add_paragraph(wb.pseudonyms.text(about) or wb.labels("export.docx.not_recorded"))
+    document.add_paragraph(_shown(wb, about) or wb.labels("export.docx.not_recorded"))
     quotes = _quotes(wb, theme) if known else []
     if quotes:
         document.add_paragraph(wb.labels("export.docx.quotes"))
@@ -331,7 +347,7 @@ def _quotes(wb: Workbook, theme: str, limit: int = 3) -> list[str]:
         text = wb.store.transcript(coding.interview)[coding.start : coding.end]
         text = " ".join(text.split())
         if len(text) <= _LONGEST_QUOTE:
-            quotes[coding.interview] = wb.pseudonyms.text(text)
+            quotes[coding.interview] = _shown(wb, text)
         if len(quotes) == limit:
             break
     return list(quotes.values())
@@ -349,17 +365,17 @@ def _steps(document, wb: Workbook, plan_id: str) -> None:
     functions = dict(zip(people["id"], people["function"], strict=True))
     header = [wb.labels(f"export.docx.col.{k}") for k in ("task", "who", "due")]
     for step in steps.itertuples():
-        title = wb.pseudonyms.text(step.title)
+        title = _shown(wb, step.title)
         document.add_heading(wb.labels("export.docx.step", number=step.number, title=title), 2)
         if step.description:
-            document.add_paragraph(wb.pseudonyms.text(step.description))
+            document.add_paragraph(_shown(wb, step.description))
         own = tasks[tasks["step"] == step.number]
         if own.empty:
             document.add_paragraph(wb.labels("export.docx.no_tasks"))
             continue
         rows = [
             (
-                wb.pseudonyms.text(t.title),
+                _shown(wb, t.title),
                 _roles(wb, t.owners, t.owner_note, functions),
                 _due(wb, t),
             )
@@ -380,11 +396,11 @@ def _roles(wb: Workbook, owners: list[str], owner_note: str, functions: dict) ->
         if o == ALL_PARTICIPANTS
         else placeholder
         if wb.pseudonyms.hides(o)
-        else wb.pseudonyms.text(functions.get(o, "")) or placeholder
+        else _shown(wb, functions.get(o, "")) or placeholder
         for o in owners
     ]
     if owner_note:
-        roles.append(wb.pseudonyms.text(owner_note))
+        roles.append(_shown(wb, owner_note))
     return "; ".join(dict.fromkeys(roles)) or placeholder
 
 
@@ -392,7 +408,7 @@ def _due(wb: Workbook, task) -> str:
     """A due date as written ("week 44", "juni 2027"); a day in words ("16 oktober 2026")."""
     if task.due_kind == "date":
         return views.long_date(task.due_date, wb.labels, weekday=False)
-    return task.due_text
+    return printable(task.due_text)
 
 
 def _obstacles(document, wb: Workbook, plan_id: str) -> None:
@@ -404,7 +420,7 @@ def _obstacles(document, wb: Workbook, plan_id: str) -> None:
     else:
         header = [wb.labels("export.docx.col.obstacle"), wb.labels("export.docx.col.way_to_deal")]
         rows = [
-            (wb.pseudonyms.text(o), wb.pseudonyms.text(w) or wb.labels("export.docx.not_recorded"))
+            (_shown(wb, o), _shown(wb, w) or wb.labels("export.docx.not_recorded"))
             for o, w in zip(obstacles["obstacle"], obstacles["way_to_deal"], strict=True)
         ]
         _table(document, header, rows)
@@ -413,12 +429,12 @@ def _obstacles(document, wb: Workbook, plan_id: str) -> None:
     if factors.empty:
         document.add_paragraph(wb.labels("export.docx.not_recorded"))
     for factor in factors:
-        document.add_paragraph(wb.pseudonyms.text(factor), style="List Bullet")
+        document.add_paragraph(_shown(wb, factor), style="List Bullet")
 
 
 def _adapt(document, wb: Workbook) -> None:
     """Questions that help another municipality make the handreiking its own."""
-    cohort = wb.pseudonyms.text(wb.cohort.title)
+    cohort = _shown(wb, wb.cohort.title)
     document.add_heading(wb.labels("export.docx.adapt"), 1)
     for number in range(1, 7):
         text = wb.labels(f"export.docx.adapt.{number}", cohort=cohort)

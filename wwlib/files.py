@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import yaml
 
-from wwlib.errors import Problem, ValidationError
+from wwlib.control_chars import REMOVE_IT, first_control, in_value
+from wwlib.errors import FileRefused, Problem, ValidationError
+from wwlib.limits import FOLDER_FILE_BYTES, read_regular
+
+MAX_DEPTH = 20  # YAML nesting deeper than any cohort file needs: lists in mappings in lists
 
 
 class LineDict(dict):
@@ -19,7 +24,26 @@ class LineDict(dict):
     lines: dict
 
 
+class _TooDeep(yaml.YAMLError):
+    """Lists and mappings nested deeper than `MAX_DEPTH`, at `line` (from 1)."""
+
+    def __init__(self, line: int):
+        super().__init__(f"nested too deeply at line {line}")
+        self.line = line
+
+
 class _LineLoader(yaml.SafeLoader):
+    depth = 0  # nodes being composed inside each other: the composer recurses per level
+
+    def compose_node(self, parent, index):
+        if self.depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark.line + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
     def construct_mapping(self, node, deep=False):
         mapping = LineDict(super().construct_mapping(node, deep=deep))
         mapping.line = node.start_mark.line + 1
@@ -56,14 +80,17 @@ class FolderReader:
 
     def text(self, name: str, required: bool) -> str | None:
         """The file's text decoded as UTF-8 (a leading BOM dropped), or None with a problem."""
-        path = self.folder / name
-        if not path.is_file():
+        try:  # a link, pipe or device is refused, never followed or opened
+            raw = read_regular(self.folder / name, FOLDER_FILE_BYTES, "a cohort file", False, name)
+        except FileNotFoundError:
             if required:
                 self.problem(
                     name, None, None, "file is missing", "create it as data/README.md describes"
                 )
             return None
-        raw = path.read_bytes()
+        except FileRefused as exc:
+            self.problem(name, None, None, exc.message, exc.fix)
+            return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -128,6 +155,8 @@ class FolderReader:
                         'quote values that contain a comma with "..."',
                     )
                     continue
+                if self._controls(name, lines.first, zip(header, values, strict=True)):
+                    continue
                 rows.append((lines.first, row))
         except csv.Error as exc:
             self.problem(name, lines.number, None, f"is not valid CSV ({exc})")
@@ -135,6 +164,15 @@ class FolderReader:
         if not rows and required and rows_required:
             self.problem(name, None, None, "has a header but no rows", "add at least one row")
         return rows
+
+    def _controls(self, name: str, first: int, cells) -> bool:
+        """A problem per (column, value) cell that holds a control character; any found."""
+        found = False
+        for column, value in cells:
+            if where := first_control(value):
+                self.problem(name, first + where[0] - 1, column, in_value(where), REMOVE_IT)
+                found = True
+        return found
 
     def _header(self, name, columns, needed, lines, reader) -> list[str] | None:
         """The header's column names, or None with a problem per missing column."""
@@ -176,8 +214,17 @@ class FolderReader:
         text = self.text(name, required)
         if text is None:
             return None
+        if where := first_control(text):  # the YAML parser would refuse it without a line
+            line, column, char = where
+            message = f"holds the control character {char} at column {column}"
+            self.problem(name, line, _key_at(text, line), message, REMOVE_IT)
+            return None
         try:
-            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        except _TooDeep as exc:
+            field = _key_at(text, exc.line)
+            self.problem(name, exc.line, field, "is nested too deeply", _TOO_DEEP_FIX)
+            return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             self.problem(
@@ -188,6 +235,51 @@ class FolderReader:
                 "check the indentation and quote text that contains ':'",
             )
             return None
+        before = len(self.problems)
+        self._check_values(name, data)
+        return data if len(self.problems) == before else None
+
+    def _check_values(self, name: str, data: object) -> None:
+        """A problem for a value (or key) with a control character, or nesting too deep.
+
+        Walks the loaded values without recursion (YAML aliases can nest what the composer
+        saw shallow); a value's line is its key's line, or the line of the mapping around it.
+        """
+        stack = [(data, "", 1, 0)]  # value, field path, line, depth
+        seen = set()  # ids of lists and mappings walked: YAML aliases share them
+        while stack:
+            value, path, line, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                field = path[:40] + ("..." if path[40:] else "")
+                self.problem(name, line, field or None, "is nested too deeply", _TOO_DEEP_FIX)
+                return
+            if isinstance(value, dict | list):
+                if id(value) in seen:
+                    continue
+                seen.add(id(value))
+            if isinstance(value, dict):
+                line = getattr(value, "line", line)
+                for key, item in value.items():
+                    field = f"{path}.{key}" if path else str(key)
+                    where = getattr(value, "lines", {}).get(key, line)
+                    stack.append((key, field, where, depth + 1))
+                    stack.append((item, field, where, depth + 1))
+            elif isinstance(value, list):
+                for number, item in enumerate(value, start=1):
+                    stack.append((item, f"{path}[{number}]", line, depth + 1))
+            elif isinstance(value, str) and (found := first_control(value)):
+                self.problem(name, line, path or None, in_value(found), REMOVE_IT)
+
+
+_TOO_DEEP_FIX = f"put at most {MAX_DEPTH} levels of lists and mappings inside each other"
+_YAML_KEY = re.compile(r"^[\s-]*([\w-]+)\s*:")
+
+
+def _key_at(text: str, line: int) -> str | None:
+    """The key a YAML line (from 1) starts with, `title` of `  - title: ...`, if any."""
+    lines = text.splitlines()
+    key = _YAML_KEY.match(lines[line - 1]) if line <= len(lines) else None
+    return key[1] if key else None
 
 
 class _Lines:
@@ -256,14 +348,20 @@ def as_date(value: object, name: str) -> dt.date:
         raise ValidationError(name, "an ISO date YYYY-MM-DD", value, "e.g. 2020-04-20") from None
 
 
-def as_int(value: str, name: str, default: int | None = None) -> int:
-    """A whole number from text; `default` for empty text when given."""
+def as_int(value: str, name: str, low: int, high: int, default: int | None = None) -> int:
+    """A whole number from `low` to `high` from text; `default` for empty text when given."""
     if value == "" and default is not None:
         return default
+    refusal = ValidationError(
+        name, f"a whole number from {low} to {high}", value[:30] + ("..." if value[30:] else "")
+    )
     try:
-        return int(value)
+        number = int(value)  # more than 4300 digits is a ValueError too
     except ValueError:
-        raise ValidationError(name, "a whole number", value) from None
+        raise refusal from None
+    if not low <= number <= high:
+        raise refusal
+    return number
 
 
 # How a yes/no cell may be written (consent_named, anonymous); empty means no.

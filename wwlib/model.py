@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from wwlib.control_chars import REMOVE_IT, first_control, in_value
 from wwlib.duedate import DueDate
 from wwlib.errors import ValidationError
 
@@ -78,6 +79,12 @@ CATEGORY_COLOURS = {
 OTHER_NOTE_COLOUR = "#d9d9d9"
 NOTE_CATEGORIES = [c.value for c in Category] + ["other"]
 ALL_PARTICIPANTS = "@participants"
+# Bounds of the numbers a cohort holds: far beyond any real week, well inside SQLite's integers.
+MAX_ROUND = 1000
+MAX_DOTS = 100  # dots of one vote, and a round's budget
+MAX_OCCURRENCE = 100_000  # which occurrence of a quote in a transcript
+MAX_TURN = 100_000  # speaker turns of one transcript
+MAX_SECONDS = 86400 * 7  # a recording's times: at most a week
 
 
 def category_colour(category: str) -> str:
@@ -102,10 +109,18 @@ def slugify(text: str) -> str:
 
 
 def check_text(name: str, value: object, required: bool = True) -> str:
-    """Return stripped text; a required field may not be empty."""
+    """Return the text; a required field may not be empty, no field holds a control character.
+
+    Every text a person types reaches the store through here (a dashboard, the Store API, a
+    cohort folder), so the store never holds what `ww check` would refuse in the folder.
+    """
     text = "" if value is None else str(value)
     if required and not text.strip():
         raise ValidationError(name, "non-empty text", value, "fill it in")
+    found = first_control(text)
+    if found:
+        raise ValidationError(name, f"text without control characters ({in_value(found)})",
+                              text[:30], REMOVE_IT)  # fmt: skip
     return text
 
 
@@ -122,6 +137,24 @@ def check_colour(name: str, value: object) -> str:
     if not isinstance(value, str) or not COLOUR.match(value):
         raise ValidationError(name, "a colour written as #rrggbb", value, "e.g. #5cb85c")
     return value.lower()
+
+
+def check_count(name: str, value: object, high: int) -> int:
+    """Return `value` if it is a whole number from 1 to `high` (True is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise ValidationError(name, f"a whole number from 1 to {high}", value)
+    return value
+
+
+def check_seconds(name: str, value: object) -> float | None:
+    """Return `value` if it is None or a finite number of seconds from 0 to `MAX_SECONDS`."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(name, "seconds into the recording", value)
+    if not 0 <= value <= MAX_SECONDS:  # NaN fails this too
+        raise ValidationError(name, f"seconds from 0 to {MAX_SECONDS} (a week)", value)
+    return value
 
 
 def check_time(name: str, value: object) -> str:
@@ -353,10 +386,8 @@ class Vote:
     dots: int = 1
 
     def __post_init__(self):
-        if not isinstance(self.round, int) or self.round < 1:
-            raise ValidationError("round", "a whole number of 1 or more", self.round)
-        if not isinstance(self.dots, int) or self.dots < 1:
-            raise ValidationError("dots", "a whole number of 1 or more", self.dots)
+        check_count("round", self.round, MAX_ROUND)
+        check_count("dots", self.dots, MAX_DOTS)
         check_slug("voter", self.voter)
         check_slug("note", self.note)
 
@@ -437,10 +468,8 @@ class VoteRound:
     closed_at: str = ""
 
     def __post_init__(self):
-        if not isinstance(self.round, int) or self.round < 1:
-            raise ValidationError("round", "a whole number of 1 or more", self.round)
-        if not isinstance(self.budget, int) or self.budget < 1:
-            raise ValidationError("budget", "a whole number of 1 or more", self.budget)
+        check_count("round", self.round, MAX_ROUND)
+        check_count("budget", self.budget, MAX_DOTS)
         if self.board:
             check_slug("board", self.board)
         if self.status not in ("open", "closed"):
@@ -455,6 +484,10 @@ class SavedTurn:
     person: str = ""  # a person id, '' when the speaker is no one of the cohort
     time_start: float | None = None  # seconds into the recording
     time_end: float | None = None
+
+    def __post_init__(self):
+        check_seconds("time_start", self.time_start)
+        check_seconds("time_end", self.time_end)
 
 
 @dataclass(frozen=True)

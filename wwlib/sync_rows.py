@@ -15,13 +15,16 @@ import csv
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 import yaml
 
 from wwlib.dataset import COLUMNS, Dataset
 from wwlib.dataset_writer import FILES, folder_texts
+from wwlib.errors import FileRefused
 from wwlib.files import csv_records
+from wwlib.limits import FOLDER_FILE_BYTES, TRANSCRIPT_BYTES, read_regular
 from wwlib.store import Store
 from wwlib.store.folder import Baseline, FolderRows
 
@@ -113,22 +116,33 @@ def baseline_of(rows: FolderRows, folder: Path | None = None) -> dict[tuple[str,
     return {**digests(split_rows(texts)), **files}
 
 
+def folder_file(folder: Path, name: str) -> bytes | None:
+    """A folder file's bytes, read as the loader reads them (an ordinary file, not a link, of
+    bounded size); None when there is none or it is refused (the loader then says why)."""
+    limit = TRANSCRIPT_BYTES if name.startswith("transcripts/") else FOLDER_FILE_BYTES
+    try:
+        return read_regular(folder / name, limit, "a cohort-folder file", follow_symlinks=False)
+    except (FileNotFoundError, FileRefused):
+        return None
+
+
 def file_digests(folder: Path, texts: dict[str, str]) -> dict[tuple[str, str], str]:
+    found = {name: folder_file(folder, name) for name in texts}
     return {
-        (name, WHOLE_FILE): hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in texts
-        if (folder / name).is_file()
+        (name, WHOLE_FILE): hashlib.sha256(data).hexdigest()
+        for name, data in found.items()
+        if data is not None
     }
 
 
 def untouched(folder: Path, baseline: Baseline) -> bool:
     """The folder's files are byte for byte as folder and store last agreed on."""
     files = {name: d for (name, key), d in baseline.digests.items() if key == WHOLE_FILE}
-    if not files or any((folder / name).exists() for name in FILES if name not in files):
+    if not files or any(os.path.lexists(folder / name) for name in FILES if name not in files):
         return False
     for name, digest in files.items():
-        path = folder / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        data = folder_file(folder, name)
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
             return False
     return True
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from wwlib.errors import FileRefused
+from wwlib.limits import CODEBOOK_BYTES, read_regular
 from wwlib.qdpx.codetree import CodeTreeWriter, read_code_tree
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.model import CODEBOOK_NS, CodeNode
-from wwlib.qdpx.read import MAX_MEMBER
 from wwlib.qdpx.validate import schema_problems
 from wwlib.qdpx.write import origin
 from wwlib.qdpx.xml import kids, local, parse, place
@@ -25,13 +26,14 @@ def read_codebook(path: str | Path) -> tuple[list[CodeNode], list[str], list[str
     Raises `QdpxError` naming the file and the place when the file cannot be read.
     """
     path = Path(path)
-    if not path.is_file():
-        raise QdpxError(path.name, "", f"there is no file {path}", "check the path")
-    data = path.read_bytes()
+    try:  # a pipe, a device or a file over the limit is refused before it is read
+        data = read_regular(path, CODEBOOK_BYTES, "a codebook")
+    except FileNotFoundError:
+        raise QdpxError(path.name, "", f"there is no file {path}", "check the path") from None
+    except FileRefused as exc:
+        raise QdpxError(exc.file, exc.place, exc.message, exc.fix) from None
     if not data.strip():
         raise QdpxError(path.name, "the whole file", "is empty", "export the codebook again")
-    if len(data) > MAX_MEMBER:
-        raise QdpxError(path.name, "the whole file", f"is {len(data)} bytes, too big")
     root = parse(data, path.name, path.name)
     if local(root) != "CodeBook":
         raise QdpxError(

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from wwlib.control_chars import first_control
+from wwlib.errors import FileRefused
+from wwlib.limits import QDPX, BoundedZip, open_zip
 from wwlib.qdpx.codetree import read_code_tree
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.model import PROJECT_NS, Case, CodingRef, Note, Project, Selection, Source, User
@@ -20,7 +25,6 @@ from wwlib.qdpx.offsets import units_to_code_points
 from wwlib.qdpx.validate import schema_problems
 from wwlib.qdpx.xml import guid_of, kid, kids, local, parse, place, text_of
 
-MAX_MEMBER = 512 * 1024 * 1024  # a member that unpacks larger than this is refused
 MEDIA = {
     "PictureSource": ("PictureSelection", "picture"),
     "PDFSource": ("PDFSelection", "PDF"),
@@ -39,13 +43,18 @@ def read_project(path: str | Path) -> Project:
         return _Reader(path, qde.filename, archive, members, root).project()
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
-    if not path.is_file():
+@contextmanager
+def _open_zip(path: Path) -> Iterator[BoundedZip]:
+    """The zip, checked against `wwlib.limits.QDPX` before anything in it is unpacked."""
+    if not path.exists() and not path.is_symlink():
         raise QdpxError(path.name, "", f"there is no file {path}", "check the path")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise QdpxError(path.name, "the whole file", "is empty (0 bytes)", "export it again")
     try:
-        return zipfile.ZipFile(path)
+        with open_zip(path, path.name, QDPX) as archive:
+            yield archive
+    except FileRefused as exc:
+        raise QdpxError(exc.file, exc.place, exc.message, exc.fix) from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise QdpxError(
             path.name,
@@ -71,11 +80,11 @@ def _find_qde(path: Path, members: dict) -> zipfile.ZipInfo:
     )
 
 
-def _unpack(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    if info.file_size > MAX_MEMBER:
-        raise QdpxError(path.name, info.filename, f"unpacks to {info.file_size} bytes, too big")
+def _unpack(path: Path, archive: BoundedZip, info: zipfile.ZipInfo) -> bytes:
     try:
         return archive.read(info)
+    except FileRefused as exc:
+        raise QdpxError(exc.file, exc.place, exc.message, exc.fix) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise QdpxError(
             path.name,
@@ -182,6 +191,8 @@ class _Reader:
         guid = self.guid(element)
         name = (element.get("name") or "").strip()
         text, path = self._plain_text(element)
+        self._no_controls(element, "its name", name)
+        self._no_controls(element, f"its text ({path})", text or "")
         if text is None:
             project.not_carried.append(
                 f"text source '{name or guid}': {path}; its codings are not imported"
@@ -209,6 +220,17 @@ class _Reader:
             else:
                 source.selections.append(read)
         return source
+
+    def _no_controls(self, element, what: str, text: str) -> None:
+        """Refuse a text source whose name or text holds a control character (U+0001 ...)."""
+        if found := first_control(text):
+            line, column, char = found
+            raise self.error(
+                element,
+                f"text source '{element.get('name') or element.get('guid')}': {what} holds "
+                f"the control character {char} at line {line}, column {column}",
+                "remove it in the QDA program and export again",
+            )
 
     def _plain_text(self, element) -> tuple[str | None, str]:
         """The source's text and where it came from; (None, why) when it cannot be read."""

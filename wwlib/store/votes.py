@@ -19,7 +19,7 @@ import sqlite3
 import pandas as pd
 
 from wwlib.errors import NotFound, StoreError, ValidationError
-from wwlib.model import Vote
+from wwlib.model import MAX_DOTS, Vote, check_count
 from wwlib.store.core import _now
 from wwlib.store.writes import _require
 
@@ -117,13 +117,13 @@ class VoteMixin:
         voter: str,
         note: str,
         dots: int = 1,
-        budget: int | None = None,
         actor: str | None = None,
     ) -> int:
         """Put `dots` dots on a note in an open round; returns the vote's id.
 
         The note must be on the round's board, and the voter a participant with dots left of
-        `budget` (None: the round's own budget). Voting on a note again stacks the dots.
+        the round's budget, read in the same transaction as the insert. Voting on a note again
+        stacks the dots.
         """
         vote = Vote(round, voter, note, dots)
         with self._write() as con:
@@ -132,7 +132,7 @@ class VoteMixin:
             role = con.execute("SELECT role FROM person WHERE id = ?", (voter,)).fetchone()[0]
             if role != "participant":
                 raise ValidationError("voter", "a participant", voter, f"{voter} is a {role}")
-            board, own_budget = _open_round(con, round)
+            board, budget = _open_round(con, round)
             note_board = con.execute("SELECT board FROM note WHERE id = ?", (note,)).fetchone()[0]
             if board is not None and note_board != board:
                 raise ValidationError(
@@ -141,7 +141,6 @@ class VoteMixin:
                     note,
                     f"round {round} votes on board '{board}' and this note is on '{note_board}'",
                 )
-            budget = own_budget if budget is None else budget
             spent = con.execute(
                 "SELECT coalesce(sum(dots), 0) FROM vote WHERE round = ? AND voter = ?",
                 (round, voter),
@@ -207,8 +206,7 @@ def _open_round(con: sqlite3.Connection, round: int) -> tuple[str | None, int]:
 
 
 def _check_budget(budget: object) -> None:
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        raise ValidationError("budget", "a whole number of 1 or more", budget)
+    check_count("budget", budget, MAX_DOTS)
 
 
 def _where(board: str | None) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from wwlib.control_chars import REMOVE_IT, first_control
+from wwlib.errors import FileRefused
+from wwlib.limits import TRANSCRIPT_BYTES, read_regular
 from wwlib.transcripts.plain import parse_text
 from wwlib.transcripts.records import ParsedTranscript, problem
 from wwlib.transcripts.vtt import parse_vtt
@@ -18,10 +21,12 @@ def parse_file(path: str | Path) -> ParsedTranscript:
     """Read a .txt, .md, .docx or Zoom/Teams .vtt transcript; raises `TranscriptError`."""
     path = Path(path)
     kind_of(path.name)
-    try:
-        data = path.read_bytes()
+    try:  # a pipe, a device or a file over the limit is refused before it is read
+        data = read_regular(path, TRANSCRIPT_BYTES, "a transcript file")
     except FileNotFoundError:
         raise problem(path.name, "", f"does not exist ({path})", "check the path") from None
+    except FileRefused as exc:
+        raise problem(path.name, exc.place, exc.message, exc.fix) from None
     except OSError as exc:
         raise problem(path.name, "", f"cannot be read ({exc.strerror})") from None
     return parse_bytes(data, path.name)
@@ -81,6 +86,10 @@ def decode(data: bytes, name: str) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = "holds NUL characters: it is UTF-16 or not a text file at all"
         raise problem(name, f"line {line}", message, SAVE_AS_UTF8)
+    if found := first_control(text):  # the cohort folder could not hold it (wwlib.files)
+        line, column, char = found
+        where = f"line {line}, column {column}"
+        raise problem(name, where, f"holds the control character {char}", REMOVE_IT)
     return text
 
 

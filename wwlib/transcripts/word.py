@@ -13,10 +13,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 import docx
 from docx.opc.exceptions import OpcError
 
+from wwlib.errors import FileRefused
+from wwlib.limits import DOCX, open_zip
 from wwlib.transcripts.plain import speaker_label
 from wwlib.transcripts.records import ParsedTranscript, Segment, assemble, clock_seconds, problem
 
@@ -68,17 +71,23 @@ def _document(data: bytes, source: str):
             f"is not a Word .docx file but {kind or 'something else (text?) renamed to .docx'}",
             SAVE_AS_DOCX,
         )
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = package.namelist()
-        if "word/document.xml" not in names:
-            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            raise problem(
-                source, "ZIP contents", f"is a ZIP file but not a Word document (holds {shown})",
-                SAVE_AS_DOCX,
-            )  # fmt: skip
-        damaged = package.testzip()
-        if damaged:
-            raise problem(source, f"part {damaged}", "is damaged (checksum error)", SAVE_AS_DOCX)
+    try:  # python-docx unpacks every part: check them all from the zip's directory first
+        with open_zip(data, source, DOCX) as package:
+            names = package.namelist()
+            if "word/document.xml" not in names:
+                shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+                raise problem(
+                    source, "ZIP contents",
+                    f"is a ZIP file but not a Word document (holds {shown})", SAVE_AS_DOCX,
+                )  # fmt: skip
+            package.check_all()
+            damaged = package.archive.testzip()
+    except FileRefused as exc:
+        raise problem(source, exc.place, exc.message, exc.fix) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise problem(source, "ZIP contents", f"is damaged ({exc})", SAVE_AS_DOCX) from None
+    if damaged:
+        raise problem(source, f"part {damaged}", "is damaged (checksum error)", SAVE_AS_DOCX)
     try:
         return docx.Document(io.BytesIO(data))
     except (OpcError, KeyError, ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError too

@@ -110,8 +110,11 @@ class RunError(WorkbookError):
         return (RunError, (str(self), self.notebook, self.cell_index))
 
 
-class FileRefused(WorkbookError):
-    """A file is not read: it is no regular file, or larger than `wwlib/limits.py` allows."""
+class FileError(WorkbookError):
+    """A file that cannot be read: `file` the file given, `place` where in it (a zip member, a
+    line and element), `message` what is wrong and `fix` what would help."""
+
+    outcome = ""  # what a subclass adds after the message, e.g. "; nothing was changed"
 
     def __init__(self, file: str, place: str, message: str, fix: str = ""):
         self.file = file
@@ -119,8 +122,12 @@ class FileRefused(WorkbookError):
         self.message = message
         self.fix = fix
         where = f"{file}: {place}" if place else file
-        text = f"{where}: {message}"
+        text = f"{where}: {message}{self.outcome}"
         super().__init__(f"{text} ({fix})" if fix else text)
 
     def __reduce__(self):
-        return (FileRefused, (self.file, self.place, self.message, self.fix))
+        return (type(self), (self.file, self.place, self.message, self.fix))
+
+
+class FileRefused(FileError):
+    """A file is not read: it is no regular file, or larger than `wwlib/limits.py` allows."""

@@ -8,11 +8,30 @@ from pathlib import Path
 import pytest
 
 from wwlib.cli import main
+from wwlib.labels import Labels
 from wwlib.runner import NOTEBOOKS
 from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 pytestmark = pytest.mark.slow
+
+
+SECTION_CALL = re.compile(r'ww\.display\.section\(wb, "([a-z_]+)"\)')
+
+
+def assert_every_section_shown(out: Path, lang: str) -> None:
+    """Every `ww.display.section` of every notebook shows its heading and text in its output."""
+    labels = Labels(lang)
+    for name in NOTEBOOKS:
+        executed = json.loads((out / name).read_text(encoding="utf-8"))
+        for cell in executed["cells"]:
+            for key in SECTION_CALL.findall("".join(cell["source"])):
+                shown = "".join(
+                    "".join(o.get("data", {}).get("text/markdown", ""))
+                    for o in cell.get("outputs", [])
+                ).replace("\\", "")
+                for part in ("title", "text"):
+                    assert labels(f"section.{key}.{part}") in shown, f"{name}: {key} {part}"
 
 
 def _names(store: Path) -> list[str]:
@@ -33,6 +52,7 @@ def test_run_limburg_writes_notebooks_and_a_report(tmp_path, capsys):
             if o.get("output_type") == "error"
         ]
         assert errors == [], f"{name}: {errors}"
+    assert_every_section_shown(out, "nl")
     report = (out / "report.html").read_text(encoding="utf-8")
     for theme in (
         "Digitalisering vasthouden en uitbouwen",

@@ -273,7 +273,7 @@ def test_table_keeps_a_named_index(mini_store):
 
 @pytest.mark.parametrize("lang, heading", [("nl", "## Wie zei wat"), ("en", "## Who said what")])
 def test_section_shows_heading_and_narrative(mini_store, lang, heading):
-    shown = display.section(workbook(mini_store, lang=lang), "who_said_what").data
+    shown = display.heading(workbook(mini_store, lang=lang), "who_said_what").data
     assert shown.startswith(heading + "\n\n")
     assert len(shown) > len(heading) + 20
 
@@ -290,7 +290,7 @@ def test_every_section_has_title_and_text_in_both_languages(key):
 
 def test_unknown_section_names_the_key(mini_store):
     with pytest.raises(KeyError, match="section.nope.title"):
-        display.section(workbook(mini_store), "nope")
+        display.heading(workbook(mini_store), "nope")
 
 
 def test_interview_status_in_english(mini_store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import HTML, Markdown, display
 
 from wwlib.views import shown_numbers
 from wwlib.workbook import Workbook
@@ -18,7 +18,7 @@ TABLE_CSS = (
 )
 
 
-def section(wb: Workbook, key: str, level: int = 2, **values: object) -> Markdown:
+def heading(wb: Workbook, key: str, level: int = 2, **values: object) -> Markdown:
     """A heading and a short narrative from the catalogue (`section.<key>.title` / `.text`).
 
     `values` fill `{placeholders}` in the text.
@@ -26,6 +26,15 @@ def section(wb: Workbook, key: str, level: int = 2, **values: object) -> Markdow
     title = wb.labels(f"section.{key}.title")
     text = wb.labels(f"section.{key}.text", **values)
     return Markdown(f"{'#' * level} {_markdown_escape(title)}\n\n{_markdown_escape(text)}")
+
+
+def section(wb: Workbook, key: str, level: int = 2, **values: object) -> None:
+    """Show a section's heading and narrative (`heading`) at once.
+
+    Shown, not returned: a notebook cell shows only its last expression, and a section shares
+    its cell with the panel or table that follows it.
+    """
+    display(heading(wb, key, level, **values))
 
 
 def table(df: pd.DataFrame, empty: str = "—", lang: str | None = None) -> HTML:

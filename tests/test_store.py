@@ -569,3 +569,16 @@ def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path):
         assert list(people["id"]) == ["ann"]
         guid = store._con.execute("SELECT guid FROM person").fetchone()[0]
         assert len(guid) == 36 and guid[14] == "4"
+
+
+def test_a_note_and_its_link_to_a_fragment_are_one_transaction(mini_store):
+    board = mini_store.boards()["id"].iloc[0]
+    fragment = int(mini_store.codings()["fragment"].iloc[0])
+    notes, changes = len(mini_store.notes()), mini_store.change_count()
+    with pytest.raises(ValidationError, match="fragment"):
+        mini_store.add_note(board, "Uit een interview", fragments=(fragment, 999_999))
+    assert len(mini_store.notes()) == notes and mini_store.change_count() == changes
+    note = mini_store.add_note(board, "Uit een interview", fragments=(fragment,))
+    linked = mini_store.note_fragments()
+    assert len(linked[linked["note"] == note]) == 1
+    assert mini_store.change_count() == changes + 1  # one action, one line in the log

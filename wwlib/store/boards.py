@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 
 from wwlib.errors import NotFound, ValidationError
@@ -53,15 +55,7 @@ class BoardMixin:
         with self._write() as con:
             if not con.execute("SELECT 1 FROM note WHERE id = ?", (note,)).fetchone():
                 raise NotFound(f"note '{note}' is not in this cohort's store")
-            for fragment in fragments:
-                if not con.execute("SELECT 1 FROM fragment WHERE id = ?", (fragment,)).fetchone():
-                    raise ValidationError(
-                        "fragment", "a coded fragment of this cohort's interviews", fragment
-                    )
-                con.execute(
-                    "INSERT OR IGNORE INTO note_fragment (note, fragment) VALUES (?, ?)",
-                    (note, int(fragment)),
-                )
+            link_fragments(con, note, fragments)
             self._log(con, "link", "note", note, {"fragments": [int(f) for f in fragments]}, actor)
 
     def theme_fragments(self, theme: str) -> pd.DataFrame:
@@ -71,4 +65,17 @@ class BoardMixin:
             "JOIN fragment f ON f.id = c.fragment JOIN code k ON k.id = c.code "
             "WHERE c.code = ? OR k.parent = ? ORDER BY f.interview, f.start",
             (theme, theme),
+        )
+
+
+def link_fragments(con: sqlite3.Connection, note: str, fragments) -> None:
+    """Link a note to coded fragments inside the caller's transaction (each must exist)."""
+    for fragment in fragments:
+        if not con.execute("SELECT 1 FROM fragment WHERE id = ?", (fragment,)).fetchone():
+            raise ValidationError(
+                "fragment", "a coded fragment of this cohort's interviews", fragment
+            )
+        con.execute(
+            "INSERT OR IGNORE INTO note_fragment (note, fragment) VALUES (?, ?)",
+            (note, int(fragment)),
         )

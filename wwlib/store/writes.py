@@ -16,6 +16,7 @@ from wwlib.model import (
     TaskStatus,
     check_choice,
 )
+from wwlib.store.boards import link_fragments
 from wwlib.store.load import _fragment_id, insert_task
 
 
@@ -32,9 +33,11 @@ class WriteMixin:
         category: str = "other",
         author: str = "",
         cluster: str = "",
+        fragments: tuple[int, ...] = (),
         actor: str | None = None,
     ) -> str:
-        """Put a sticky note on a board; returns the new note's id."""
+        """Put a sticky note on a board, linked to the coded `fragments` it came from, in one
+        transaction (a failed link leaves no note); returns the new note's id."""
         note = Note(
             id=f"n-{uuid.uuid4().hex[:10]}",
             board=board,
@@ -52,6 +55,7 @@ class WriteMixin:
                 "INSERT INTO note VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (note.id, board, text, category, author or None, cluster, position),
             )
+            link_fragments(con, note.id, fragments)
             self._log(
                 con,
                 "add",
@@ -63,6 +67,7 @@ class WriteMixin:
                     "category": category,
                     "author": author,
                     "cluster": cluster,
+                    **({"fragments": [int(f) for f in fragments]} if fragments else {}),
                 },
                 actor,
             )

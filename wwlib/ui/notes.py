@@ -136,17 +136,15 @@ class NoteBoard(Panel):
     def _on_add(self, _button) -> None:
         source = self.source.value
 
-        def add() -> str:
-            note = self.wb.store.add_note(
+        def add() -> str:  # one action, one transaction: the note and its link
+            return self.wb.store.add_note(
                 self.board_id,
                 self.text.value,
                 category=self.category.value,
                 author=self.author.value or "",
                 cluster=self.cluster.value.strip(),
+                fragments=(source,) if source else (),
             )
-            if source:
-                self.wb.store.link_fragments(note, [source])
-            return note
 
         stored = self._attempt(add)
         if stored:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -233,3 +234,22 @@ def test_lindeveen_matrix_agrees_with_frequencies(lindeveen):
     per_code = matrix.droplevel("category", axis=1).astype(bool).sum()
     used = freq.set_index("code").loc[per_code.index, "participants"]
     assert per_code.tolist() == used.tolist()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_average_linkage_is_scipys_upgma(seed):
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    from wwlib.analysis.frequencies import average_linkage, cosine_distances
+
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 6, size=(12, 9)) + rng.random((12, 9))  # no ties between distances
+    leaf = cosine_distances(counts)
+    ours = average_linkage(leaf)
+    theirs = linkage(squareform(leaf, checks=False), method="average")
+    members = {i: frozenset([i]) for i in range(len(leaf))}
+    for k, (a, b, distance, _size) in enumerate(theirs):
+        members[len(leaf) + k] = members[int(a)] | members[int(b)]
+        assert ours[k][2] == members[len(leaf) + k], f"merge {k}"
+        assert ours[k][3] == pytest.approx(distance)

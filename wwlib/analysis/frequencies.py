@@ -111,26 +111,48 @@ def _axis_order(counts: np.ndarray) -> list[int]:
     zero = [i for i in range(counts.shape[0]) if not counts[i].any()]
     if len(nonzero) < 3:
         return nonzero + zero
-    vectors = counts[nonzero].astype(float)
+    leaf = cosine_distances(counts[nonzero])
+    order: dict[int, list[int]] = {i: [i] for i in range(len(nonzero))}
+    for first, second, _members, _distance in average_linkage(leaf):
+        order[first] = _joined(order[first], order.pop(second), leaf)
+    (joined,) = order.values()
+    return [nonzero[i] for i in joined] + zero
+
+
+def cosine_distances(vectors: np.ndarray) -> np.ndarray:
+    """1 - cosine similarity between every two rows (rows not all zero)."""
+    vectors = vectors.astype(float)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    leaf = np.clip(1.0 - unit @ unit.T, 0.0, None)  # cosine distance between single rows
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(nonzero))}
+    return np.clip(1.0 - unit @ unit.T, 0.0, None)
+
+
+def average_linkage(leaf: np.ndarray) -> list[tuple[int, int, frozenset[int], float]]:
+    """The merges of average-linkage (UPGMA) clustering on a distance matrix, in order.
+
+    Each merge: the two groups (named by their lowest-numbered group id, the lower first),
+    the rows of the merged group, and the average distance between the two groups. Ties merge
+    the lowest ids first. The same tree as `scipy.cluster.hierarchy.linkage(method="average")`
+    (a test compares them).
+    """
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(leaf))}
     between = leaf.copy()  # average distance between groups, indexed by group id
     np.fill_diagonal(between, np.inf)
+    merges = []
     while len(groups) > 1:
         ids = sorted(groups)
         sub = between[np.ix_(ids, ids)]
         a, b = np.unravel_index(np.argmin(sub), sub.shape)
         first, second = sorted((ids[a], ids[b]))
+        distance = float(between[first, second])
         left, right = groups.pop(first), groups.pop(second)
-        groups[first] = _joined(left, right, leaf)
+        groups[first] = left + right
+        merges.append((first, second, frozenset(groups[first]), distance))
         size_l, size_r = len(left), len(right)
         merged = (size_l * between[first] + size_r * between[second]) / (size_l + size_r)
         between[first, :], between[:, first] = merged, merged
         between[first, first] = np.inf
         between[second, :], between[:, second] = np.inf, np.inf
-    (order,) = groups.values()
-    return [nonzero[i] for i in order] + zero
+    return merges
 
 
 def _joined(left: list[int], right: list[int], leaf: np.ndarray) -> list[int]:

@@ -582,3 +582,14 @@ def test_a_note_and_its_link_to_a_fragment_are_one_transaction(mini_store):
     linked = mini_store.note_fragments()
     assert len(linked[linked["note"] == note]) == 1
     assert mini_store.change_count() == changes + 1  # one action, one line in the log
+
+
+def test_sqlite_errors_reach_callers_as_store_errors(mini_store):
+    mini_store._con.execute("PRAGMA query_only = ON")  # every write now fails inside SQLite
+    board = mini_store.boards()["id"].iloc[0]
+    with pytest.raises(StoreError, match="not saved"):
+        mini_store.add_note(board, "wordt niet bewaard")
+    mini_store._con.execute("PRAGMA query_only = OFF")
+    with pytest.raises(StoreError, match="could not be read"):
+        mini_store._frame("SELECT * FROM no_such_table")
+    assert mini_store.add_note(board, "daarna wel")  # the failed transaction was rolled back

@@ -80,14 +80,34 @@ class StoreCore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK on any error."""
-        self._con.execute("BEGIN IMMEDIATE")
+        """One short write transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK on any error.
+
+        SQLite's own errors (a store locked past the busy timeout, a full disk) leave as a
+        `StoreError` that says the change was not saved: callers handle the project's errors.
+        """
+        with self._sqlite_errors("the change was not saved"):
+            self._con.execute("BEGIN IMMEDIATE")
         try:
             yield self._con
+        except sqlite3.Error as exc:
+            self._con.execute("ROLLBACK")
+            raise self._store_error("the change was not saved", exc) from exc
         except BaseException:
             self._con.execute("ROLLBACK")
             raise
-        self._con.execute("COMMIT")
+        with self._sqlite_errors("the change was not saved"):
+            self._con.execute("COMMIT")
+
+    @contextmanager
+    def _sqlite_errors(self, outcome: str) -> Iterator[None]:
+        """SQLite's errors inside as a `StoreError` naming the store and the outcome."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._store_error(outcome, exc) from exc
+
+    def _store_error(self, outcome: str, exc: sqlite3.Error) -> StoreError:
+        return StoreError(f"store {self.path}: {outcome} ({exc}); try again in a moment")
 
     def _log(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 
 import pandas as pd
 
@@ -35,7 +36,11 @@ def cohort_from_row(row: tuple) -> Cohort:
 
 class ReadMixin:
     def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
-        return pd.read_sql_query(sql, self._con, params=params)
+        with self._sqlite_errors("it could not be read"):
+            try:
+                return pd.read_sql_query(sql, self._con, params=params)
+            except pd.errors.DatabaseError as exc:  # pandas wraps SQLite's error
+                raise sqlite3.OperationalError(str(exc)) from exc
 
     def cohort(self) -> Cohort:
         """The cohort this store holds."""

@@ -98,12 +98,12 @@ class VoteMixin:
 
     def open_round_for(self, board: str | None) -> int | None:
         """The open round that votes on `board`'s notes (its own or an every-board round)."""
-        row = self._con.execute(
+        rounds = self._frame(
             "SELECT round FROM vote_round WHERE status = 'open' "
             "AND (board IS NULL OR board = ?) ORDER BY round LIMIT 1",
             (board,),
-        ).fetchone()
-        return None if row is None else int(row[0])
+        )
+        return None if rounds.empty else int(rounds["round"].iloc[0])
 
     def round_votes(self, round: int) -> pd.DataFrame:
         """The votes of one round as cast: id, round, voter, note, dots."""

@@ -8,7 +8,6 @@ takes over in this kernel, or at a store error, which it reports once under the 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from wwlib.workbook import Workbook
 
 POLL_SECONDS = 2.0
 BAR = '<span style="display:inline-block;height:0.9em;background:{colour};width:{width}em"></span>'
-LIVE_ERRORS = (WorkbookError, sqlite3.Error, pd.errors.DatabaseError)
+LIVE_ERRORS = (WorkbookError,)  # the store turns SQLite's errors into StoreError
 
 # The panel whose thread follows each (store, board) in this kernel: re-running a cell must
 # not leave the older panel polling the store for ever.

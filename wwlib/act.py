@@ -12,9 +12,10 @@ import datetime as dt
 
 import pandas as pd
 
+from wwlib.dates import as_date, due_words
 from wwlib.duedate import DueDate
 from wwlib.model import ALL_PARTICIPANTS
-from wwlib.views import as_date, due_words, labelled, task_frame
+from wwlib.views import labelled, task_frame
 from wwlib.workbook import Workbook
 
 STATES = ("overdue", "soon", "later", "no_date", "done")

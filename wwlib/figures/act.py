@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from wwlib.dates import as_date, due_words
 from wwlib.duedate import DueDate
 from wwlib.figures.base import (
     TICKS,
@@ -22,7 +23,6 @@ from wwlib.figures.base import (
     wrap,
 )
 from wwlib.labels import Labels
-from wwlib.views import as_date, due_words
 
 ROAD_COLOUR = "#a6a6a6"
 MILESTONE_COLOUR = "#1f4e79"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -227,3 +228,22 @@ def test_write_report_through_open_workbook(tmp_path):
     wb = open_workbook("limburg-2020", data_dir=str(DATA), store=str(tmp_path / "s.sqlite"))
     path = write_report(wb, tmp_path / "out" / "eindrapportage.html", WHEN)
     assert path.read_text(encoding="utf-8") == build_report(wb, WHEN)
+
+
+def test_building_the_report_imports_no_widgets(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import datetime as dt, sys\n"
+        "from wwlib.report import build_report\n"
+        "from wwlib.workbook import opened_workbook\n"
+        f"with opened_workbook({str(DATA / 'lindeveen-2026')!r}) as wb:\n"
+        "    build_report(wb, dt.datetime(2026, 1, 1))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'wwlib')"
+        " and ('ipywidgets' in m or m.startswith('wwlib.ui'))))\n"
+    )
+    env = {**os.environ, "WW_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -120,12 +120,12 @@ def _look(wb: Workbook) -> dict:
 
 def _analysis(wb: Workbook) -> list[dict]:
     """The analysis day's sections after who said what: quotes, connection, ..., shortlist."""
-    from wwlib.ui import QuotePanel, ShortlistPanel
+    from wwlib.html_parts import quotes_html, shortlist_html
 
     # the part of the week (`wwlib.missing`) each section shows
     needs = {"quotes": "codings", "saturation": "codings", "comparison": "codings"}
     parts = [
-        ("quotes", [], None, QuotePanel.static(wb)._repr_html_()),
+        ("quotes", [], None, quotes_html(wb)),
         (
             "cooccurrence",
             [look_day.cooccurrence_heatmap(wb, "fragment"), look_day.cooccurrence_network(wb)],
@@ -136,7 +136,7 @@ def _analysis(wb: Workbook) -> list[dict]:
         ("saturation", [look_day.saturation_chart(wb)], look_day.saturation_table(wb), None),
         ("comparison", [look_day.comparison_chart(wb)], look_day.comparison_table(wb), None),
         ("agreement", [look_day.agreement_chart(wb)], look_day.agreement_summary_table(wb), None),
-        ("shortlist", [], None, ShortlistPanel.static(wb)._repr_html_()),
+        ("shortlist", [], None, shortlist_html(wb)),
     ]
     shown = []
     for key, figs, table, html in parts:

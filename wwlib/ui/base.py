@@ -7,7 +7,6 @@ from bad input); anything else is a bug and raises.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -15,36 +14,13 @@ import ipywidgets as ipw
 import traitlets
 
 from wwlib.errors import WorkbookError
+from wwlib.html_parts import TABLE_CSS, escape, snippet, table  # noqa: F401 (the panels' helpers)
 from wwlib.missing import empty_html, missing
 from wwlib.workbook import Workbook
 
 USER_ERRORS = (WorkbookError, ValueError)
 OK_COLOUR = "#2e7d32"
 ERROR_COLOUR = "#b00020"
-
-
-def escape(text: object) -> str:
-    """Text made safe to put inside HTML (quotes too, for attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def snippet(text: str, width: int = 60) -> str:
-    """The start of a text on one line, for a dropdown option."""
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-TABLE_CSS = (
-    "<style>.ww-table{border-collapse:collapse}.ww-table td,.ww-table th{padding:0.1em 0.6em;"
-    "text-align:left;vertical-align:top;line-height:1.4}</style>"
-)
-
-
-def table(rows: list[list[str]], head: list[str] | None = None) -> str:
-    """An HTML table of cells that are already escaped HTML."""
-    header = "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" if head else ""
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'{TABLE_CSS}<table class="ww-table">{header}{body}</table>'
 
 
 class StatusLine(ipw.HTML):

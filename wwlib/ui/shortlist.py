@@ -10,6 +10,7 @@ import ipywidgets as ipw
 import pandas as pd
 
 from wwlib import analysis, look
+from wwlib.html_parts import quotes_html, shortlist_html
 from wwlib.missing import empty_html, missing
 from wwlib.model import Category, FocusGroup
 from wwlib.store.groups import group_id
@@ -56,13 +57,7 @@ class ShortlistPanel(Panel):
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
         """The shortlist and focus groups as tables (what is missing instead of an empty one)."""
-        lacking = missing(wb, "shortlist")
-        parts = [empty_html(lacking)] if lacking else []
-        frames = (look.focus_groups_table(wb),) if lacking else ()
-        for frame in frames or (look.shortlist_table(wb), look.focus_groups_table(wb)):
-            rows = [[escape(v) for v in row] for row in frame.astype(str).to_numpy().tolist()]
-            parts.append(table(rows, [escape(c) for c in frame.columns]))
-        return StaticView("".join(parts))
+        return StaticView(shortlist_html(wb))
 
     def refresh(self) -> None:
         """Show the store's shortlist and groups again."""
@@ -163,18 +158,7 @@ class QuotePanel(Panel):
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
         """Every code's quotes, each code in a `<details>` element: one click away."""
-        quotes = look.quotes_table(wb)
-        if quotes.empty:
-            return StaticView(empty_html(missing(wb, "codings") or wb.labels("ui.quotes.none")))
-        code, who, text = quotes.columns[0], quotes.columns[2], quotes.columns[3]
-        parts = []
-        for name, rows in quotes.groupby(code, sort=False):
-            items = "".join(
-                f"<li>“{escape(q)}” — {escape(p)}</li>"
-                for p, q in zip(rows[who], rows[text], strict=True)
-            )
-            parts.append(f"<details><summary>{escape(name)}</summary><ul>{items}</ul></details>")
-        return StaticView("".join(parts))
+        return StaticView(quotes_html(wb))
 
     def show(self) -> None:
         """The chosen code's quotes as a list."""

@@ -2,6 +2,7 @@
 
 import ast
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import nbformat
@@ -9,16 +10,10 @@ import papermill
 import pytest
 
 from wwlib.runner import NOTEBOOKS, notebooks_dir
+from wwlib.workbook import NotebookParameters
 
 NOTEBOOK_PATHS = [notebooks_dir() / name for name in NOTEBOOKS]
-EXPECTED_PARAMETERS = {
-    "cohort": "str",
-    "data_dir": "str",
-    "lang": "str",
-    "pseudonymise": "bool",
-    "store": "str",
-    "interactive": "bool",
-}
+EXPECTED_PARAMETERS = {f.name: str(f.type) for f in fields(NotebookParameters)}
 
 
 # a phase notebook's own parameters, after the shared ones

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
 from wwlib.dataset import load_dataset
 from wwlib.errors import RunError, WorkbookError
-from wwlib.workbook import default_store_path, init_cohort, open_workbook
+from wwlib.workbook import NotebookParameters, default_store_path, init_cohort, open_workbook
 
 NOTEBOOKS = (
     "01_kickoff.ipynb",
@@ -70,13 +70,15 @@ def run_cohort(
     build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out)
     reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
     pending = reporting.submit(build) if reporting else None
-    parameters = dict(
-        cohort=cohort_id,
-        data_dir=str(folder.parent),
-        lang=lang,
-        pseudonymise=pseudonymise,
-        store=str(store_path.resolve()),
-        interactive=False,  # a static run: panels show HTML, not widgets nobody can use
+    parameters = asdict(
+        NotebookParameters(
+            cohort=cohort_id,
+            data_dir=str(folder.parent),
+            lang=lang,
+            pseudonymise=pseudonymise,
+            store=str(store_path.resolve()),
+            interactive=False,  # a static run: panels show HTML, not widgets nobody can use
+        )
     )
     try:
         written = [_execute(source, name, out / name, parameters, cohort_id) for name in NOTEBOOKS]

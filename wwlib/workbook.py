@@ -7,7 +7,7 @@ import tempfile
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from wwlib.dataset import load_dataset
@@ -147,13 +147,25 @@ class Workbook:
         return str(matching.iloc[0]) if len(matching) else ""
 
 
-PARAMETER_TYPES = {
-    "interactive": bool,
-    "cohort": str,
-    "data_dir": str,
-    "lang": str,
-    "pseudonymise": bool,
-    "store": str,
+@dataclass(frozen=True)
+class NotebookParameters:
+    """The parameters every phase notebook starts with: names, types and defaults, in one place.
+
+    The notebooks' parameters cells, `open_workbook` and the runner follow it (a test checks
+    the cells).
+    """
+
+    cohort: str
+    data_dir: str = "../data"
+    lang: str = "nl"
+    pseudonymise: bool = False
+    store: str = ""
+    interactive: bool = True  # False in a static run (ww run): panels show HTML, not widgets
+
+
+_TYPES = {"str": str, "bool": bool}
+PARAMETER_TYPES = {  # what `check_parameters` accepts: the notebooks' and the actor
+    **{f.name: _TYPES[str(f.type)] for f in fields(NotebookParameters)},
     "actor": str,
 }
 
@@ -194,12 +206,12 @@ def _from_query_string(params: dict) -> dict:
 
 def open_workbook(
     cohort: str,
-    data_dir: str = "../data",
-    lang: str = "nl",
-    pseudonymise: bool = False,
-    store: str = "",
+    data_dir: str = NotebookParameters.data_dir,
+    lang: str = NotebookParameters.lang,
+    pseudonymise: bool = NotebookParameters.pseudonymise,
+    store: str = NotebookParameters.store,
     actor: str = "",
-    interactive: bool = True,
+    interactive: bool = NotebookParameters.interactive,
 ) -> Workbook:
     """Open a cohort for a notebook: check the parameters, then open (or make) its store.
 

@@ -211,3 +211,10 @@ def test_a_bomb_stays_small_in_memory(tmp_path):
         check=True,
     )
     assert int(run.stdout) < 50 * 1024  # KB: far less than the 200 MB it would unpack to
+
+
+def test_a_folder_transcript_that_is_a_pipe_is_named_as_one(make_cohort, capsys):
+    folder = make_cohort()
+    (folder / "transcripts" / "anna-jansen.md").unlink()
+    os.mkfifo(folder / "transcripts" / "anna-jansen.md")
+    refused(["check", str(folder)], capsys, "transcripts/anna-jansen.md", "named pipe")

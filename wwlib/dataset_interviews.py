@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 from wwlib.control_chars import REMOVE_IT, first_control
@@ -59,7 +60,7 @@ class InterviewReading:
         if not path.is_relative_to(self.folder.resolve()):
             self.problem(name, line, "transcript", f"'{relative}' lies outside the cohort folder")
             return None
-        if not path.is_file():
+        if not os.path.lexists(self.folder / relative):
             self.problem(
                 name,
                 line,
@@ -68,7 +69,7 @@ class InterviewReading:
                 "put the transcript there or fix the path",
             )
             return None
-        text = self.files.text(relative, required=True)
+        text = self.files.text(relative, required=True)  # says why a pipe or link is refused
         if text and (found := first_control(text)):
             line, column, char = found
             self.problem(

@@ -331,3 +331,20 @@ def test_save_never_writes_through_a_link_in_the_folder(week, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "votes.csv" in err and "Traceback" not in err
     assert elsewhere.read_text(encoding="utf-8") == "niet van de workbook\n"
+
+
+def test_an_edit_of_layout_only_brings_nothing_in_and_changes_nothing(week, capsys):
+    folder, store_path = week
+    assert main(["save", str(folder)]) == 0
+    people = folder / "people.csv"
+    header, _, rows = people.read_text(encoding="utf-8").partition("\n")
+    people.write_text(f"{header}\n# wie meedoet\n{rows}", encoding="utf-8")  # a comment only
+    before = content(store_path)
+    capsys.readouterr()
+    assert main(["update", str(folder)]) == 0
+    printed = capsys.readouterr()
+    assert "store:" not in printed.out and "Traceback" not in printed.err
+    assert content(store_path) == before
+    assert "# wie meedoet" in people.read_text(encoding="utf-8")
+    assert main(["save", str(folder)]) == 0  # and the folder counts as saved again
+    assert "hold the same" in capsys.readouterr().out

@@ -92,7 +92,8 @@ def save_folder(folder: str | Path, store: Store) -> SaveResult:
     folder = Path(folder)
     rows = store.folder_rows()
     texts = folder_texts(rows)
-    unsaved = _folder_edits(folder, split_rows(texts), store.baseline())
+    saved = split_rows(texts)
+    unsaved = _folder_edits(folder, saved, store.baseline())
     if unsaved:
         raise SyncError(
             f"{folder} holds edits that are not in the store yet; `ww save` would overwrite "
@@ -101,17 +102,17 @@ def save_folder(folder: str | Path, store: Store) -> SaveResult:
         )
     changed = _write_folder(folder, texts)
     store.set_baseline(
-        {**digests(split_rows(texts)), **file_digests(folder, texts)},
-        str(folder.resolve()),
-        "save",
+        {**digests(saved), **file_digests(folder, texts)}, str(folder.resolve()), "save"
     )
     return SaveResult(folder, tuple(changed))
 
 
 def _folder_edits(folder: Path, saved: Rows, baseline: Baseline) -> list[str]:
     """Rows the folder changed since the baseline that differ from what would be written."""
-    if not (folder / "cohort.yaml").is_file() or untouched(folder, baseline):
-        return []  # a new folder, or one not edited since: nothing in it to lose
+    if not baseline.exists or not (folder / "cohort.yaml").is_file():
+        return []  # no rows agreed on yet (a store made before v5), or a new folder
+    if untouched(folder, baseline):
+        return []  # not edited since: nothing in it to lose
     mine = folder_rows(
         _loaded(
             folder,
@@ -132,7 +133,7 @@ def _folder_edits(folder: Path, saved: Rows, baseline: Baseline) -> list[str]:
             continue
         if key not in mine.get(name, {}) and key in saved.get(name, {}):
             edits.append(_describe(name, key) + " (removed in the folder)")
-    return sorted(edits) if baseline.exists else []
+    return sorted(edits)
 
 
 REQUIRED = ("cohort.yaml", "people.csv", "programme.csv")
@@ -252,7 +253,9 @@ def update_store(folder: str | Path, store: Store, actor: str = "ww update") -> 
         kept["digests"] = digests(split_rows(kept["texts"]))
         return kept["digests"]
 
-    store.replace_content(decide, remember, actor=actor)
+    rows = store.replace_content(decide, remember, actor=actor)
+    if "texts" not in kept:  # nothing new in the folder: the store was left as it was
+        remember(rows)
     changed = _write_folder(folder, kept["texts"])
     files = file_digests(folder, kept["texts"])
     store.set_baseline({**kept["digests"], **files}, str(folder.resolve()), "update")
@@ -328,8 +331,7 @@ def replace_store(
             refuse_unsaved(folder, lost)
         return Replacement(dataset, str(folder.resolve()), "replace", {"discarded": lost})
 
-    rows = store.replace_content(decide, baseline_of)
-    store.set_baseline(baseline_of(rows, folder), str(folder.resolve()), "replace")
+    store.replace_content(decide, lambda rows: baseline_of(rows, folder))  # folder: unchanged
 
 
 def refuse_unsaved(folder: Path, lost: dict[str, int]) -> None:
@@ -392,15 +394,19 @@ def describe_counts(counts: dict[str, int]) -> str:
     """'4 transcripts, 12 notes, 30 votes, 3 tasks'."""
     order = list(KINDS.values())
     return ", ".join(
-        f"{n} {kind if n == 1 else PLURALS.get(kind, kind + 's')}"
-        for kind, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
+        _noun(kind, n) for kind, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
     )
 
 
 def _counted(what: str, n: int) -> str:
     """'5 people added' for ('person added', 5)."""
     kind, _, verb = what.rpartition(" ")
-    return f"{n} {kind if n == 1 else PLURALS.get(kind, kind + 's')} {verb}"
+    return f"{_noun(kind, n)} {verb}"
+
+
+def _noun(kind: str, n: int) -> str:
+    """'1 note', '5 people'."""
+    return f"{n} {kind if n == 1 else PLURALS.get(kind, kind + 's')}"
 
 
 def _describe(name: str, key: str) -> str:

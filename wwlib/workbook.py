@@ -48,7 +48,6 @@ def init_cohort(
     is only rebuilt with `replace=True`, in place (its change log kept), and only when it holds
     nothing the folder does not, unless `discard_unsaved`; a backup is kept beside it.
     """
-
     from wwlib.sync import replace_store
     from wwlib.sync_rows import baseline_of
 
@@ -90,8 +89,7 @@ def open_cohort_store(
     folder: str | Path, store: str | Path | None = None, actor: str = "ww"
 ) -> Store:
     """The store of a cohort folder (`store`, or its default place), made first if missing."""
-    cohort_id = cohort_id_of(folder)
-    path = Path(store) if store else default_store_path(cohort_id)
+    path = _store_path(folder, store)
     if not path.exists():
         init_cohort(folder, path)
     return Store(path, actor=actor)
@@ -99,12 +97,16 @@ def open_cohort_store(
 
 def existing_store(folder: str | Path, store: str | Path | None = None, actor: str = "ww") -> Store:
     """The store of a cohort folder, which must exist (`ww save` and `ww update` make none)."""
-    path = Path(store) if store else default_store_path(cohort_id_of(folder))
+    path = _store_path(folder, store)
     if not path.exists():
         raise StoreError(
             f"there is no store at {path} for {folder} yet; make it with `ww init {folder}`"
         )
     return Store(path, actor=actor)
+
+
+def _store_path(folder: str | Path, store: str | Path | None) -> Path:
+    return Path(store) if store else default_store_path(cohort_id_of(folder))
 
 
 @dataclass

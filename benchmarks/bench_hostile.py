@@ -25,8 +25,8 @@ import docx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from wwlib.qdpx import export_project  # noqa: E402
-from wwlib.workbook import init_cohort  # noqa: E402
+from wwlib.cohorts.home import init_cohort  # noqa: E402
+from wwlib.exchange.qdpx import export_project  # noqa: E402
 
 COHORT = ROOT / "data" / "lindeveen-2026"
 MB = 1024 * 1024
@@ -38,7 +38,7 @@ PROJECT = (
 )
 CHILD = """
 import json, resource, sys, time
-from wwlib.errors import WorkbookError
+from wwlib.core.errors import WorkbookError
 from wwlib.qdpx.read import read_project
 from wwlib.transcripts.parse import parse_file
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from wwlib.qdpx import export_project, import_project  # noqa: E402
-from wwlib.workbook import init_cohort  # noqa: E402
+from wwlib.cohorts.home import init_cohort  # noqa: E402
+from wwlib.exchange.qdpx import export_project, import_project  # noqa: E402
 
 COHORT = ROOT / "data" / "lindeveen-2026"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from wwlib.cohorts.home import init_cohort  # noqa: E402
+from wwlib.cohorts.sync import save_folder, update_store  # noqa: E402
 from wwlib.store import Store  # noqa: E402
-from wwlib.sync import save_folder, update_store  # noqa: E402
-from wwlib.workbook import init_cohort  # noqa: E402
 
 LINDEVEEN = ROOT / "data" / "lindeveen-2026"
 WORDS = (

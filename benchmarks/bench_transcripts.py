@@ -28,9 +28,10 @@ import docx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from wwlib.cohorts.home import init_cohort  # noqa: E402
+from wwlib.exchange.transcripts import import_files  # noqa: E402
 from wwlib.store import Store  # noqa: E402
-from wwlib.transcripts import import_files, parse_bytes  # noqa: E402
-from wwlib.workbook import init_cohort  # noqa: E402
+from wwlib.transcripts import parse_bytes  # noqa: E402
 
 WORDS_PER_INTERVIEW = 9_000
 SECONDS = 60 * 60

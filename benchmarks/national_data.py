@@ -8,7 +8,7 @@ shared codebook of 40 codes over the five categories; one transcript per intervi
 with participants in three latent clusters that prefer different codes. The first facilitator
 codes every interview, the second re-codes 30 % of them, agreeing on about 80 % of fragments.
 
-The stores are made the product's way: model records (`wwlib.model`) in a `Dataset`, written
+The stores are made the product's way: model records (`wwlib.core.model`) in a `Dataset`, written
 by the store's own bulk load (`Store.load_dataset`), so schema, triggers and GUIDs are real.
 A manifest records the generator's version and parameters; a folder that matches is reused.
 """
@@ -25,8 +25,9 @@ from functools import lru_cache
 from itertools import accumulate, repeat
 from pathlib import Path
 
-from wwlib.dataset import Dataset
-from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Transcript
+from wwlib.core.model import Code, Coding, Cohort, Fragment, Interview, Person, Transcript
+from wwlib.folder.dataset import Dataset
+from wwlib.folder.identity import speaker_turns
 from wwlib.store import Store
 
 VERSION = 1  # bump when the generated content changes, so old folders are made again
@@ -215,6 +216,7 @@ def synthetic_cohort(number: int, interviews: int, fragments: int, seed: int = S
         second = facilitators[1].id if position < double_coded else None
         coders = (facilitators[0].id, second)
         ds.codings += _codings(rng, participant.id, spans, weights[cluster], *coders)
+    ds.speaker_turns = speaker_turns(ds)  # as the folder reader does: turns with their people
     return ds
 
 

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from wwlib.runner import NOTEBOOKS, run_batch, run_cohort  # noqa: E402
+from wwlib.app.runner import NOTEBOOKS, run_batch, run_cohort  # noqa: E402
 
 COHORT = ROOT / "data" / "lindeveen-2026"
 rows: list[tuple[str, str, str]] = []
@@ -75,7 +75,7 @@ def used_modules(source: str) -> list[str]:
         if module == "ui" and attribute in WIDGETS:
             modules.add(f"wwlib.ui.{WIDGETS[attribute]}")
         elif module in SUBMODULES:
-            modules.add(f"wwlib.{module}")
+            modules.add(SUBMODULES[module])
     return sorted(modules)
 
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_helpers import chromium_page, make_store  # noqa: E402
 
-from wwlib import dashboard  # noqa: E402
+from wwlib.app import dashboard  # noqa: E402
 
 FIRST_WIDGET = ".ww-note-text textarea"
 

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from wwlib.workbook import init_cohort
+from wwlib.cohorts.home import init_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -56,7 +56,7 @@ def voila_serving(tmp: Path, notebook: Path, cohort: str) -> Iterator[tuple]:
     """
     import os
 
-    from wwlib import dashboard
+    from wwlib.app import dashboard
 
     assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: apt-get install chromium"
     store = make_store(tmp / "home", cohort)

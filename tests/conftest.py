@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wwlib.dataset import load_dataset
+from wwlib.folder.dataset import load_dataset
 from wwlib.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

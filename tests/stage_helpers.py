@@ -1,6 +1,6 @@
 """A new cohort built step by step, as its week fills it, with a store per stage.
 
-`build_stages` starts from the folder `ww new` writes (`wwlib.scaffold.new_cohort`: cohort,
+`build_stages` starts from the folder `ww new` writes (`wwlib.folder.scaffold.new_cohort`: cohort,
 programme, the kick-off, ideas and integration boards, people.csv without rows) and makes its
 store (`ww init`), then fills it the way a week does: people on Monday and the interviews
 planned with a codebook (folder edits brought in with `ww update`), transcripts imported with
@@ -24,12 +24,12 @@ from nbclient import NotebookClient
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from wwlib.cli import main
-from wwlib.labels import Labels
-from wwlib.runner import notebooks_dir
-from wwlib.scaffold import new_cohort
+from wwlib.app.cli import main
+from wwlib.app.runner import notebooks_dir
+from wwlib.cohorts.home import init_cohort
+from wwlib.core.labels import Labels
+from wwlib.folder.scaffold import new_cohort
 from wwlib.store import Store
-from wwlib.workbook import init_cohort
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "stages"
 COHORT = "heidevaart-2027"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from wwlib import analysis
-from wwlib.errors import ParameterError
+from wwlib.core.errors import ParameterError
 
 CODES = pd.DataFrame(
     [

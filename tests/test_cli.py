@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wwlib.cli import main
+from wwlib.app.cli import main
 from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"

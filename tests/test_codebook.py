@@ -17,11 +17,11 @@ from conftest import DATA, MINI, append
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wwlib.dataset import check_dataset, load_dataset
-from wwlib.errors import NotFound, StoreError, ValidationError
-from wwlib.model import CATEGORY_COLOURS
+from wwlib.cohorts.home import init_cohort
+from wwlib.core.errors import NotFound, StoreError, ValidationError
+from wwlib.core.model import CATEGORY_COLOURS
+from wwlib.folder.dataset import check_dataset, load_dataset
 from wwlib.store import Store
-from wwlib.workbook import init_cohort
 
 CODER = "femke-bos"
 

@@ -14,8 +14,8 @@ from browser_helpers import (
     voila_serving,
 )
 
-from wwlib import dashboard
-from wwlib.errors import RunError
+from wwlib.app import dashboard
+from wwlib.core.errors import RunError
 from wwlib.store import Store
 
 KICKOFF_NOTEBOOK = ROOT / "notebooks" / "01_kickoff.ipynb"  # the real one, served as it is

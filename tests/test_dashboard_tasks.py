@@ -8,7 +8,7 @@ import time
 import pytest
 from browser_helpers import DATA, ROOT, chromium_page, voila_serving
 
-from wwlib.runner import run_cohort
+from wwlib.app.runner import run_cohort
 from wwlib.store import Store
 
 INTEGRATION_NOTEBOOK = ROOT / "notebooks" / "05_integration.ipynb"  # the real one

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from conftest import DATA, append, line_of, replace
 
-from wwlib.dataset import check_dataset, load_dataset
-from wwlib.errors import DatasetError, StoreError
-from wwlib.model import Role, category_colour
+from wwlib.cohorts.home import init_cohort
+from wwlib.core.errors import DatasetError, StoreError
+from wwlib.core.model import Role, category_colour
+from wwlib.folder.dataset import check_dataset, load_dataset
 from wwlib.store import Store
-from wwlib.workbook import init_cohort
 
 BUNDLED = [DATA / name for name in ("limburg-2020", "lindeveen-2026") if (DATA / name).is_dir()]
 

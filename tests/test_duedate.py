@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from wwlib.duedate import DueDate, parse_due
-from wwlib.errors import ValidationError, WorkbookError
+from wwlib.core.duedate import DueDate, parse_due
+from wwlib.core.errors import ValidationError, WorkbookError
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""wwlib.evidence: from a task to its plan, theme, codes and interview fragments."""
+"""wwlib.present.evidence: from a task to its plan, theme, codes and interview fragments."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 import pytest
 from store_helpers import forbidden_names
 
-from wwlib.errors import NotFound
-from wwlib.evidence import evidence_trail, evidence_trails, trail_html, trail_table
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.workbook import Workbook
+from wwlib.core.errors import NotFound
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.evidence import evidence_trail, evidence_trails, trail_html, trail_table
+from wwlib.present.workbook import Workbook
 
 
 def workbook(store, pseudonymise: bool = False, lang: str = "nl") -> Workbook:

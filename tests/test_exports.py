@@ -1,4 +1,4 @@
-"""wwlib.exports: the task list, the calendar and the handreikingen, read back from real files."""
+"""wwlib.outputs.exports: the task list, the calendar and the handreikingen, read back."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from conftest import append, replace
 
-from wwlib import exports, spreadsheet
-from wwlib.dataset import load_dataset
-from wwlib.errors import NotFound, ValidationError, WorkbookError
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.errors import NotFound, ValidationError, WorkbookError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.folder.dataset import load_dataset
+from wwlib.outputs import exports, spreadsheet
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.workbook import Workbook
 
 COHORTS = ["limburg_store", "lindeveen"]
 WHEN = dt.datetime(2026, 10, 16, 15, 30, tzinfo=dt.UTC)

@@ -8,11 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from wwlib import analysis, figures, views
-from wwlib.labels import Labels
-from wwlib.model import category_colour
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.workbook import Workbook
+from wwlib import analysis, figures
+from wwlib.core.labels import Labels
+from wwlib.core.model import category_colour
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present import views
+from wwlib.present.workbook import Workbook
 
 NL, EN = Labels("nl"), Labels("en")
 DAY_MS = 24 * 3600 * 1000

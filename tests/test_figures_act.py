@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from wwlib.core.labels import Labels
 from wwlib.figures.act import overdue, road_chart
-from wwlib.labels import Labels
 
 NL, EN = Labels("nl"), Labels("en")
 TODAY = dt.date(2026, 11, 20)  # a Friday, a month after the Lindeveen week

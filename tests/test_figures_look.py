@@ -12,8 +12,8 @@ import pytest
 from wwlib import analysis, figures
 from wwlib.analysis.agreement import CODE_COLUMNS, SUMMARY_COLUMNS
 from wwlib.analysis.comparison import COLUMNS as COMPARISON_COLUMNS
-from wwlib.labels import Labels
-from wwlib.model import category_colour
+from wwlib.core.labels import Labels
+from wwlib.core.model import category_colour
 
 NL, EN = Labels("nl"), Labels("en")
 

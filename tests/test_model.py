@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from wwlib.errors import DatasetError, Problem, RunError, ValidationError
-from wwlib.model import (
+from wwlib.core.errors import DatasetError, Problem, RunError, ValidationError
+from wwlib.core.model import (
     ALL_PARTICIPANTS,
     CATEGORY_COLOURS,
     Board,

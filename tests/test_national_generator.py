@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from wwlib.model import Category
+from wwlib.core.model import Category
 from wwlib.store import SCHEMA_VERSION, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

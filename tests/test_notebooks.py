@@ -9,8 +9,8 @@ import nbformat
 import papermill
 import pytest
 
-from wwlib.runner import NOTEBOOKS, notebooks_dir
-from wwlib.workbook import NotebookParameters
+from wwlib.app.runner import NOTEBOOKS, notebooks_dir
+from wwlib.present.parameters import NotebookParameters
 
 NOTEBOOK_PATHS = [notebooks_dir() / name for name in NOTEBOOKS]
 EXPECTED_PARAMETERS = {f.name: str(f.type) for f in fields(NotebookParameters)}

@@ -1,4 +1,4 @@
-"""wwlib.pdf: the report printed by headless Chromium, and clear errors without it."""
+"""wwlib.outputs.pdf: the report printed by headless Chromium, and clear errors without it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from wwlib import pdf
-from wwlib.errors import WorkbookError
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import write_report
-from wwlib.workbook import Workbook
+from wwlib.core.errors import WorkbookError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs import pdf
+from wwlib.outputs.report import write_report
+from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
 needs_chromium = pytest.mark.skipif(pdf.chromium_path() is None, reason="no Chromium installed")

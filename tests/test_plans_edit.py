@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wwlib.errors import NotFound, ValidationError
+from wwlib.core.errors import NotFound, ValidationError
 
 PLAN = "wijkgericht-werken"  # Lindeveen: four steps, two tasks each, three obstacles, three factors
 

@@ -10,10 +10,11 @@ from conftest import replace
 from lxml import etree
 from store_helpers import all_rows as rows
 
-from wwlib.qdpx import QdpxError, export_codebook, import_codebook
+from wwlib.cohorts.home import init_cohort
+from wwlib.exchange.qdpx import export_codebook, import_codebook
+from wwlib.qdpx import QdpxError
 from wwlib.qdpx.codetree import category_of_folder, colour_of
 from wwlib.store import Store
-from wwlib.workbook import init_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 LINDEVEEN = ROOT / "data" / "lindeveen-2026"

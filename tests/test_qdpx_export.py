@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from wwlib.model import Code, Coding, Cohort, Fragment, Interview, Person, Transcript
-from wwlib.qdpx import export_project
+from wwlib.core.model import Code, Coding, Cohort, Fragment, Interview, Person, Transcript
+from wwlib.core.records import ExchangeContent, ExchangeRows, Guids, MemoRecord
+from wwlib.exchange.qdpx import export_project
 from wwlib.qdpx.model import user_guid
 from wwlib.qdpx.read import read_project
 from wwlib.qdpx.write import project_files
-from wwlib.store.exchange import ExchangeContent, ExchangeRows, Guids, MemoRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 LINDEVEEN = ROOT / "data" / "lindeveen-2026"
@@ -215,7 +215,7 @@ def test_category_folders_hold_the_codes_nested_as_in_the_workbook(root, exporte
 # -- offsets for any text: the property --------------------------------------------------
 
 TRICKY = st.sampled_from(["\r\n", "\r", "\n", "😀", "𝄞", "\ufeff", "\t", "é", "\u0301", " "])
-# control characters other than tab, LF and CR are refused on import (wwlib.control_chars)
+# control characters other than tab, LF and CR are refused on import (wwlib.core.control_chars)
 REFUSED = "".join(map(chr, [*range(9), 11, 12, *range(14, 32), 127]))
 STORED = st.text(
     st.characters(blacklist_categories=["Cs"], blacklist_characters=REFUSED), max_size=12

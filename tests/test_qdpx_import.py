@@ -13,15 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from store_helpers import all_rows as rows
 
-from wwlib.cli import main
-from wwlib.dataset import check_dataset
-from wwlib.dataset_writer import write_cohort_folder
-from wwlib.errors import StoreError
-from wwlib.qdpx import QdpxError, export_project, import_project
+from wwlib.app.cli import main
+from wwlib.cohorts.home import init_cohort
+from wwlib.core.errors import StoreError
+from wwlib.core.records import ExchangeRows, MemoRecord
+from wwlib.exchange.qdpx import export_project, import_project
+from wwlib.folder.dataset import check_dataset
+from wwlib.folder.write import write_cohort_folder
+from wwlib.qdpx import QdpxError
 from wwlib.qdpx.offsets import line_end_map, units_to_code_points
 from wwlib.store import Store
-from wwlib.store.exchange import ExchangeRows, MemoRecord
-from wwlib.workbook import init_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 LINDEVEEN = ROOT / "data" / "lindeveen-2026"

@@ -1,4 +1,4 @@
-"""wwlib.report: one self-contained, escaped, pseudonymised, reproducible HTML report."""
+"""wwlib.outputs.report: one self-contained, escaped, pseudonymised, reproducible HTML report."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from wwlib import open_workbook
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import build_report, write_report
-from wwlib.workbook import Workbook
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs.report import build_report, write_report
+from wwlib.present.workbook import Workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
@@ -236,8 +236,8 @@ def test_building_the_report_imports_no_widgets(tmp_path):
 
     script = (
         "import datetime as dt, sys\n"
-        "from wwlib.report import build_report\n"
-        "from wwlib.workbook import opened_workbook\n"
+        "from wwlib.outputs.report import build_report\n"
+        "from wwlib.present.workbook import opened_workbook\n"
         f"with opened_workbook({str(DATA / 'lindeveen-2026')!r}) as wb:\n"
         "    build_report(wb, dt.datetime(2026, 1, 1))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'wwlib')"

@@ -1,4 +1,4 @@
-"""wwlib.report as the eindrapportage: the Limburg report's shape, evidence trails, rounds,
+"""wwlib.outputs.report as the eindrapportage: the Limburg report's shape, evidence trails, rounds,
 the feedback moment, print CSS, reproducibility, escaping and pseudonymisation."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from plotly.offline import get_plotlyjs
 from store_helpers import forbidden_names
 
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import build_report, write_report
-from wwlib.workbook import Workbook
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs.report import build_report, write_report
+from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
 PLOTLY_JS = get_plotlyjs()

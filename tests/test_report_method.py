@@ -1,4 +1,4 @@
-"""wwlib.report_method: the method section says what this cohort did, and only that."""
+"""wwlib.present.report_method: the method section says what this cohort did, and only that."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import shutil
 import pytest
 from conftest import DATA
 
-from wwlib.dataset import load_dataset
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import build_report
-from wwlib.report_method import WeekFacts, describe_week, method_paragraphs, week_facts
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.folder.dataset import load_dataset
+from wwlib.outputs.report import build_report
+from wwlib.present.report_method import WeekFacts, describe_week, method_paragraphs, week_facts
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
 

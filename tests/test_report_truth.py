@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
-from wwlib import display, look, views
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import _version, build_report
-from wwlib.workbook import Workbook
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs.report import _version, build_report
+from wwlib.present import display, look, views
+from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
 PLOTLY_JS = get_plotlyjs()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from wwlib.cli import main
-from wwlib.labels import Labels
-from wwlib.runner import NOTEBOOKS
+from wwlib.app.cli import main
+from wwlib.app.runner import NOTEBOOKS
+from wwlib.core.labels import Labels
 from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -115,8 +115,8 @@ def test_a_static_run_shows_panels_as_html_without_widgets(tmp_path):
 def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
     import nbformat
 
-    from wwlib.errors import RunError
-    from wwlib.runner import notebooks_dir, run_cohort
+    from wwlib.app.runner import notebooks_dir, run_cohort
+    from wwlib.core.errors import RunError
 
     source = tmp_path / "notebooks"
     shutil.copytree(notebooks_dir(), source)
@@ -139,7 +139,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
 
 
 def test_a_kernel_that_died_before_replying_is_started_again():
-    from wwlib.runner import KERNEL_STARTS, _with_kernel_retries
+    from wwlib.app.runner import KERNEL_STARTS, _with_kernel_retries
 
     calls = []
 

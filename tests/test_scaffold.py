@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import line_of, replace
 
-from wwlib.cli import main
-from wwlib.dataset import check_dataset, load_dataset
-from wwlib.errors import ScaffoldError, ValidationError, WorkbookError
-from wwlib.labels import Labels
-from wwlib.model import SLUG, BoardKind, Category, Phase
-from wwlib.scaffold import PROGRAMME, ScaffoldWarning, new_cohort, open_items
+from wwlib.app.cli import main
+from wwlib.cohorts.home import init_cohort
+from wwlib.core.errors import ScaffoldError, ValidationError, WorkbookError
+from wwlib.core.labels import Labels
+from wwlib.core.model import SLUG, BoardKind, Category, Phase
+from wwlib.folder.dataset import check_dataset, load_dataset
+from wwlib.folder.scaffold import PROGRAMME, ScaffoldWarning, new_cohort, open_items
 from wwlib.store import Store
-from wwlib.workbook import init_cohort
 
 TITLE = "Wij-Werken Week Heideveld"
 MONDAY = dt.date(2027, 3, 8)

@@ -27,14 +27,14 @@ from stage_helpers import (
 )
 from store_helpers import all_rows
 
-from wwlib.labels import Labels, catalogue
-from wwlib.missing import PARTS, SAID_AS, is_public_record, missing
-from wwlib.model import Cohort
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.report import build_report
-from wwlib.runner import NOTEBOOKS, run_cohort
+from wwlib.app.runner import NOTEBOOKS, run_cohort
+from wwlib.core.labels import Labels, catalogue
+from wwlib.core.model import Cohort
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.outputs.report import build_report
+from wwlib.present.missing import PARTS, SAID_AS, is_public_record, missing
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.workbook import Workbook
 
 pytestmark = pytest.mark.slow
 

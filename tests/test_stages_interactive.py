@@ -23,11 +23,11 @@ from stage_helpers import (
 )
 from store_helpers import all_rows
 
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
-from wwlib.runner import NOTEBOOKS
+from wwlib.app.runner import NOTEBOOKS
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.workbook import Workbook
 
 pytestmark = pytest.mark.slow
 

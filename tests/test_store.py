@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from wwlib.errors import NotFound, StoreError, ValidationError, WorkbookError
+from wwlib.core.errors import NotFound, StoreError, ValidationError, WorkbookError
 from wwlib.store import SCHEMA_VERSION, Store
 from wwlib.store.schema import MIGRATIONS
 

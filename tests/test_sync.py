@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from wwlib.cli import main
-from wwlib.errors import NotFound
+from wwlib.app.cli import main
+from wwlib.cohorts.home import default_store_path, init_cohort
+from wwlib.core.errors import NotFound
 from wwlib.exchange import import_transcripts
 from wwlib.qdpx.write import project_files
 from wwlib.store import Store
-from wwlib.workbook import default_store_path, init_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -136,7 +136,7 @@ def test_save_is_deterministic_and_idempotent(week, tmp_path, capsys):
     assert "hold the same" in capsys.readouterr().out
     assert folder_bytes(folder) == first
     with Store(store_path) as store:
-        from wwlib.dataset_writer import write_cohort_folder
+        from wwlib.folder.write import write_cohort_folder
 
         one, two = (write_cohort_folder(store, tmp_path / name) for name in ("one", "two"))
     assert folder_bytes(one) == folder_bytes(two)  # the same store, the same bytes
@@ -239,14 +239,14 @@ def test_a_broken_turns_file_is_named_with_its_line(week):
     turns = folder / "turns.csv"
     lines = turns.read_text(encoding="utf-8").splitlines()
     turns.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # a turn fewer
-    from wwlib.dataset import check_dataset
+    from wwlib.folder.dataset import check_dataset
 
     problems = [str(p) for p in check_dataset(folder)]
     assert any("turns.csv" in p and "chloe-peeters" in p for p in problems), problems
 
 
 def test_a_new_folder_keeps_its_guidance_until_its_rows_change(tmp_path, capsys):
-    from wwlib.scaffold import new_cohort
+    from wwlib.folder.scaffold import new_cohort
 
     folder = new_cohort(tmp_path / "heideveld", "Wij-Werken Week Heideveld", ["Heideveld"],
                         "2027-03-08")  # fmt: skip

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from wwlib import act
-from wwlib.errors import NotFound, ValidationError
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.errors import NotFound, ValidationError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present import act
+from wwlib.present.workbook import Workbook
 from wwlib.ui import ThemeBoards
 from wwlib.ui.base import StaticView
-from wwlib.workbook import Workbook
 
 
 def workbook(store, interactive=False, pseudonymise=False):

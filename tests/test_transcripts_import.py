@@ -11,15 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_transcripts_parse import BAD, CORPUS, NAME, TEAMS_DOCX, TEAMS_VTT, WORDS, ZOOM
 
-from wwlib.cli import main
-from wwlib.errors import NotFound, StoreError
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.app.cli import main
+from wwlib.core.errors import NotFound, StoreError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.exchange.transcripts import import_files
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.transcripts import TranscriptError, import_files, parse_bytes, parse_file
+from wwlib.transcripts import TranscriptError, parse_bytes, parse_file
 from wwlib.transcripts.placement import Placer
 from wwlib.ui.speakers import SpeakerMap
-from wwlib.workbook import Workbook
 
 FEMKE, CHLOE = "femke-bos", "chloe-peeters"
 # file, found by, {speaker label: person}

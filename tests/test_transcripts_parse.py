@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wwlib.errors import WorkbookError
-from wwlib.model import Person
+from wwlib.core.errors import WorkbookError
+from wwlib.core.model import Person
 from wwlib.transcripts import TranscriptError, map_speakers, parse_bytes, parse_file
 from wwlib.transcripts.plain import NOT_SPEAKERS, speaker_label
 from wwlib.transcripts.records import clock_seconds

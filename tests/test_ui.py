@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui import CodingPanel, NoteBoard, TaskPanel, VotePanel
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
-from wwlib.workbook import Workbook
 
 
 def workbook(store, lang: str = "nl", pseudonymise: bool = False) -> Workbook:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from conftest import replace
 
-from wwlib.dataset import load_dataset
-from wwlib.errors import StoreError
-from wwlib.labels import Labels
-from wwlib.model import CATEGORY_COLOURS
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.errors import StoreError
+from wwlib.core.labels import Labels
+from wwlib.core.model import CATEGORY_COLOURS
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.folder.dataset import load_dataset
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui import CodebookPanel, CodingPanel, InterviewGuide, InterviewStatusPanel
 from wwlib.ui.codebook import slug
 from wwlib.ui.passages import Mark, highlighted
-from wwlib.workbook import Workbook
 
 SENTENCE = "We belden gewoon even 📞 en dan was het geregeld."
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import StaticView
 from wwlib.ui.plans import PlanEditor
-from wwlib.workbook import Workbook
 
 TODAY = dt.date(2026, 11, 20)
 PLAN = "wijkgericht-werken"

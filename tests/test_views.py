@@ -1,4 +1,4 @@
-"""wwlib.views: labelled tables, names shown as the pseudonymiser decides, the empty states."""
+"""wwlib.present.views: labelled tables, names shown as the pseudonymiser decides, empty states."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wwlib import display, views
-from wwlib.labels import Labels, catalogue
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.labels import Labels, catalogue
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present import display, views
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.workbook import Workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TABLES = [
@@ -249,7 +249,7 @@ def test_due_words(kind, first_day, expected):
     assert views.due_words(kind, first_day, Labels("nl")) == expected
 
 
-# -- wwlib.display: how the views are shown in a notebook --------------------------------------
+# -- wwlib.present.display: how the views are shown in a notebook ---------------------------
 
 
 def test_table_escapes_cells_and_headers():
@@ -313,9 +313,9 @@ def test_labels_are_text_in_both_languages(key):
 
 
 def test_a_hidden_person_shows_no_function_either(lindeveen):
-    from wwlib.labels import Labels
-    from wwlib.pseudonym import Pseudonymiser
-    from wwlib.workbook import Workbook
+    from wwlib.core.labels import Labels
+    from wwlib.core.pseudonym import Pseudonymiser
+    from wwlib.present.workbook import Workbook
 
     names = Pseudonymiser(lindeveen.people(), False, lindeveen.cohort().mentioned_names)
     wb = Workbook(lindeveen, Labels("nl"), names, "nl", False, interactive=False)

@@ -12,13 +12,13 @@ import pytest
 from store_helpers import all_rows as rows
 
 from wwlib import analysis
-from wwlib.errors import NotFound, StoreError, ValidationError, WorkbookError
-from wwlib.labels import Labels
-from wwlib.pseudonym import Pseudonymiser
+from wwlib.core.errors import NotFound, StoreError, ValidationError, WorkbookError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui import VotePanel
 from wwlib.ui.base import StaticView
-from wwlib.workbook import Workbook
 
 BOARD, OTHER_BOARD = "flap-samen-werken", "flap-kick-off"
 NOTE, SECOND_NOTE, OTHER_NOTE = "n-oude-regels", "n-korte-lijnen", "n-een-team"

@@ -1,41 +1,72 @@
 """Wij-Werken workbook: the data model and logic of a Participatory Action Research week.
 
-Notebooks use `import wwlib as ww` and reach the phase helpers as `ww.views`, `ww.figures`,
-`ww.analysis`, `ww.display`, `ww.ui`, `ww.transcripts` (`import_files`) and `ww.qdpx`; these
-load on first use, so `ww check` stays quick.
+Notebooks use `import wwlib as ww`: `ww.open_workbook(...)`, and the phase helpers as
+`ww.views`, `ww.look`, `ww.act`, `ww.display`, `ww.figures`, `ww.analysis`, `ww.ui`, ...
+Everything loads on first use, so `import wwlib` costs nothing and `ww check` stays quick.
+
+The package is layered; a module imports only from its own layer or the ones below it
+(`tests/test_layers.py` reads the imports and holds this):
+
+    core                the data model, errors, dates, limits, pseudonyms, the label catalogue
+    transcripts, qdpx   pure file formats          analysis   pure DataFrame computations
+    folder              the cohort folder: read, write, one module per file kind
+    figures             DataFrames -> Plotly figures
+    store               all SQL
+    cohorts             where stores live; make, open and sync a cohort's store
+    present             the Workbook and the sections of the week (tables, text, figures)
+    ui, outputs         ipywidgets panels; report, exports, spreadsheets, PDF
+    exchange            import and export services (transcripts, REFI-QDA, xlsx, ics)
+    app                 the `ww` command, the batch runner, the dashboard server
 """
 
 import importlib
 
-from wwlib.dataset import Dataset, check_dataset, load_dataset
-from wwlib.errors import DatasetError, ParameterError, StoreError, ValidationError, WorkbookError
-from wwlib.labels import Labels
-from wwlib.store import Store
-from wwlib.workbook import Workbook, init_cohort, open_workbook
+# name -> the module that defines it (a module itself where the name ends the path)
+NAMES = {
+    "Dataset": "wwlib.folder.dataset",
+    "check_dataset": "wwlib.folder.dataset",
+    "load_dataset": "wwlib.folder.dataset",
+    "DatasetError": "wwlib.core.errors",
+    "ParameterError": "wwlib.core.errors",
+    "StoreError": "wwlib.core.errors",
+    "ValidationError": "wwlib.core.errors",
+    "WorkbookError": "wwlib.core.errors",
+    "Labels": "wwlib.core.labels",
+    "Store": "wwlib.store",
+    "Workbook": "wwlib.present.workbook",
+    "open_workbook": "wwlib.present.workbook",
+    "init_cohort": "wwlib.cohorts.home",
+}
 
-__all__ = [
-    "Dataset",
-    "DatasetError",
-    "Labels",
-    "ParameterError",
-    "Store",
-    "StoreError",
-    "ValidationError",
-    "Workbook",
-    "WorkbookError",
-    "check_dataset",
-    "init_cohort",
-    "load_dataset",
-    "open_workbook",
-]
+SUBMODULES = {
+    "act": "wwlib.present.act",
+    "analysis": "wwlib.analysis",
+    "display": "wwlib.present.display",
+    "evidence": "wwlib.present.evidence",
+    "exchange": "wwlib.exchange",
+    "exports": "wwlib.outputs.exports",
+    "figures": "wwlib.figures",
+    "look": "wwlib.present.look",
+    "pdf": "wwlib.outputs.pdf",
+    "qdpx": "wwlib.qdpx",
+    "report": "wwlib.outputs.report",
+    "runner": "wwlib.app.runner",
+    "spreadsheet": "wwlib.outputs.spreadsheet",
+    "transcripts": "wwlib.transcripts",
+    "ui": "wwlib.ui",
+    "views": "wwlib.present.views",
+}
 
-SUBMODULES = (
-    "act", "analysis", "display", "evidence", "exchange", "exports", "figures", "look", "pdf",
-    "qdpx", "report", "runner", "spreadsheet", "transcripts", "ui", "views",
-)  # fmt: skip
+__all__ = sorted(NAMES)
 
 
 def __getattr__(name: str):
     if name in SUBMODULES:
-        return importlib.import_module(f"wwlib.{name}")
+        return importlib.import_module(SUBMODULES[name])
+    if name in NAMES:
+        return getattr(importlib.import_module(NAMES[name]), name)
     raise AttributeError(f"module 'wwlib' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted([*NAMES, *SUBMODULES, "NAMES", "SUBMODULES"])

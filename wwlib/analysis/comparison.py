@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from wwlib.analysis.frames import by_category_then, cohort_keys, participants
-from wwlib.errors import ParameterError
+from wwlib.core.errors import ParameterError
 
 # not attributes to group by: ids and names, and the role (every participant has the same)
 NOT_ATTRIBUTES = {"id", "name", "pseudonym", "consent_named", "guid", "position", "cohort", "role"}

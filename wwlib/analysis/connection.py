@@ -22,7 +22,7 @@ import pandas as pd
 
 from wwlib.analysis.frames import cohort_keys
 from wwlib.analysis.frequencies import code_frequencies
-from wwlib.model import Category
+from wwlib.core.model import Category
 
 UNITS = ("fragment", "participant")
 PAIR_COLUMNS = ["code_a", "code_b", "category_a", "category_b", "both", "a", "b", "jaccard"]

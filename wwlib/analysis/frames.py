@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wwlib.model import Category, Role
+from wwlib.core.model import Category, Role
 
 CATEGORY_ORDER = [c.value for c in Category]
 COHORT = "cohort"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from wwlib.analysis.frames import by_category_then, category_rank, cohort_keys
-from wwlib.model import Role
+from wwlib.core.model import Role
 
 QUOTE_LENGTH = 160  # characters: the length of a quote that reads well on a slide
 

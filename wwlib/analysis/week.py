@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wwlib.model import Role
+from wwlib.core.model import Role
 
 INTERVIEW_STATUS_ORDER = ["coded", "held", "planned", "none"]
 DAY_START, DAY_END = 9.0, 17.0  # the working day over which untimed sessions are spread

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from wwlib.dates import as_date, due_words
-from wwlib.duedate import DueDate
+from wwlib.core.dates import as_date, due_words
+from wwlib.core.duedate import DueDate
+from wwlib.core.labels import Labels
 from wwlib.figures.base import (
     TICKS,
     add_note,
@@ -22,7 +23,6 @@ from wwlib.figures.base import (
     short,
     wrap,
 )
-from wwlib.labels import Labels
 
 ROAD_COLOUR = "#a6a6a6"
 MILESTONE_COLOUR = "#1f4e79"

@@ -21,9 +21,9 @@ import plotly.io as pio
 from wwlib.analysis import (
     CATEGORY_ORDER,
 )
-from wwlib.dates import long_date
-from wwlib.labels import SEPARATORS, Labels
-from wwlib.model import category_colour
+from wwlib.core.dates import long_date
+from wwlib.core.labels import SEPARATORS, Labels
+from wwlib.core.model import category_colour
 
 FONT = 16
 TICKS = 14

@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wwlib.analysis.connection import UNITS
+from wwlib.core.labels import Labels
+from wwlib.core.model import category_colour
 from wwlib.figures.base import (
     TICKS,
     add_note,
@@ -27,8 +29,6 @@ from wwlib.figures.base import (
     short,
     titled,
 )
-from wwlib.labels import Labels
-from wwlib.model import category_colour
 
 HEAT_COLOURS = [[0, "#ffffff"], [1, "#1f4e79"]]
 EDGE_COLOUR = "rgba(90, 90, 90, 0.45)"

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from wwlib.core.labels import Labels
 from wwlib.figures.base import (
     TICKS,
     add_note,
@@ -28,7 +29,6 @@ from wwlib.figures.base import (
     titled,
     wrap,
 )
-from wwlib.labels import Labels
 
 # -- saturation -----------------------------------------------------------------------------
 

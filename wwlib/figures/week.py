@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wwlib.analysis import DAY_END, DAY_START, INTERVIEW_STATUS_ORDER, session_slots
-from wwlib.dates import as_date, due_words, long_date
-from wwlib.duedate import DueDate
+from wwlib.core.dates import as_date, due_words, long_date
+from wwlib.core.duedate import DueDate
+from wwlib.core.labels import Labels
 from wwlib.figures.base import (
     INTERVIEW_COLOURS,
     PHASE_COLOURS,
@@ -28,7 +29,6 @@ from wwlib.figures.base import (
     short,
     wrap,
 )
-from wwlib.labels import Labels
 
 # -- programme --------------------------------------------------------------------------
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from wwlib.errors import FileRefused
-from wwlib.limits import CODEBOOK_BYTES, read_regular
+from wwlib.core.errors import FileRefused
+from wwlib.core.limits import CODEBOOK_BYTES, read_regular
+from wwlib.core.records import ExchangeContent
 from wwlib.qdpx.codetree import CodeTreeWriter, read_code_tree
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.model import CODEBOOK_NS, CodeNode
 from wwlib.qdpx.validate import schema_problems
 from wwlib.qdpx.write import origin
 from wwlib.qdpx.xml import kids, local, parse, place
-from wwlib.store.exchange import ExchangeContent
 
 
 def read_codebook(path: str | Path) -> tuple[list[CodeNode], list[str], list[str]]:

@@ -16,8 +16,8 @@ import re
 
 from lxml import etree
 
-from wwlib.labels import Labels
-from wwlib.model import Category, Code
+from wwlib.core.labels import Labels
+from wwlib.core.model import Category, Code
 from wwlib.qdpx.model import CodeNode, derived_guid
 from wwlib.qdpx.xml import guid_of, kids, text_of, xml_safe
 

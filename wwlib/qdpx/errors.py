@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wwlib.errors import FileError
+from wwlib.core.errors import FileError
 
 
 class QdpxError(FileError):

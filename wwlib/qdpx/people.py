@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from wwlib.model import Person, Role
+from wwlib.core.model import Person, Role
+from wwlib.core.records import ExchangeContent, ExchangeRows
 from wwlib.qdpx.model import Case, Project, user_guid
 from wwlib.qdpx.summary import ImportSummary
-from wwlib.store.exchange import ExchangeContent, ExchangeRows
 
 PSEUDONYM = re.compile(r"^[A-Za-z0-9-]{1,12}$")
 PREFIX = {Role.PARTICIPANT.value: "P", Role.FACILITATOR.value: "F", Role.SUPPORT.value: "S"}

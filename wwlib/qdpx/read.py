@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from wwlib.control_chars import first_control
-from wwlib.errors import FileRefused
-from wwlib.limits import QDPX, BoundedZip, open_zip
+from wwlib.core.control_chars import first_control
+from wwlib.core.errors import FileRefused
+from wwlib.core.limits import QDPX, BoundedZip, open_zip
 from wwlib.qdpx.codetree import read_code_tree
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.model import PROJECT_NS, Case, CodingRef, Note, Project, Selection, Source, User
@@ -45,7 +45,7 @@ def read_project(path: str | Path) -> Project:
 
 @contextmanager
 def _open_zip(path: Path) -> Iterator[BoundedZip]:
-    """The zip, checked against `wwlib.limits.QDPX` before anything in it is unpacked."""
+    """The zip, checked against `wwlib.core.limits.QDPX` before anything in it is unpacked."""
     if not path.exists() and not path.is_symlink():
         raise QdpxError(path.name, "", f"there is no file {path}", "check the path")
     if path.is_file() and path.stat().st_size == 0:

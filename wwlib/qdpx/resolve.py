@@ -19,14 +19,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wwlib.model import Code, Coding, Cohort, Fragment, Interview, InterviewStatus, Role, Transcript
+from wwlib.core.model import (
+    Code,
+    Coding,
+    Cohort,
+    Fragment,
+    Interview,
+    InterviewStatus,
+    Role,
+    Transcript,
+)
+from wwlib.core.records import ExchangeContent, ExchangeRows, MemoRecord
 from wwlib.qdpx.codetree import DEFAULT_CATEGORY, category_of_folder, split_category_mark
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.model import CodeNode, CodingRef, Project, Selection, Source, derived_guid
 from wwlib.qdpx.offsets import line_end_map
 from wwlib.qdpx.people import ALIASES, People, case_values, unique_slug
 from wwlib.qdpx.summary import ImportSummary
-from wwlib.store.exchange import ExchangeContent, ExchangeRows, MemoRecord
 
 
 @dataclass

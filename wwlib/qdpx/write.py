@@ -19,11 +19,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 from lxml import etree
 
-from wwlib.model import Person
+from wwlib.core.model import Person
+from wwlib.core.records import ExchangeContent
 from wwlib.qdpx.codetree import CodeTreeWriter
 from wwlib.qdpx.model import PROJECT_NS, derived_guid, user_guid
 from wwlib.qdpx.xml import DATE_TIME, xml_safe
-from wwlib.store.exchange import ExchangeContent
 
 CASE_VARIABLES = [  # (name, REFI type) in the order they are written
     ("role", "Text"),

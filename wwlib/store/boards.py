@@ -6,7 +6,7 @@ import sqlite3
 
 import pandas as pd
 
-from wwlib.errors import NotFound, ValidationError
+from wwlib.core.errors import NotFound, ValidationError
 
 
 class BoardMixin:

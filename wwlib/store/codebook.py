@@ -12,8 +12,8 @@ import sqlite3
 
 import pandas as pd
 
-from wwlib.errors import NotFound, StoreError, ValidationError
-from wwlib.model import Code, Coding, Fragment, check_text
+from wwlib.core.errors import NotFound, StoreError, ValidationError
+from wwlib.core.model import Code, Coding, Fragment, check_text
 from wwlib.store.core import _now
 from wwlib.store.load import _fragment_id
 from wwlib.store.writes import _require

@@ -14,71 +14,32 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
-from wwlib.errors import StoreError
-from wwlib.model import (
+from wwlib.core.errors import StoreError
+from wwlib.core.model import (
     Code,
     Coding,
-    Cohort,
     Fragment,
-    Guids,
     Interview,
     MemoRecord,
     Person,
     Session,
     Transcript,
 )
+from wwlib.core.records import ExchangeContent, ExchangeRows
 from wwlib.store.load import (
+    fragment_ids,
     insert_codes,
     insert_cohort,
     insert_interviews,
+    insert_memos,
     insert_people,
     insert_sessions,
 )
 from wwlib.store.reads import COHORT_COLUMNS, cohort_from_row
 
 T = TypeVar("T")
-
-
-@dataclass
-class ExchangeContent:
-    """What a store holds that a REFI-QDA project can carry, in the store's order."""
-
-    cohort: Cohort | None = None
-    cohort_guid: str = ""
-    people: list[Person] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
-    codes: list[Code] = field(default_factory=list)
-    interviews: list[Interview] = field(default_factory=list)
-    transcripts: list[Transcript] = field(default_factory=list)
-    formats: dict[str, str] = field(default_factory=dict)  # interview -> md | txt | ...
-    fragments: list[Fragment] = field(default_factory=list)
-    codings: list[Coding] = field(default_factory=list)
-    memos: list[MemoRecord] = field(default_factory=list)
-    guids: Guids = field(default_factory=Guids)
-
-
-@dataclass
-class ExchangeRows:
-    """What an import adds; `guids` holds the GUID of every new row (fragments too)."""
-
-    cohort: Cohort | None = None  # only for an empty store: the cohort row to make first
-    sessions: list[Session] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    codes: list[Code] = field(default_factory=list)
-    interviews: list[Interview] = field(default_factory=list)
-    status_updates: dict[str, str] = field(default_factory=dict)  # interview -> new status
-    transcripts: list[Transcript] = field(default_factory=list)
-    codings: list[Coding] = field(default_factory=list)
-    memos: list[MemoRecord] = field(default_factory=list)
-    guids: Guids = field(default_factory=Guids)
-
-    def counts(self) -> dict[str, int]:
-        """How many rows of each kind this adds."""
-        names = ("people", "codes", "interviews", "transcripts", "codings", "memos")
-        return {name: len(getattr(self, name)) for name in names}
 
 
 class ExchangeMixin:
@@ -223,7 +184,7 @@ def _insert_rows(con: sqlite3.Connection, rows: ExchangeRows) -> None:
             for c in rows.codings
         ],
     )
-    _insert_memos(con, rows.memos, ids)
+    insert_memos(con, rows.memos, ids)
 
 
 def _insert_people_and_codes(con: sqlite3.Connection, rows: ExchangeRows) -> None:
@@ -249,16 +210,9 @@ def _insert_interviews(con: sqlite3.Connection, rows: ExchangeRows) -> None:
     )
 
 
-def _fragment_ids(con: sqlite3.Connection) -> dict[Fragment, int]:
-    return {
-        Fragment(r[1], r[2], r[3]): r[0]
-        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
-    }
-
-
 def _insert_fragments(con: sqlite3.Connection, rows: ExchangeRows) -> dict[Fragment, int]:
     """Make the fragments that codings and memos need; an existing span keeps its GUID."""
-    ids = _fragment_ids(con)
+    ids = fragment_ids(con)
     wanted = [c.fragment for c in rows.codings] + [m.fragment for m in rows.memos if m.fragment]
     for fragment in dict.fromkeys(wanted):
         if fragment not in ids:
@@ -272,61 +226,3 @@ def _insert_fragments(con: sqlite3.Connection, rows: ExchangeRows) -> dict[Fragm
                 ),
             ).lastrowid
     return ids
-
-
-def _insert_memos(
-    con: sqlite3.Connection, memos: list[MemoRecord], fragment_ids: dict[Fragment, int]
-) -> None:
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    con.executemany(
-        "INSERT INTO memo (target, target_id, author, text, created_at, guid) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                m.target,
-                str(fragment_ids[m.fragment]) if m.fragment else m.target_id,
-                m.author or None,
-                m.text,
-                m.created_at or now,
-                m.guid or None,
-            )
-            for m in memos
-        ],
-    )
-
-
-def _adopt_guids(con: sqlite3.Connection, guids: Guids) -> None:
-    """Set each row's GUID by its natural key; every key must name exactly one row.
-
-    A fragment only a memo points at is not in a cohort folder: it is made here.
-    """
-    for f, guid in guids.fragment.items():
-        con.execute(
-            'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
-            (f.interview, f.start, f.end),
-        )
-        con.execute(
-            'UPDATE fragment SET guid = ? WHERE interview = ? AND start = ? AND "end" = ?',
-            (guid, f.interview, f.start, f.end),
-        )
-    updates = [
-        ("person", "id = ?", [(g, (k,)) for k, g in guids.person.items()]),
-        ("code", "id = ?", [(g, (k,)) for k, g in guids.code.items()]),
-        ("transcript", "interview = ?", [(g, (k,)) for k, g in guids.transcript.items()]),
-        (
-            "coding",
-            "fragment = (SELECT id FROM fragment WHERE interview = ? AND start = ? "
-            'AND "end" = ?) AND code = ? AND coder = ?',
-            [
-                (g, (f.interview, f.start, f.end, code, coder))
-                for (f, code, coder), g in guids.coding.items()
-            ],
-        ),
-    ]
-    for table, where, pairs in updates:
-        sql = f"UPDATE {table} SET guid = ? WHERE {where}"  # noqa: S608 (fixed names)
-        changed = con.executemany(sql, [(guid, *key) for guid, key in pairs]).rowcount
-        if changed != len(pairs):  # some key named no row: find which, to say so
-            for guid, key in pairs:
-                if con.execute(sql, (guid, *key)).rowcount != 1:
-                    raise StoreError(f"{table} {key} is not in this store; no GUID was adopted")

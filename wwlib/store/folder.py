@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from wwlib.duedate import DueDate
-from wwlib.model import (
+from wwlib.core.duedate import DueDate
+from wwlib.core.model import (
     Board,
     FocusGroup,
     Fragment,
@@ -27,7 +27,8 @@ from wwlib.model import (
     Vote,
     VoteRound,
 )
-from wwlib.store.exchange import ExchangeContent, _read_content
+from wwlib.core.records import FolderRows
+from wwlib.store.exchange import _read_content
 
 # Every table a cohort folder fills, children before parents (the order to empty them in).
 CONTENT_TABLES = (
@@ -59,21 +60,6 @@ CONTENT_TABLES = (
 )
 
 
-@dataclass
-class FolderRows:
-    """Everything of a store that its cohort folder holds, in the store's order."""
-
-    content: ExchangeContent
-    boards: list[Board] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    votes: list[Vote] = field(default_factory=list)  # one per round, voter and note: dots summed
-    rounds: list[VoteRound] = field(default_factory=list)
-    plans: list[Plan] = field(default_factory=list)
-    shortlist: list[str] = field(default_factory=list)
-    focus_groups: list[FocusGroup] = field(default_factory=list)
-    turns: dict[str, list[SavedTurn]] = field(default_factory=dict)  # interview -> turns
-
-
 @dataclass(frozen=True)
 class Baseline:
     """The rows folder and store last agreed on: {(file, key): digest}, and when."""
@@ -92,7 +78,7 @@ class Baseline:
 class Replacement:
     """What `replace_content` writes: a validated `Dataset`, the folder, the log line."""
 
-    dataset: object  # a wwlib.dataset.Dataset
+    dataset: object  # a wwlib.folder.dataset.Dataset
     folder: str
     action: str
     detail: dict

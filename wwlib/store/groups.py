@@ -8,8 +8,8 @@ import unicodedata
 
 import pandas as pd
 
-from wwlib.errors import StoreError, ValidationError
-from wwlib.model import Category, FocusGroup, Role
+from wwlib.core.errors import StoreError, ValidationError
+from wwlib.core.model import Category, FocusGroup, Role
 
 
 def insert_shortlist(con: sqlite3.Connection, themes: list[str]) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from dataclasses import replace
 
-from wwlib.errors import StoreError
-from wwlib.model import ALL_PARTICIPANTS, Fragment, Plan
+from wwlib.core.errors import StoreError
+from wwlib.core.model import ALL_PARTICIPANTS, Fragment, Guids, MemoRecord, Plan
 from wwlib.store.groups import insert_focus_groups, insert_shortlist
 from wwlib.store.reads import COHORT_COLUMNS
 from wwlib.store.schema import CLOSED_ROUNDS
+from wwlib.store.transcripts import _insert_turns
 
 
 class LoadMixin:
@@ -76,15 +77,13 @@ def _insert_rounds(con: sqlite3.Connection, rounds) -> None:
 
 def _insert_identity(con: sqlite3.Connection, ds) -> None:
     """The GUIDs and memos a folder keeps for REFI-QDA exchange (guids.csv, memos.csv)."""
-    from wwlib.store.exchange import _adopt_guids, _fragment_ids, _insert_memos
-
     if ds.guids.cohort:
         con.execute("UPDATE cohort SET guid = ?", (ds.guids.cohort,))
-    _adopt_guids(con, ds.guids)
+    adopt_guids(con, ds.guids)
     for memo in ds.memos:
         if memo.fragment:
             _fragment_id(con, memo.fragment)
-    _insert_memos(con, ds.memos, _fragment_ids(con))
+    insert_memos(con, ds.memos, fragment_ids(con))
 
 
 def insert_cohort(con: sqlite3.Connection, c) -> None:
@@ -187,19 +186,8 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         "INSERT INTO transcript (interview, source, text) VALUES (?, ?, ?)",
         [(t.interview, t.source, t.text) for t in ds.transcripts],
     )
-    # imported here, not at the top: wwlib.transcripts imports the store package
-    from wwlib.store.transcripts import _insert_turns
-    from wwlib.transcripts.plain import parse_text
-    from wwlib.transcripts.speakers import SpeakerIndex, map_speakers, with_people
-
-    people = SpeakerIndex(ds.people)
-    interviewers = {i.participant: i.interviewer for i in ds.interviews}
-    for t in ds.transcripts:
-        parsed = parse_text(t.text, t.source)
-        prefer = (t.interview, interviewers[t.interview])
-        matches = map_speakers(parsed.speakers(), people, prefer)
-        turns = with_people(parsed.turns, matches)
-        _insert_turns(con, t.interview, with_saved(turns, ds.turns.get(t.interview)))
+    for t in ds.transcripts:  # the folder reader parsed them and mapped their speakers
+        _insert_turns(con, t.interview, ds.speaker_turns.get(t.interview, []))
     con.executemany(  # in the codings' order, so that fragment ids follow it
         'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
         [(c.fragment.interview, c.fragment.start, c.fragment.end) for c in ds.codings],
@@ -213,18 +201,6 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         [(fragment_ids[c.fragment], c.code, c.coder, c.memo) for c in ds.codings],
     )
     return fragment_ids
-
-
-def with_saved(turns: list, saved: list | None) -> list:
-    """Turns with the person and times a folder's turns.csv kept for them (checked to match)."""
-    if not saved:
-        return turns
-    return [
-        replace(
-            turn, person=keep.person or None, time_start=keep.time_start, time_end=keep.time_end
-        )
-        for turn, keep in zip(turns, saved, strict=True)
-    ]
 
 
 def _fragment_id(con: sqlite3.Connection, f: Fragment) -> int:
@@ -316,3 +292,68 @@ def insert_task(con: sqlite3.Connection, step_id: int, position: int, task) -> N
         "INSERT INTO task_owner VALUES (?, ?, ?)",
         [(task.id, owner, i) for i, owner in enumerate(task.owners)],
     )
+
+
+def fragment_ids(con: sqlite3.Connection) -> dict[Fragment, int]:
+    return {
+        Fragment(r[1], r[2], r[3]): r[0]
+        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
+    }
+
+
+def insert_memos(
+    con: sqlite3.Connection, memos: list[MemoRecord], fragment_ids: dict[Fragment, int]
+) -> None:
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    con.executemany(
+        "INSERT INTO memo (target, target_id, author, text, created_at, guid) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                m.target,
+                str(fragment_ids[m.fragment]) if m.fragment else m.target_id,
+                m.author or None,
+                m.text,
+                m.created_at or now,
+                m.guid or None,
+            )
+            for m in memos
+        ],
+    )
+
+
+def adopt_guids(con: sqlite3.Connection, guids: Guids) -> None:
+    """Set each row's GUID by its natural key; every key must name exactly one row.
+
+    A fragment only a memo points at is not in a cohort folder: it is made here.
+    """
+    for f, guid in guids.fragment.items():
+        con.execute(
+            'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
+            (f.interview, f.start, f.end),
+        )
+        con.execute(
+            'UPDATE fragment SET guid = ? WHERE interview = ? AND start = ? AND "end" = ?',
+            (guid, f.interview, f.start, f.end),
+        )
+    updates = [
+        ("person", "id = ?", [(g, (k,)) for k, g in guids.person.items()]),
+        ("code", "id = ?", [(g, (k,)) for k, g in guids.code.items()]),
+        ("transcript", "interview = ?", [(g, (k,)) for k, g in guids.transcript.items()]),
+        (
+            "coding",
+            "fragment = (SELECT id FROM fragment WHERE interview = ? AND start = ? "
+            'AND "end" = ?) AND code = ? AND coder = ?',
+            [
+                (g, (f.interview, f.start, f.end, code, coder))
+                for (f, code, coder), g in guids.coding.items()
+            ],
+        ),
+    ]
+    for table, where, pairs in updates:
+        sql = f"UPDATE {table} SET guid = ? WHERE {where}"  # noqa: S608 (fixed names)
+        changed = con.executemany(sql, [(guid, *key) for guid, key in pairs]).rowcount
+        if changed != len(pairs):  # some key named no row: find which, to say so
+            for guid, key in pairs:
+                if con.execute(sql, (guid, *key)).rowcount != 1:
+                    raise StoreError(f"{table} {key} is not in this store; no GUID was adopted")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from wwlib.errors import NotFound, ValidationError
-from wwlib.model import Category, PlanKind, check_text
+from wwlib.core.errors import NotFound, ValidationError
+from wwlib.core.model import Category, PlanKind, check_text
 from wwlib.store.groups import group_id
 from wwlib.store.writes import _require
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pandas as pd
 
-from wwlib.errors import NotFound, StoreError
-from wwlib.model import Cohort
+from wwlib.core.errors import NotFound, StoreError
+from wwlib.core.model import Cohort
 
 COHORT_COLUMNS = (
     'id, title, municipalities, start, "end", language, research_question, '

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wwlib.errors import NotFound, StoreError, ValidationError
-from wwlib.model import InterviewStatus, Role, Transcript
+from wwlib.core.errors import NotFound, StoreError, ValidationError
+from wwlib.core.model import InterviewStatus, Role, Transcript
 from wwlib.store.core import _now
 
 

@@ -18,8 +18,8 @@ import sqlite3
 
 import pandas as pd
 
-from wwlib.errors import NotFound, StoreError, ValidationError
-from wwlib.model import MAX_DOTS, Vote, check_count
+from wwlib.core.errors import NotFound, StoreError, ValidationError
+from wwlib.core.model import MAX_DOTS, Vote, check_count
 from wwlib.store.core import _now
 from wwlib.store.writes import _require
 

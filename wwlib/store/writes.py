@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from wwlib.duedate import parse_due
-from wwlib.errors import NotFound, StoreError
-from wwlib.model import (
+from wwlib.core.duedate import parse_due
+from wwlib.core.errors import NotFound, StoreError
+from wwlib.core.model import (
     Coding,
     Fragment,
     InterviewStatus,

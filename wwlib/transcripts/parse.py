@@ -5,9 +5,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from wwlib.control_chars import REMOVE_IT, first_control
-from wwlib.errors import FileRefused
-from wwlib.limits import TRANSCRIPT_BYTES, read_regular
+from wwlib.core.control_chars import REMOVE_IT, first_control
+from wwlib.core.errors import FileRefused
+from wwlib.core.limits import TRANSCRIPT_BYTES, read_regular
 from wwlib.transcripts.plain import parse_text
 from wwlib.transcripts.records import ParsedTranscript, problem
 from wwlib.transcripts.vtt import parse_vtt
@@ -86,7 +86,7 @@ def decode(data: bytes, name: str) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = "holds NUL characters: it is UTF-16 or not a text file at all"
         raise problem(name, f"line {line}", message, SAVE_AS_UTF8)
-    if found := first_control(text):  # the cohort folder could not hold it (wwlib.files)
+    if found := first_control(text):  # the cohort folder could not hold it (wwlib.folder.files)
         line, column, char = found
         where = f"line {line}, column {column}"
         raise problem(name, where, f"holds the control character {char}", REMOVE_IT)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wwlib.model import Role
+from wwlib.core.model import Role
 from wwlib.transcripts.records import FileProblem
 from wwlib.transcripts.speakers import SpeakerMatch, fold
 

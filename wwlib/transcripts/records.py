@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wwlib.errors import WorkbookError
+from wwlib.core.errors import WorkbookError
 
 FORMATS = {
     "txt": "plain text",

@@ -18,8 +18,8 @@ import zlib
 import docx
 from docx.opc.exceptions import OpcError
 
-from wwlib.errors import FileRefused
-from wwlib.limits import DOCX, open_zip
+from wwlib.core.errors import FileRefused
+from wwlib.core.limits import DOCX, open_zip
 from wwlib.transcripts.plain import speaker_label
 from wwlib.transcripts.records import ParsedTranscript, Segment, assemble, clock_seconds, problem
 

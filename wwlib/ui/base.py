@@ -13,10 +13,10 @@ from collections.abc import Callable
 import ipywidgets as ipw
 import traitlets
 
-from wwlib.errors import WorkbookError
-from wwlib.html_parts import TABLE_CSS, escape, snippet, table  # noqa: F401 (the panels' helpers)
-from wwlib.missing import empty_html, missing
-from wwlib.workbook import Workbook
+from wwlib.core.errors import WorkbookError
+from wwlib.present.html_parts import TABLE_CSS, escape, snippet, table  # noqa: F401 (the panels' helpers)
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 
 USER_ERRORS = (WorkbookError, ValueError)
 OK_COLOUR = "#2e7d32"
@@ -82,7 +82,7 @@ class Panel(ipw.VBox):
 
     With a workbook opened for a static run (`wb.interactive` false) the class gives a
     `StaticView` from `static()` instead of a widget. `part` names the part of the week the
-    panel fills (`wwlib.missing`): while the cohort lacks it, the static view says what is
+    panel fills (`wwlib.present.missing`): while the cohort lacks it, the static view says what is
     missing and which step fills it.
     """
 

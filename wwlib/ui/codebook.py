@@ -14,10 +14,10 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.missing import empty_html, missing
-from wwlib.model import Category, category_colour, check_text
+from wwlib.core.model import Category, category_colour, check_text
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, button, escape, field
-from wwlib.workbook import Workbook
 
 SWATCH = (
     '<span class="ww-codebook-swatch" style="display:inline-block;width:0.9em;height:0.9em;'

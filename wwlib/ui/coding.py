@@ -5,12 +5,12 @@ from __future__ import annotations
 import ipywidgets as ipw
 import traitlets
 
-from wwlib.missing import empty_html, missing
-from wwlib.model import Category, category_colour
+from wwlib.core.model import Category, category_colour
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
-from wwlib.workbook import Workbook
 
 COLUMNS = ("span", "code", "coder", "quote", "memo")  # of the table of an interview's codings
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
-from wwlib.evidence import evidence_trails, render_trail, trail_html
-from wwlib.missing import empty_html, missing
+from wwlib.present.evidence import evidence_trails, render_trail, trail_html
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, escape, field, snippet
-from wwlib.workbook import Workbook
 
 
 class EvidencePanel(Panel):

@@ -7,10 +7,10 @@ from functools import partial
 import ipywidgets as ipw
 
 from wwlib.analysis import interview_statuses
-from wwlib.missing import empty_html, missing
-from wwlib.model import InterviewStatus
+from wwlib.core.model import InterviewStatus
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape
-from wwlib.workbook import Workbook
 
 CELL = ipw.Layout(width="14em")
 

@@ -6,10 +6,10 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.missing import empty_html, missing
-from wwlib.model import NOTE_CATEGORIES, category_colour
+from wwlib.core.model import NOTE_CATEGORIES, category_colour
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
-from wwlib.workbook import Workbook
 
 NOTE_STYLE = (
     "display:inline-block;vertical-align:top;width:11em;min-height:5em;margin:0.3em;"
@@ -17,7 +17,7 @@ NOTE_STYLE = (
     "overflow-wrap:anywhere;line-height:1.3;background:{colour};color:{ink}"
 )
 DARK_NOTES = {"way_to_deal", "success_factor"}  # dark paper needs light ink
-# the part of the week (`wwlib.missing`) that says a board of a kind is missing
+# the part of the week (`wwlib.present.missing`) that says a board of a kind is missing
 BOARD_PARTS = {"kickoff": "kickoff_board", "ideas": "ideas_board", "theme": "theme_boards"}
 
 
@@ -70,8 +70,8 @@ class NoteBoard(Panel):
     @classmethod
     def static(cls, wb: Workbook, board_id: str, author: str = "", **kwargs) -> StaticView:
         """The board's notes as a table: what a static run shows instead of the widget."""
-        from wwlib.display import table
-        from wwlib.views import board_notes
+        from wwlib.present.display import table
+        from wwlib.present.views import board_notes
 
         lacking = missing(wb, "board_notes", board=board_id)
         notes = board_notes(wb, board_id)

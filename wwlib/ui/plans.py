@@ -21,10 +21,10 @@ import traitlets
 
 from wwlib.figures.act import overdue, road_chart
 from wwlib.figures.base import empty_message
-from wwlib.missing import PLAN_PARTS, empty_html, missing
+from wwlib.present.missing import PLAN_PARTS, empty_html, missing
+from wwlib.present.views import task_frame
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field, table
-from wwlib.views import task_frame
-from wwlib.workbook import Workbook
 
 PLAN_TEXTS = ("title", "goal", "current")
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import ipywidgets as ipw
 import pandas as pd
 
-from wwlib import analysis, look
-from wwlib.html_parts import quotes_html, shortlist_html
-from wwlib.missing import empty_html, missing
-from wwlib.model import Category, FocusGroup
+from wwlib import analysis
+from wwlib.core.model import Category, FocusGroup
+from wwlib.present import look
+from wwlib.present.html_parts import quotes_html, shortlist_html
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.store.groups import group_id
 from wwlib.ui.base import Panel, StaticView, button, escape, field, table
-from wwlib.workbook import Workbook
 
 
 class ShortlistPanel(Panel):

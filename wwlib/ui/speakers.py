@@ -6,9 +6,9 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.missing import empty_html, missing
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet
-from wwlib.workbook import Workbook
 
 
 class SpeakerMap(Panel):

@@ -6,10 +6,10 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.missing import PLAN_PARTS, empty_html, missing, sentence
-from wwlib.model import ALL_PARTICIPANTS, TaskStatus
+from wwlib.core.model import ALL_PARTICIPANTS, TaskStatus
+from wwlib.present.missing import PLAN_PARTS, empty_html, missing, sentence
+from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
-from wwlib.workbook import Workbook
 
 
 class TaskPanel(Panel):

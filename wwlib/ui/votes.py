@@ -18,9 +18,10 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.errors import WorkbookError
-from wwlib.missing import empty_html, missing
-from wwlib.model import category_colour
+from wwlib.core.errors import WorkbookError
+from wwlib.core.model import category_colour
+from wwlib.present.missing import empty_html, missing
+from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui.base import (
     TABLE_CSS,
@@ -32,7 +33,6 @@ from wwlib.ui.base import (
     field,
     snippet,
 )
-from wwlib.workbook import Workbook
 
 POLL_SECONDS = 2.0
 BAR = '<span style="display:inline-block;height:0.9em;background:{colour};width:{width}em"></span>'

@@ -1,0 +1,315 @@
+"""The `ww` command: parses arguments, calls the library, turns its errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from wwlib.core.errors import ParameterError, WorkbookError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ww", description="Wij-Werken workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    new = sub.add_parser("new", help="write a new cohort folder that ww check accepts at once")
+    new.add_argument("folder", type=Path, help="the new folder, e.g. data/heideveld-2027")
+    new.add_argument("--title", required=True, help='e.g. "Wij-Werken Week Heideveld"')
+    new.add_argument(
+        "--municipality",
+        dest="municipalities",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a municipality of the cohort; repeat it for several",
+    )
+    new.add_argument(
+        "--start", required=True, metavar="DATE", help="the Monday of the week, e.g. 2027-03-08"
+    )
+    new.add_argument("--lang", choices=("nl", "en"), default="nl", help="the cohort's language")
+    new.add_argument(
+        "--id", dest="cohort_id", metavar="ID", help="the cohort id (default: the folder's name)"
+    )
+
+    check = sub.add_parser("check", help="validate a cohort folder and list every problem")
+    check.add_argument("folder", type=Path)
+
+    init = sub.add_parser("init", help="load a cohort folder into its store")
+    init.add_argument("folder", type=Path)
+    init.add_argument("--store", type=Path, help="store file (default $WW_HOME/stores/<id>.sqlite)")
+    init.add_argument(
+        "--replace",
+        action="store_true",
+        help="rebuild an existing store from the folder (a backup is kept)",
+    )
+    init.add_argument(
+        "--discard-unsaved",
+        action="store_true",
+        help="with --replace: drop what only the store holds (run `ww save` first instead)",
+    )
+    for name, help_text in (
+        ("save", "write everything the store holds back into the cohort folder"),
+        ("update", "bring edits made in the folder into the store, keeping what only it holds"),
+    ):
+        one = sub.add_parser(name, help=help_text)
+        one.add_argument("folder", type=Path)
+        one.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
+
+    for name, help_text in (
+        ("run", "run the five notebooks and write report.html"),
+        ("batch", "run several cohorts in parallel"),
+    ):
+        run = sub.add_parser(name, help=help_text)
+        run.add_argument("folder", type=Path, nargs="+" if name == "batch" else None)
+        run.add_argument("--out", type=Path, required=True)
+        run.add_argument("--lang", choices=("nl", "en"), default="nl")
+        run.add_argument(
+            "--pseudonymise",
+            action="store_true",
+            help="replace personal names by pseudonym codes everywhere",
+        )
+        run.add_argument(
+            "--pdf", action="store_true", help="also print report.pdf with headless Chromium"
+        )
+        if name == "run":
+            run.add_argument("--store", type=Path)
+        else:
+            run.add_argument("--jobs", type=int, default=2)
+
+    imp = sub.add_parser(
+        "import", help="add transcripts, a QDPX project or a codebook"
+    ).add_subparsers(dest="what", required=True)
+    for what, help_text in (
+        ("transcripts", "transcript files (.txt .md .docx .vtt)"),
+        ("qdpx", "a REFI-QDA project (.qdpx)"),
+        ("qdc", "a REFI-QDA codebook (.qdc)"),
+    ):
+        one = imp.add_parser(what, help=help_text)
+        one.add_argument("folder", type=Path, help="the cohort folder")
+        one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
+        one.add_argument("--store", type=Path)
+    exp = sub.add_parser(
+        "export", help="write a QDPX project, a codebook, tables, tasks or handreikingen"
+    ).add_subparsers(dest="what", required=True)
+    for what, help_text in (
+        ("qdpx", "the cohort as a REFI-QDA project (.qdpx)"),
+        ("qdc", "the codebook as a REFI-QDA codebook (.qdc)"),
+        ("xlsx", "every table of the analysis day, one sheet each (.xlsx)"),
+        ("tasks", "the task list of every plan (.xlsx)"),
+        ("ics", "every dated task as a calendar event (.ics)"),
+        ("handreiking", "one adaptable .docx per theme plan, into the folder OUT"),
+    ):
+        one = exp.add_parser(what, help=help_text)
+        one.add_argument("folder", type=Path, help="the cohort folder")
+        one.add_argument("out", type=Path)
+        one.add_argument("--store", type=Path)
+        if what not in ("qdpx", "qdc"):
+            one.add_argument("--lang", default="nl", help="labels: nl (default) or en")
+            one.add_argument(
+                "--pseudonymise", action="store_true", help="pseudonyms instead of names"
+            )
+        if what == "xlsx":
+            one.add_argument(
+                "--compare-by",
+                default="organisation",
+                help="the person attribute to compare groups by (default organisation)",
+            )
+
+    dash = sub.add_parser("dashboard", help="serve the notebooks as Voila dashboards")
+    dash.add_argument("--port", type=int, default=8866)
+    dash.add_argument("--token", default=None, help="access token (default: a random one)")
+    dash.add_argument("--no-token", action="store_true", help="serve without a token")
+    dash.add_argument("--data", type=Path, default=None, help="cohort folders (default data/)")
+    return parser
+
+
+def _new(args) -> int:
+    from wwlib.folder.scaffold import ScaffoldWarning, new_cohort
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScaffoldWarning)
+        folder = new_cohort(
+            args.folder,
+            args.title,
+            args.municipalities,
+            args.start,
+            lang=args.lang,
+            cohort_id=args.cohort_id,
+        )
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    print(f"{folder}: new cohort; fill in people.csv, then ww check and ww init (see README.md)")
+    return 0
+
+
+def _check(args) -> int:
+    from wwlib.folder.dataset import check_dataset
+    from wwlib.folder.scaffold import open_items
+
+    problems = check_dataset(args.folder)
+    for problem in problems:
+        print(f"  - {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.folder}", file=sys.stderr)
+        return 1
+    print(f"{args.folder}: ok")
+    for item in open_items(args.folder):
+        print(f"  to do: {item}")
+    return 0
+
+
+def _init(args) -> int:
+    from wwlib.cohorts.home import init_cohort
+    from wwlib.folder.scaffold import open_items
+
+    if args.discard_unsaved and not args.replace:
+        raise ParameterError("--discard-unsaved goes with --replace")
+    path = init_cohort(
+        args.folder, args.store, replace=args.replace, discard_unsaved=args.discard_unsaved
+    )
+    print(f"store: {path}")
+    for item in open_items(args.folder):
+        print(f"  to do: {item}")
+    return 0
+
+
+def _save(args) -> int:
+    from wwlib.cohorts.home import existing_store
+    from wwlib.cohorts.sync import save_folder
+
+    with existing_store(args.folder, args.store, actor="ww save") as store:
+        print(save_folder(args.folder, store))
+    return 0
+
+
+def _update(args) -> int:
+    from wwlib.cohorts.home import existing_store
+    from wwlib.cohorts.sync import update_store
+
+    with existing_store(args.folder, args.store, actor="ww update") as store:
+        print(update_store(args.folder, store))
+    return 0
+
+
+def _run(args) -> int:
+    from wwlib.app.runner import run_cohort
+
+    result = run_cohort(
+        args.folder,
+        args.out,
+        lang=args.lang,
+        pseudonymise=args.pseudonymise,
+        store=args.store,
+        pdf=args.pdf,
+    )
+    print(f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else ""))
+    return 0
+
+
+def _batch(args) -> int:
+    from wwlib.app.runner import run_batch
+
+    results, failures = run_batch(
+        args.folder,
+        args.out,
+        jobs=args.jobs,
+        lang=args.lang,
+        pseudonymise=args.pseudonymise,
+        pdf=args.pdf,
+    )
+    for result in results:
+        print(
+            f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else "")
+        )
+    for folder, message in failures.items():
+        print(f"FAILED {folder}: {message}", file=sys.stderr)
+    print(f"index: {Path(args.out) / 'index.html'}")
+    return 1 if failures else 0
+
+
+def _dashboard(args) -> int:
+    from wwlib.app.dashboard import serve
+    from wwlib.app.runner import notebooks_dir
+
+    notebooks = notebooks_dir()
+    return serve(
+        notebooks,
+        args.data or notebooks.parent / "data",
+        port=args.port,
+        token="" if args.no_token else args.token,
+    )
+
+
+def _import(args) -> int:
+    from wwlib import exchange
+
+    summary = exchange.IMPORTERS[args.what](args.folder, args.files, store=args.store)
+    print(summary)
+    return 0
+
+
+def _export(args) -> int:
+    from wwlib import exchange
+
+    if args.what in exchange.EXPORTERS:
+        print(exchange.EXPORTERS[args.what](args.folder, args.out, store=args.store))
+        return 0
+    options = {"store": args.store, "lang": args.lang, "pseudonymise": args.pseudonymise}
+    if args.what == "xlsx":
+        options["compare_by"] = args.compare_by
+    written = exchange.READABLE_EXPORTS[args.what](args.folder, args.out, **options)
+    for path in written if isinstance(written, list) else [written]:
+        print(path)
+    return 0
+
+
+COMMANDS = {
+    "new": _new,
+    "check": _check,
+    "init": _init,
+    "save": _save,
+    "update": _update,
+    "run": _run,
+    "batch": _batch,
+    "dashboard": _dashboard,
+    "import": _import,
+    "export": _export,
+}
+
+
+def _absolute(args: argparse.Namespace) -> argparse.Namespace:
+    """Every path argument resolved against the directory `ww` was started in.
+
+    Done before anything runs: papermill changes the process's working directory while a
+    notebook runs, so a relative path read later would point into notebooks/.
+    """
+    for name, value in vars(args).items():
+        if isinstance(value, Path):
+            setattr(args, name, value.expanduser().absolute())
+        elif isinstance(value, list) and all(isinstance(v, Path) for v in value):
+            setattr(args, name, [v.expanduser().absolute() for v in value])
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ww` console script."""
+    args = _absolute(_parser().parse_args(argv))
+    if os.environ.get("WW_HOME"):  # kernels and Voila start elsewhere: give them the same stores
+        os.environ["WW_HOME"] = str(Path(os.environ["WW_HOME"]).expanduser().absolute())
+    try:
+        return COMMANDS[args.command](args)
+    except WorkbookError as exc:
+        print(f"ww {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `ww ... | head` stopped reading: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Running the five phase notebooks with papermill, for one cohort or many in parallel."""
+
+from __future__ import annotations
+
+import html
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+
+from wwlib.cohorts.home import default_store_path, init_cohort
+from wwlib.core.errors import RunError, WorkbookError
+from wwlib.folder.dataset import load_dataset
+from wwlib.present.parameters import NotebookParameters
+from wwlib.present.workbook import open_workbook
+
+NOTEBOOKS = (
+    "01_kickoff.ipynb",
+    "02_interviews.ipynb",
+    "03_analysis.ipynb",
+    "04_road_to_progress.ipynb",
+    "05_integration.ipynb",
+)
+
+
+def notebooks_dir() -> Path:
+    """The phase notebooks: $WW_NOTEBOOKS, the checkout's notebooks/, or ./notebooks."""
+    if os.environ.get("WW_NOTEBOOKS"):
+        return Path(os.environ["WW_NOTEBOOKS"])
+    beside = Path(__file__).resolve().parents[2] / "notebooks"
+    return beside if beside.is_dir() else Path("notebooks")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What `run_cohort` wrote."""
+
+    cohort: str
+    out: Path
+    report: Path
+    notebooks: tuple[Path, ...]
+    pdf: Path | None = None
+
+
+def run_cohort(
+    folder: str | Path,
+    out: str | Path,
+    lang: str = "nl",
+    pseudonymise: bool = False,
+    store: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    report: bool = True,
+    overlap_report: bool = True,
+    pdf: bool = False,
+) -> RunResult:
+    """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
+
+    The cohort's store is used as it is (it holds what was typed during the week); it is made
+    from the folder first when it does not exist yet. With `overlap_report` the report is built
+    in a thread while the kernels run, when this process would only wait for them; a batch
+    turns that off, because its other jobs keep every core busy already. With `pdf`, headless
+    Chromium prints the report to `report.pdf` (`wwlib.outputs.pdf`; a clear error without
+    Chromium).
+    """
+    folder, out = Path(folder).resolve(), Path(out).absolute()  # papermill changes the cwd
+    cohort_id = load_dataset(folder).cohort.id
+    store_path = Path(store).absolute() if store else default_store_path(cohort_id).absolute()
+    if not store_path.exists():
+        init_cohort(folder, store_path)
+    source = Path(notebooks) if notebooks else notebooks_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out)
+    reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
+    pending = reporting.submit(build) if reporting else None
+    parameters = asdict(
+        NotebookParameters(
+            cohort=cohort_id,
+            data_dir=str(folder.parent),
+            lang=lang,
+            pseudonymise=pseudonymise,
+            store=str(store_path.resolve()),
+            interactive=False,  # a static run: panels show HTML, not widgets nobody can use
+        )
+    )
+    try:
+        written = [_execute(source, name, out / name, parameters, cohort_id) for name in NOTEBOOKS]
+    finally:
+        if reporting:
+            reporting.shutdown(wait=True)
+    report_path = pending.result() if pending else (build() if report else out / "report.html")
+    pdf_path = None
+    if pdf and report:
+        from wwlib.outputs.pdf import write_pdf
+
+        pdf_path = write_pdf(report_path, report_path.with_suffix(".pdf"))
+    return RunResult(cohort_id, out, report_path, tuple(written), pdf_path)
+
+
+def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id: str) -> Path:
+    """Run one phase notebook with papermill; a failing cell becomes a `RunError`.
+
+    Papermill writes its output notebook twice per cell (about 10 ms of CPU each, with the
+    figures' JSON), which in a batch is CPU the other job needs; so the notebook runs in memory
+    and is written once. Only a failing notebook runs again, writing as it goes, so that the
+    notebook left at `target` shows where it failed (a static run changes nothing: safe to repeat).
+    """
+    import nbformat
+    import papermill  # imported here: it costs half a second that `ww check` need not pay
+
+    run = partial(
+        _with_kernel_retries,
+        papermill.execute_notebook,
+        str(source / name),
+        parameters=parameters,
+        cwd=str(source),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    try:
+        nbformat.write(run(None), target)
+        return target
+    except papermill.PapermillExecutionError:
+        pass
+    try:
+        run(str(target))
+    except papermill.PapermillExecutionError as exc:
+        raise RunError(
+            f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
+            f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
+            notebook=name,
+            cell_index=exc.cell_index,
+        ) from None
+    raise RunError(
+        f"{cohort_id}: notebook {name} failed once, then passed; run it again", notebook=name
+    )
+
+
+KERNEL_STARTS = 3  # attempts to start a kernel whose ports another process took meanwhile
+
+
+def _with_kernel_retries(execute, *args, **kwargs):
+    """`execute`, started again when its kernel died before it answered.
+
+    jupyter_client picks free TCP ports by binding and releasing them; a kernel started at the
+    same moment by a parallel batch job can take one first ("Address already in use"), and the
+    new kernel dies before replying to kernel_info (seen once in the batch benchmark). Nothing
+    ran yet in that kernel, so starting again is safe.
+    """
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            return execute(*args, **kwargs)
+        except RuntimeError as exc:
+            if "before replying to kernel_info" not in str(exc) or attempt == KERNEL_STARTS:
+                raise
+
+
+def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Path:
+    from wwlib.outputs.report import write_report
+
+    workbook = open_workbook(
+        cohort_id,
+        data_dir=str(folder.parent),
+        lang=lang,
+        pseudonymise=pseudonymise,
+        store=str(store_path),
+    )
+    try:
+        return write_report(workbook, out / "report.html")
+    finally:
+        workbook.store.close()
+
+
+def _run_one(args: tuple) -> RunResult:
+    folder, out, kwargs = args
+    return run_cohort(folder, out, overlap_report=False, **kwargs)
+
+
+def run_batch(
+    folders: list[str | Path], out: str | Path, jobs: int = 2, progress: bool = True, **kwargs
+) -> tuple[list[RunResult], dict[str, str]]:
+    """Run several cohorts in parallel; one failing cohort does not stop the others.
+
+    Returns the results and a {folder: error message} of the failures, and writes
+    `out/index.html` linking every report.
+    """
+    from tqdm import tqdm
+
+    out = Path(out).absolute()
+    out.mkdir(parents=True, exist_ok=True)
+    results, failures = [], {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(_run_one, (Path(f).absolute(), out / Path(f).name, kwargs)): str(f)
+            for f in folders
+        }
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            disable=not progress,
+            desc="cohorts",
+            unit="cohort",
+        ):
+            try:
+                results.append(future.result())
+            except WorkbookError as exc:
+                failures[futures[future]] = str(exc)
+    write_index(out, results, failures)
+    return sorted(results, key=lambda r: r.cohort), failures
+
+
+def write_index(out: Path, results: list[RunResult], failures: dict[str, str]) -> Path:
+    """A small HTML page linking each cohort's report and naming each failure."""
+    items = "".join(
+        f'<li><a href="{html.escape(r.report.relative_to(out).as_posix())}">'
+        f"{html.escape(r.cohort)}</a></li>"
+        for r in sorted(results, key=lambda r: r.cohort)
+    )
+    failed = "".join(
+        f"<li><strong>{html.escape(Path(f).name)}</strong>: <pre>{html.escape(m)}</pre></li>"
+        for f, m in sorted(failures.items())
+    )
+    page = (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+        "<title>Wij-Werken: rapporten</title></head><body><h1>Rapporten</h1>"
+        f"<ul>{items}</ul>"
+        + (f"<h2>Mislukt</h2><ul>{failed}</ul>" if failed else "")
+        + "</body></html>"
+    )
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,401 @@
+"""Display-ready tables for the notebooks and the report, from a `Workbook`.
+
+Every `*_table` function returns a DataFrame with labelled column headers in `wb.lang` and
+every personal name shown as the pseudonymiser decides, in names and in free text alike.
+The `*_frame` functions return the same content with English column names, ready for
+`wwlib.figures`.
+"""
+
+from __future__ import annotations
+
+import re
+from numbers import Real
+
+import pandas as pd
+
+from wwlib import analysis
+from wwlib.core.dates import as_date, due_words, long_date  # noqa: F401 (ww.views.as_date in notebooks)
+from wwlib.core.labels import format_number
+from wwlib.core.model import ALL_PARTICIPANTS
+from wwlib.present.workbook import Workbook
+
+# One paragraph: consecutive lines that are not blank.
+_PARAGRAPH = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
+# "Name: text", tolerating Markdown bold around the name.
+_SPEAKER = re.compile(r"^\**([^:*\n]{1,60}?)\**:\**\s+")
+
+
+# -- people and programme -----------------------------------------------------------------
+
+
+def people_table(wb: Workbook) -> pd.DataFrame:
+    """Everyone in the cohort: name, role, organisation, municipality, function.
+
+    Pseudonymised, the function is left out: with the organisation it names one person. For
+    the same reason a person whose name is hidden (no consent) shows no function either.
+    """
+    people = wb.store.people()
+    functions = [
+        "" if wb.pseudonyms.hides(p) else f
+        for p, f in zip(people["id"], people["function"], strict=True)
+    ]
+    columns = {
+        "name": wb.pseudonyms.names(people["id"]),
+        "role": [wb.labels(f"role.{r}") for r in people["role"]],
+        "organisation": _texts(wb, people["organisation"]),
+        "municipality": _texts(wb, people["municipality"]),
+        "function": _texts(wb, functions),
+    }
+    if wb.pseudonymise:
+        del columns["function"]
+    return labelled(wb, columns)
+
+
+def session_frame(wb: Workbook) -> pd.DataFrame:
+    """The programme as `store.sessions()` gives it, with activities pseudonymised."""
+    sessions = wb.store.sessions()
+    return sessions.assign(activity=_texts(wb, sessions["activity"]))
+
+
+def programme_table(wb: Workbook) -> pd.DataFrame:
+    """The week's sessions: day, time, phase, activity."""
+    sessions = session_frame(wb)
+    times = [
+        f"{s}–{e}" if s else "" for s, e in zip(sessions["start"], sessions["end"], strict=True)
+    ]
+    return labelled(
+        wb,
+        {
+            "day": [long_date(d, wb.labels, year=False) for d in sessions["date"]],
+            "time": times,
+            "phase": [wb.labels(f"phase.{p}") for p in sessions["phase"]],
+            "activity": sessions["activity"],
+        },
+    )
+
+
+# -- interviews -------------------------------------------------------------------------
+
+
+def interview_status(wb: Workbook) -> pd.DataFrame:
+    """Every participant with the status of their interview ("geen interview" when none)."""
+    status = analysis.interview_statuses(wb.store.interviews(), wb.store.people())
+    return labelled(
+        wb,
+        {
+            "participant": wb.pseudonyms.names(status["participant"]),
+            "interviewer": wb.pseudonyms.names(status["interviewer"]),
+            "date": [long_date(d, wb.labels, weekday=False) for d in status["date"]],
+            "status": [wb.labels(f"interview.{s}") for s in status["status"]],
+            "transcript": [wb.labels("view.yes" if t else "view.no") for t in status["transcript"]],
+            "codings": status["codings"],
+        },
+    )
+
+
+def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
+    """An interview's transcript turn by turn (paragraphs), each with the codes given to it.
+
+    Columns: turn number, speaker, text, codes ("name (category)", joined by "; ").
+    A participant without a transcript gives an empty table with the same columns.
+    """
+    has_text = wb.store.interviews().query("participant == @interview")["transcript"].notna()
+    text = wb.store.transcript(interview) if has_text.any() else ""
+    codings = wb.store.codings().query("interview == @interview")
+    names = wb.store.codes().set_index("id")["name"]
+    rows = []
+    for number, match in enumerate(_PARAGRAPH.finditer(text), start=1):
+        start, end = match.start(), match.start() + len(match.group().rstrip())
+        overlapping = codings[(codings["start"] < end) & (codings["end"] > start)]
+        speaker, said = _split_speaker(wb.pseudonyms.text(match.group().strip()))
+        codes = dict.fromkeys(
+            f"{names[c]} ({wb.labels(f'category.{k}')})"
+            for c, k in zip(overlapping["code"], overlapping["category"], strict=True)
+        )
+        rows.append((number, speaker, said, "; ".join(codes)))
+    return labelled(wb, _columns(["turn", "speaker", "text", "codes"], rows))
+
+
+# -- analysis ---------------------------------------------------------------------------
+
+
+def frequency_table(wb: Workbook) -> pd.DataFrame:
+    """Per code: category, name, fragments, participants and rank within its category."""
+    freq = analysis.code_frequencies(wb.store.codings(), wb.store.codes())
+    return labelled(
+        wb,
+        {
+            "category": [wb.labels(f"category.{c}") for c in freq["category"]],
+            "code": freq["name"],
+            "fragments": freq["fragments"],
+            "participants": freq["participants"],
+            "rank": freq["rank"],
+        },
+    )
+
+
+def who_said_what_matrix(wb: Workbook, clustered: bool = False) -> pd.DataFrame:
+    """The who-said-what matrix with names to show: rows people, columns (category, code name).
+
+    The category level keeps the category keys, for `figures.who_said_what_heatmap`. With
+    `clustered`, alike participants and alike codes stand together (`analysis.cluster_order`).
+    """
+    matrix = analysis.who_said_what(wb.store.codings(), wb.store.people(), clustered)
+    names = wb.store.codes().set_index("id")["name"]
+    matrix.index = pd.Index(wb.pseudonyms.names(matrix.index), name="participant")
+    matrix.columns = pd.MultiIndex.from_tuples(
+        [(k, names[c]) for k, c in matrix.columns], names=["category", "code"]
+    )
+    return matrix
+
+
+def who_said_what_table(wb: Workbook) -> pd.DataFrame:
+    """The who-said-what matrix with labelled headers: rows people, columns (category, code)."""
+    matrix = who_said_what_matrix(wb)
+    matrix.columns = pd.MultiIndex.from_tuples(
+        [(wb.labels(f"category.{k}"), c) for k, c in matrix.columns],
+        names=[wb.labels("view.col.category"), wb.labels("view.col.code")],
+    )
+    matrix.index.name = wb.labels("view.col.participant")
+    matrix.attrs["lang"] = wb.lang
+    return matrix
+
+
+# -- boards and votes -------------------------------------------------------------------
+
+
+def note_frame(wb: Workbook, board: str | None = None) -> pd.DataFrame:
+    """Notes as `store.notes()` gives them, with text, cluster and author made safe to show."""
+    notes = wb.store.notes(board)
+    authors = [
+        wb.pseudonyms.name(a) if isinstance(a, str) and a else wb.labels("anonymous")
+        for a in notes["author"]
+    ]
+    return notes.assign(
+        text=_texts(wb, notes["text"]), cluster=_texts(wb, notes["cluster"]), author=authors
+    )
+
+
+def board_notes(wb: Workbook, board_id: str) -> pd.DataFrame:
+    """A board's notes: text, category, cluster, author and dots received."""
+    notes = note_frame(wb, board_id)
+    dots = wb.store.votes().groupby("note")["dots"].sum()
+    return labelled(
+        wb,
+        {
+            "text": notes["text"],
+            "category": [wb.labels(f"category.{c}") for c in notes["category"]],
+            "cluster": notes["cluster"],
+            "author": notes["author"],
+            "dots": [int(dots.get(n, 0)) for n in notes["id"]],
+        },
+    )
+
+
+def vote_totals_frame(wb: Workbook, round: int | None = None) -> pd.DataFrame:
+    """`analysis.vote_totals` with note texts made safe to show, for `figures.vote_chart`."""
+    return analysis.vote_totals(wb.store.votes(), note_frame(wb), round=round)
+
+
+def vote_table(wb: Workbook, round: int | None = None) -> pd.DataFrame:
+    """Dot-vote totals per note: board, rank, note, category, dots, voters."""
+    totals = vote_totals_frame(wb, round)
+    titles = wb.store.boards().set_index("id")["title"]
+    return labelled(
+        wb,
+        {
+            "board": [wb.pseudonyms.text(titles[b]) for b in totals["board"]],
+            "rank": totals["rank"],
+            "note": totals["text"],
+            "category": [wb.labels(f"category.{c}") for c in totals["category"]],
+            "dots": totals["dots"],
+            "voters": totals["voters"],
+        },
+    )
+
+
+# -- plans and tasks ----------------------------------------------------------------------
+
+
+def task_frame(wb: Workbook) -> pd.DataFrame:
+    """Every task of every plan, safe to show, for `figures.task_timeline`.
+
+    Columns: id, plan, plan_title, step, number, title, owners (names as one text), due_text,
+    due_kind, due_date, status, note.
+    """
+    tasks = wb.store.tasks()
+    titles = wb.store.plans().set_index("id")["title"]
+    return pd.DataFrame(
+        {
+            "id": tasks["id"],
+            "plan": tasks["plan"],
+            "plan_title": _texts(wb, [titles[p] for p in tasks["plan"]]),
+            "step": tasks["step"],
+            "number": tasks["number"],
+            "title": _texts(wb, tasks["title"]),
+            "owners": [
+                _owners(wb, o, n) for o, n in zip(tasks["owners"], tasks["owner_note"], strict=True)
+            ],
+            "due_text": tasks["due_text"],
+            "due_kind": tasks["due_kind"],
+            "due_date": tasks["due_date"],
+            "status": tasks["status"],
+            "note": _texts(wb, tasks["note"]),
+        }
+    )
+
+
+def plan_overview(wb: Workbook, plan_id: str) -> pd.DataFrame:
+    """A plan's steps with their tasks: one row per task, one row for a step without tasks.
+
+    Columns: step ("1. title"), step description, task, owners, due, status, remark.
+    """
+    steps = wb.store.steps().query("plan == @plan_id")
+    tasks = task_frame(wb).query("plan == @plan_id")
+    rows = []
+    for step in steps.itertuples():
+        label = f"{step.number}. {wb.pseudonyms.text(step.title)}"
+        about = wb.pseudonyms.text(step.description)
+        own = tasks[tasks["step"] == step.number]
+        rows += (
+            [(label, about, "", "", "", "", "")]
+            if own.empty
+            else [
+                (
+                    label,
+                    about,
+                    t.title,
+                    t.owners,
+                    t.due_text,
+                    wb.labels(f"status.{t.status}"),
+                    t.note,
+                )
+                for t in own.itertuples()
+            ]
+        )
+    keys = ["step", "step_description", "task", "owners", "due", "status", "remark"]
+    return labelled(wb, _columns(keys, rows))
+
+
+def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
+    """Every plan of a kind (theme or integration) with its goal, steps and tasks, in order."""
+    plans = wb.store.plans().query("kind == @kind")
+    frames = [
+        plan_overview(wb, plan.id)
+        .pipe(lambda df, plan=plan: df.reindex(range(max(len(df), 1))).fillna(""))
+        .assign(
+            **{
+                wb.labels("view.col.plan"): wb.pseudonyms.text(plan.title),
+                wb.labels("view.col.goal"): wb.pseudonyms.text(plan.goal),
+            }
+        )
+        for plan in plans.itertuples()
+    ]
+    if not frames:
+        return plan_overview(wb, "")
+    combined = pd.concat(frames, ignore_index=True)
+    front = [wb.labels("view.col.plan"), wb.labels("view.col.goal")]
+    return combined[front + [c for c in combined.columns if c not in front]]
+
+
+def tasks_table(wb: Workbook) -> pd.DataFrame:
+    """All tasks of all plans: plan, step, task, owners, due (as written), from, status."""
+    tasks = task_frame(wb)
+    return labelled(
+        wb,
+        {
+            "plan": tasks["plan_title"],
+            "step": tasks["step"],
+            "task": tasks["title"],
+            "owners": tasks["owners"],
+            "due": tasks["due_text"],
+            "from": [
+                due_words(k, d, wb.labels)
+                for k, d in zip(tasks["due_kind"], tasks["due_date"], strict=True)
+            ],
+            "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
+        },
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def labelled(wb: Workbook, columns: dict) -> pd.DataFrame:
+    """A DataFrame from {column key: values} with the catalogue's headers.
+
+    The frame keeps its language in `attrs["lang"]`: `shown_numbers` (and so `display.table`
+    and the report) write its numbers as that language does.
+    """
+    frame = pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in columns.items()})
+    frame.attrs["lang"] = wb.lang
+    return frame
+
+
+def shown_numbers(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The table with its numbers as text in `lang`: 0,83 and 12.629 in Dutch, 0.83 in English.
+
+    `lang` defaults to the language the table was made in (`labelled`); without either the
+    table comes back as it is. A column of decimals shows each with as many decimals as its
+    most precise value (0,80 beside 0,86); missing values stay missing; the values themselves
+    are untouched for exports (`look.sheets`), only shown.
+    """
+    lang = lang or df.attrs.get("lang")
+    if lang is None:
+        return df
+    shown = df.astype(object)
+    for i in range(df.shape[1]):
+        column = df.iloc[:, i]
+        if pd.api.types.is_bool_dtype(column):
+            continue
+        if pd.api.types.is_numeric_dtype(column):
+            digits = _decimals(column)
+            shown.iloc[:, i] = [v if pd.isna(v) else format_number(v, lang, digits) for v in column]
+        elif column.dtype == object:
+            shown.iloc[:, i] = [
+                format_number(v, lang, _decimals([v])) if _is_number(v) else v for v in column
+            ]
+    return shown
+
+
+def _decimals(values) -> int:
+    """How many decimals the most precise of `values` has (at most 6; 0 for whole numbers)."""
+    places = [
+        len(f"{abs(v):.6f}".rstrip("0").split(".")[1])
+        for v in values
+        if _is_number(v) and not float(v).is_integer()
+    ]
+    return max(places, default=0)
+
+
+def _is_number(value: object) -> bool:
+    """A real number that is there (not a bool, not missing)."""
+    return isinstance(value, Real) and not isinstance(value, bool) and not pd.isna(value)
+
+
+def _columns(keys: list[str], rows: list[tuple]) -> dict[str, list]:
+    """{key: values} from rows of tuples (empty lists when there are no rows)."""
+    return {k: [row[i] for row in rows] for i, k in enumerate(keys)}
+
+
+def _texts(wb: Workbook, values) -> list[str]:
+    """Free text with hidden names replaced ('' for missing values)."""
+    return [wb.pseudonyms.text(v) if isinstance(v, str) else "" for v in values]
+
+
+def _owners(wb: Workbook, owners: list[str], owner_note: str) -> str:
+    """A task's owners as one text: names, "alle deelnemers", and the owner note."""
+    names = [
+        wb.labels("everyone") if o == ALL_PARTICIPANTS else wb.pseudonyms.name(o) for o in owners
+    ]
+    if owner_note:
+        names.append(wb.pseudonyms.text(owner_note))
+    return ", ".join(names)
+
+
+def _split_speaker(paragraph: str) -> tuple[str, str]:
+    """("Name", "text") for "Name: text"; ("", paragraph) when there is no speaker."""
+    match = _SPEAKER.match(paragraph)
+    if match is None:
+        return "", paragraph
+    return match.group(1).strip(), paragraph[match.end() :]

@@ -1,0 +1,127 @@
+"""The Workbook a phase notebook works with, and opening one on a cohort's store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from wwlib.cohorts.home import default_store_path, init_cohort, open_cohort_store
+from wwlib.core.errors import ParameterError, StoreError, ValidationError
+from wwlib.core.labels import Labels
+from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.present.parameters import NotebookParameters, _from_query_string, check_parameters
+from wwlib.store import Store
+
+
+@dataclass
+class Workbook:
+    """What a phase notebook works with: the store, labels and the pseudonymiser."""
+
+    store: Store
+    labels: Labels
+    pseudonyms: Pseudonymiser
+    lang: str
+    pseudonymise: bool
+    interactive: bool = True  # False in a static run (papermill): panels show HTML, not widgets
+
+    @property
+    def cohort(self):
+        return self.store.cohort()
+
+    def people(self):
+        """The cohort's people with `name` as it may be shown (pseudonymised where needed)."""
+        people = self.store.people()
+        people["name"] = self.pseudonyms.names(people["id"])
+        return people
+
+    def board_id(self, kind: str) -> str:
+        """The first board of a kind (kickoff, ideas, theme, integration), or '' if none."""
+        boards = self.store.boards()
+        matching = boards[boards["kind"] == kind]["id"]
+        return str(matching.iloc[0]) if len(matching) else ""
+
+    def first_interview(self) -> str:
+        """The first interview that has a transcript, or '' when there is none."""
+        interviews = self.store.interviews()
+        with_text = interviews[interviews["transcript"].notna()]["participant"]
+        return str(with_text.iloc[0]) if len(with_text) else ""
+
+    def plan_id(self, kind: str) -> str:
+        """The first plan of a kind (theme or integration), or '' if none."""
+        plans = self.store.plans()
+        matching = plans[plans["kind"] == kind]["id"]
+        return str(matching.iloc[0]) if len(matching) else ""
+
+
+def open_workbook(
+    cohort: str,
+    data_dir: str = NotebookParameters.data_dir,
+    lang: str = NotebookParameters.lang,
+    pseudonymise: bool = NotebookParameters.pseudonymise,
+    store: str = NotebookParameters.store,
+    actor: str = "",
+    interactive: bool = NotebookParameters.interactive,
+) -> Workbook:
+    """Open a cohort for a notebook: check the parameters, then open (or make) its store.
+
+    `interactive` false (what `ww run` passes) gives static panels instead of widgets.
+    """
+    params = _from_query_string(
+        dict(
+            cohort=cohort,
+            data_dir=data_dir,
+            lang=lang,
+            pseudonymise=pseudonymise,
+            store=store,
+            actor=actor,
+            interactive=interactive,
+        )
+    )
+    check_parameters(**params)
+    path = Path(params["store"]) if params["store"] else default_store_path(params["cohort"])
+    if not path.exists():
+        folder = Path(params["data_dir"]) / params["cohort"]
+        if not (folder / "cohort.yaml").is_file():
+            known = sorted(p.parent.name for p in Path(params["data_dir"]).glob("*/cohort.yaml"))
+            raise ParameterError(
+                f"unknown cohort '{params['cohort']}': no store at {path} and no folder {folder}; "
+                f"known cohorts in {params['data_dir']}: {', '.join(known) or 'none'}"
+            )
+        try:
+            init_cohort(folder, path)
+        except StoreError:
+            if not path.exists():
+                raise
+    opened = Store(path, actor=params["actor"] or os.environ.get("USER", "notebook"))
+    if opened.cohort().id != params["cohort"]:
+        raise ParameterError(
+            f"store {path} holds cohort '{opened.cohort().id}', not '{params['cohort']}'"
+        )
+    return Workbook(
+        opened,
+        Labels(params["lang"]),
+        Pseudonymiser(opened.people(), params["pseudonymise"], opened.cohort().mentioned_names),
+        params["lang"],
+        params["pseudonymise"],
+        params["interactive"],
+    )
+
+
+@contextmanager
+def opened_workbook(
+    folder, store=None, lang: str = "nl", pseudonymise: bool = False, actor: str = "ww"
+) -> Iterator[Workbook]:
+    """A static `Workbook` on a cohort folder's store (made when missing), closed afterwards.
+
+    For commands such as `ww export`: no widgets, labels in `lang`, names as `pseudonymise`
+    says, the cohort's mentioned names hidden too.
+    """
+    labels = Labels(lang)  # a wrong language fails before any store is made
+    if not isinstance(pseudonymise, bool):
+        raise ValidationError("pseudonymise", "true or false", pseudonymise)
+    with open_cohort_store(folder, store, actor=actor) as opened:
+        names = Pseudonymiser(opened.people(), pseudonymise, opened.cohort().mentioned_names)
+        yield Workbook(opened, labels, names, lang, pseudonymise, interactive=False)

@@ -34,8 +34,8 @@ def make_store(ww_home: Path, cohort: str) -> Path:
 
 
 @contextlib.contextmanager
-def chromium_page() -> Iterator:
-    """A page in headless Debian chromium, closed afterwards."""
+def chromium() -> Iterator:
+    """Headless Debian chromium (a Playwright Browser), closed afterwards."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,9 +43,16 @@ def chromium_page() -> Iterator:
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         try:
-            yield browser.new_page()
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator:
+    """A page in headless Debian chromium, closed afterwards."""
+    with chromium() as browser:
+        yield browser.new_page()
 
 
 @contextlib.contextmanager

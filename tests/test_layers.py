@@ -113,3 +113,44 @@ def test_the_rule_catches_an_upward_import(tmp_path):
     source = tmp_path / "probe.py"
     source.write_text("def f():\n    from wwlib.present import views\n    import wwlib.app.cli\n")
     assert imports_of(source) == {"wwlib.present", "wwlib.present.views", "wwlib.app.cli"}
+
+
+def test_store_modules_share_no_private_names():
+    """The store's modules share public helpers (`store.rows`) and `StoreCore`'s methods only.
+
+    No module of wwlib/store imports a name starting with `_` from another, and a mixin calls
+    `self._name` only when its own module or `StoreCore` (the mixins' interface) defines it.
+    """
+    store = PACKAGE / "store"
+    trees = {path.stem: ast.parse(path.read_text(encoding="utf-8")) for path in store.glob("*.py")}
+
+    def defined(tree: ast.AST, only: str = "") -> set[str]:
+        classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        classes = [c for c in classes if c.name == only] if only else classes
+        found = {n.name for c in classes for n in c.body if isinstance(n, ast.FunctionDef)}
+        return found | {
+            n.attr
+            for c in classes
+            for n in ast.walk(c)
+            if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)
+        }
+
+    interface = defined(trees["core"], only="StoreCore")
+    wrong = []
+    for name, tree in sorted(trees.items()):
+        own = defined(tree) | (interface if name != "core" else set())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (
+                node.level or (node.module or "").startswith("wwlib.store")
+            ):
+                wrong += [f"{name} imports {a.name}" for a in node.names if a.name.startswith("_")]
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr not in own
+            ):
+                wrong.append(f"{name} calls self.{node.attr} of another mixin")
+    assert wrong == [], "give these a public name or a place on StoreCore: " + ", ".join(wrong)

@@ -108,7 +108,8 @@ def test_a_static_run_shows_panels_as_html_without_widgets(tmp_path):
         text = (out / name).read_text(encoding="utf-8")
         assert "application/vnd.jupyter.widget-view+json" not in text, name
     kickoff = (out / "01_kickoff.ipynb").read_text(encoding="utf-8")
-    assert "ww-table" in kickoff  # the kick-off board's notes, as a table
+    assert "ww-table" in kickoff  # the people, as a table
+    assert "ww-board" in kickoff  # the kick-off board, as the report draws it
     assert "ww-static" in (out / "02_interviews.ipynb").read_text(encoding="utf-8")
 
 

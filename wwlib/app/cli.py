@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from wwlib.core.errors import ParameterError, WorkbookError
+from wwlib.core.errors import ParameterError, RunError, WorkbookError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,33 +79,29 @@ def _parser() -> argparse.ArgumentParser:
         else:
             run.add_argument("--jobs", type=int, default=2)
 
-    imp = sub.add_parser(
-        "import", help="add transcripts, a QDPX project or a codebook"
-    ).add_subparsers(dest="what", required=True)
-    for what, help_text in (
-        ("transcripts", "transcript files (.txt .md .docx .vtt)"),
-        ("qdpx", "a REFI-QDA project (.qdpx)"),
-        ("qdc", "a REFI-QDA codebook (.qdc)"),
-    ):
-        one = imp.add_parser(what, help=help_text)
-        one.add_argument("folder", type=Path, help="the cohort folder")
+    imports = _per_format(
+        sub,
+        "import",
+        "add transcripts, a QDPX project or a codebook",
+        transcripts="transcript files (.txt .md .docx .vtt)",
+        qdpx="a REFI-QDA project (.qdpx)",
+        qdc="a REFI-QDA codebook (.qdc)",
+    )
+    for what, one in imports.items():
         one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
-        one.add_argument("--store", type=Path)
-    exp = sub.add_parser(
-        "export", help="write a QDPX project, a codebook, tables, tasks or handreikingen"
-    ).add_subparsers(dest="what", required=True)
-    for what, help_text in (
-        ("qdpx", "the cohort as a REFI-QDA project (.qdpx)"),
-        ("qdc", "the codebook as a REFI-QDA codebook (.qdc)"),
-        ("xlsx", "every table of the analysis day, one sheet each (.xlsx)"),
-        ("tasks", "the task list of every plan (.xlsx)"),
-        ("ics", "every dated task as a calendar event (.ics)"),
-        ("handreiking", "one adaptable .docx per theme plan, into the folder OUT"),
-    ):
-        one = exp.add_parser(what, help=help_text)
-        one.add_argument("folder", type=Path, help="the cohort folder")
+    exports = _per_format(
+        sub,
+        "export",
+        "write a QDPX project, a codebook, tables, tasks or handreikingen",
+        qdpx="the cohort as a REFI-QDA project (.qdpx)",
+        qdc="the codebook as a REFI-QDA codebook (.qdc)",
+        xlsx="every table of the analysis day, one sheet each (.xlsx)",
+        tasks="the task list of every plan (.xlsx)",
+        ics="every dated task as a calendar event (.ics)",
+        handreiking="one adaptable .docx per theme plan, into the folder OUT",
+    )
+    for what, one in exports.items():
         one.add_argument("out", type=Path)
-        one.add_argument("--store", type=Path)
         if what not in ("qdpx", "qdc"):
             one.add_argument("--lang", default="nl", help="labels: nl (default) or en")
             one.add_argument(
@@ -118,12 +114,57 @@ def _parser() -> argparse.ArgumentParser:
                 help="the person attribute to compare groups by (default organisation)",
             )
 
-    dash = sub.add_parser("dashboard", help="serve the notebooks as Voila dashboards")
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the notebooks as Voila dashboards: a cohort to its group, or to yourself",
+    )
+    dash.add_argument(
+        "folder", type=Path, nargs="?", help="a cohort folder: serve it with personal links"
+    )
+    dash.add_argument(
+        "--links",
+        type=Path,
+        metavar="FILE",
+        help="with a cohort folder: write everyone's personal links here (CSV)",
+    )
+    dash.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
     dash.add_argument("--port", type=int, default=8866)
-    dash.add_argument("--token", default=None, help="access token (default: a random one)")
-    dash.add_argument("--no-token", action="store_true", help="serve without a token")
+    dash.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    dash.add_argument(
+        "--public-url",
+        default="",
+        metavar="URL",
+        help="the https:// address a reverse proxy serves the dashboards at",
+    )
+    dash.add_argument(
+        "--preheat", type=int, default=0, metavar="N", help="kernels kept warm per notebook"
+    )
+    dash.add_argument(
+        "--pseudonymise", action="store_true", help="pseudonym codes instead of names"
+    )
+    dash.add_argument("--token", default=None, help="without a cohort: access token")
+    dash.add_argument("--no-token", action="store_true", help="without a cohort: no token")
     dash.add_argument("--data", type=Path, default=None, help="cohort folders (default data/)")
+
+    links = sub.add_parser("links", help="revoke a person's personal link (a new one replaces it)")
+    links.add_argument("folder", type=Path)
+    links.add_argument("--revoke", required=True, metavar="PERSON", help="the person's id")
+    links.add_argument("--links", type=Path, metavar="FILE", help="the links file to update")
+    links.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
     return parser
+
+
+def _per_format(sub, command: str, help_text: str, **formats: str) -> dict:
+    """`ww <command> <format> FOLDER ... [--store STORE]`: a parser a format, by its name."""
+    chosen = sub.add_parser(command, help=help_text).add_subparsers(dest="what", required=True)
+    parsers = {}
+    for what, format_help in formats.items():
+        parsers[what] = chosen.add_parser(what, help=format_help)
+        parsers[what].add_argument("folder", type=Path, help="the cohort folder")
+        parsers[what].add_argument("--store", type=Path)
+    return parsers
 
 
 def _new(args) -> int:
@@ -197,14 +238,7 @@ def _update(args) -> int:
 def _run(args) -> int:
     from wwlib.app.runner import run_cohort
 
-    result = run_cohort(
-        args.folder,
-        args.out,
-        lang=args.lang,
-        pseudonymise=args.pseudonymise,
-        store=args.store,
-        pdf=args.pdf,
-    )
+    result = run_cohort(args.folder, args.out, store=args.store, **_report_options(args))
     print(f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else ""))
     return 0
 
@@ -212,14 +246,7 @@ def _run(args) -> int:
 def _batch(args) -> int:
     from wwlib.app.runner import run_batch
 
-    results, failures = run_batch(
-        args.folder,
-        args.out,
-        jobs=args.jobs,
-        lang=args.lang,
-        pseudonymise=args.pseudonymise,
-        pdf=args.pdf,
-    )
+    results, failures = run_batch(args.folder, args.out, jobs=args.jobs, **_report_options(args))
     for result in results:
         print(
             f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else "")
@@ -230,17 +257,47 @@ def _batch(args) -> int:
     return 1 if failures else 0
 
 
+def _report_options(args) -> dict:
+    """The options `ww run` and `ww batch` share, as the runner takes them."""
+    return {"lang": args.lang, "pseudonymise": args.pseudonymise, "pdf": args.pdf}
+
+
 def _dashboard(args) -> int:
-    from wwlib.app.dashboard import serve
+    from wwlib.app.dashboard import Serving, room, serve
     from wwlib.app.runner import notebooks_dir
 
     notebooks = notebooks_dir()
+    serving = Serving(
+        host=args.host,
+        public_url=args.public_url,
+        preheat=args.preheat,
+        room=room(args.folder, args.store, args.links, args.pseudonymise) if args.folder else None,
+    )
+    if not serving.room and (args.links or not _local(args.host)):
+        raise RunError(
+            "serving to a group needs personal links: ww dashboard DIR --links FILE "
+            f"--host {args.host}, with DIR the cohort folder"
+        )
     return serve(
         notebooks,
         args.data or notebooks.parent / "data",
         port=args.port,
         token="" if args.no_token else args.token,
+        serving=serving,
+        links=args.links,
     )
+
+
+def _local(host: str) -> bool:
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def _links(args) -> int:
+    from wwlib.app.links import revoke
+    from wwlib.cohorts.home import store_path
+
+    print(revoke(store_path(args.folder, args.store), args.revoke, args.links))
+    return 0
 
 
 def _import(args) -> int:
@@ -275,6 +332,7 @@ COMMANDS = {
     "run": _run,
     "batch": _batch,
     "dashboard": _dashboard,
+    "links": _links,
     "import": _import,
     "export": _export,
 }

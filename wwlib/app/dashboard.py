@@ -1,27 +1,46 @@
-"""Serving the phase notebooks as Voila dashboards on this computer, behind a token.
+"""Serving the phase notebooks as Voila dashboards: on this computer, or to a whole group.
 
-Voila (0.5) runs every browser tab in a kernel of its own, started with the page's query string
-in the environment variable QUERY_STRING; `wwlib.open_workbook` reads `cohort`, `lang` and
-`pseudonymise` from it, so `.../01_kickoff.ipynb?cohort=limburg-2020&lang=en` picks the cohort.
-`--token` sets the server's token (jupyter_server's identity provider): a first request carries
-it as `?token=...` and gets a login cookie; a request without either is sent to the login page.
+Two ways to serve:
+
+- **A cohort to its group** (`ww dashboard DIR --links FILE`): every person of the cohort gets a
+  personal link per phase notebook; the server knows them from its secret alone
+  (`wwlib.app.identity.PersonalLinks`) and hands the person to the page's kernel. The cohort,
+  its store and pseudonymisation are the server's, set here in the kernels' environment
+  (`WW_DASHBOARD_*`); a page's URL can choose only the language.
+- **Every cohort to one researcher** (`ww dashboard` without DIR): the server asks for a token,
+  listens on 127.0.0.1 only, and `?cohort=...&lang=...` picks what a page shows.
+
+Voila (0.5) runs every browser tab in a kernel of its own. With `preheat`, it keeps kernels
+started (and the notebook run up to `open_workbook`, which waits for the request) so that a
+person's first widget appears at once. Kernels idle for `cull_idle` seconds are stopped, and
+stopping the server stops every kernel it started.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wwlib.core.errors import RunError
 
 DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
+CULL_IDLE = 30 * 60  # seconds a kernel may idle (a closed tab) before it is stopped
+CONFIG = Path(__file__).resolve().parent / "voila_config"  # voila.json
+SERVER_ENV = (  # what the server tells every kernel; a page's URL cannot change it
+    "WW_DASHBOARD_COHORT",
+    "WW_DASHBOARD_STORE",
+    "WW_DASHBOARD_DATA",
+    "WW_DASHBOARD_PSEUDONYMISE",
+)
 
 
 def new_token() -> str:
@@ -29,30 +48,117 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def free_port() -> int:
+def free_port(host: str = HOST) -> int:
     """A TCP port that is free on this computer right now."""
     with socket.socket() as sock:
-        sock.bind((HOST, 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Room:
+    """A cohort served to its group with personal links (see the module's docstring)."""
+
+    cohort: str  # the cohort id
+    folder: Path  # the cohort folder
+    store: Path  # its store
+    lang: str = "nl"  # of the error pages
+    pseudonymise: bool = False
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "WW_DASHBOARD_COHORT": self.cohort,
+            "WW_DASHBOARD_STORE": str(self.store),
+            "WW_DASHBOARD_DATA": str(self.folder.parent),
+            "WW_DASHBOARD_PSEUDONYMISE": "1" if self.pseudonymise else "0",
+        }
+
+
+def room(folder: Path, store: Path | None, links: Path | None, pseudonymise: bool) -> Room:
+    """The room for serving a cohort folder to its group: its store (made if missing), cohort
+    and language. The links file must be named, and lie outside the cohort folder (it holds
+    everyone's secret; a cohort folder goes into git and to colleagues)."""
+    from wwlib.cohorts.home import open_cohort_store
+
+    if links is None:
+        raise RunError(
+            f"give --links FILE: where to write everyone's personal links for {folder} "
+            "(outside the cohort folder: the file holds their secrets)"
+        )
+    if links.resolve().is_relative_to(folder.resolve()):
+        raise RunError(
+            f"--links {links} lies inside the cohort folder {folder}; write it elsewhere "
+            "(the file holds everyone's secret, the folder is shared)"
+        )
+    with open_cohort_store(folder, store, actor="ww dashboard") as opened:
+        cohort, path = opened.cohort(), Path(opened.path)
+    return Room(cohort.id, folder, path.absolute(), cohort.language, pseudonymise)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """How the server listens: address, the URL people use, warm and idle kernels."""
+
+    host: str = HOST
+    public_url: str = ""  # e.g. https://ww.gemeente.nl/week/ behind a TLS reverse proxy
+    preheat: int = 0  # kernels kept warm per notebook; 0: none
+    cull_idle: int = CULL_IDLE
+    room: Room | None = None
+    extra: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def base_path(self) -> str:
+        """The path the proxy serves the dashboards under ('/' without a public URL)."""
+        path = urllib.parse.urlsplit(self.public_url).path if self.public_url else "/"
+        return path if path.endswith("/") else path + "/"
+
+
 def voila_command(
-    notebooks_dir: str | Path, port: int, token: str, python: str = sys.executable
+    notebooks_dir: str | Path,
+    port: int,
+    token: str,
+    python: str = sys.executable,
+    serving: Serving = Serving(),
 ) -> list[str]:
     """The command that serves a notebooks folder with Voila: the folder's page lists the
-    phases, the server listens on 127.0.0.1 only, asks for `token` ("" turns that off) and
-    sends no notebook source to the browser.
+    phases, the server listens on `serving.host` (127.0.0.1 unless told), sends no notebook
+    source to the browser, and knows people by their personal links (`serving.room`) or by
+    `token` ("" turns that off).
     """
-    return [
+    command = [
         python, "-m", "voila", str(Path(notebooks_dir).resolve()),
         f"--port={port}",
         "--Voila.port_retries=0",  # another port would not match the URLs we print
-        f"--Voila.ip={HOST}",
-        f"--token={token}",
+        f"--Voila.ip={serving.host}",
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--no-browser",
+        f"--MappingKernelManager.cull_idle_timeout={serving.cull_idle}",
+        f"--MappingKernelManager.cull_interval={max(10, min(60, serving.cull_idle // 2))}",
+        "--MappingKernelManager.cull_connected=False",
+        # voila.json beside this module: a Content-Security-Policy that lets the pages load
+        # nothing from elsewhere (Voila's template asks a CDN for icons, which no page uses;
+        # behind a municipal firewall that request would hang) and no framing by other sites
+        "--Voila.config_file_paths", str(CONFIG),
     ]  # fmt: skip
+    if serving.base_path != "/":
+        command.append(f"--Voila.base_url={serving.base_path}")
+    if serving.room:
+        command += [
+            "--Voila.identity_provider_class=wwlib.app.identity.PersonalLinks",
+            f"--PersonalLinks.store={serving.room.store}",
+            f"--PersonalLinks.lang={serving.room.lang}",
+            # behind a TLS proxy the server sees plain http (Voila does not read the proxy's
+            # X-Forwarded-Proto): the public URL says whether the cookie must be Secure
+            f"--PersonalLinks.https={serving.public_url.startswith('https://')}",
+            "--VoilaConfiguration.http_header_envs", "X-WW-Person",
+            "--VoilaConfiguration.http_header_envs", "X-WW-Role",
+        ]  # fmt: skip
+    else:
+        command.append(f"--token={token}")
+    if serving.preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={serving.preheat}"]
+    return command + list(serving.extra)
 
 
 def cohorts(data_dir: str | Path) -> list[str]:
@@ -67,39 +173,79 @@ def phases(notebooks_dir: str | Path) -> list[str]:
 
 @dataclass
 class Dashboard:
-    """A running Voila server: its process, port and token."""
+    """A running Voila server: its process, port, token and how it serves."""
 
     process: subprocess.Popen
     port: int
     token: str
+    serving: Serving = Serving()
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        """Where people reach the server: the public URL, or this computer's address."""
+        if self.serving.public_url:
+            return self.serving.public_url.rstrip("/")
+        host = self.serving.host
+        if host in ("", "0.0.0.0", "::"):
+            host = socket.getfqdn()
+        return f"http://{host}:{self.port}{self.serving.base_path.rstrip('/')}"
 
     def url(self, notebook: str = "", **query: str) -> str:
         """The address of a notebook's dashboard (or of the folder's list without one)."""
         path = f"/voila/render/{urllib.parse.quote(notebook)}" if notebook else "/voila/tree"
-        params = {k: v for k, v in query.items() if v} | (
-            {"token": self.token} if self.token else {}
-        )
+        params = {k: v for k, v in query.items() if v}
+        if self.token and not self.serving.room:
+            params["token"] = self.token
         return self.base_url + path + ("?" + urllib.parse.urlencode(params) if params else "")
 
     def stop(self, timeout: float = 10) -> None:
-        """Stop the server (Voila shuts its kernels down on SIGTERM)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """Stop the server and every kernel it started.
+
+        Voila shuts its kernels down on SIGTERM; a kernel that survives it (a busy one, or a
+        server that had to be killed) is stopped here, found as a child of the server.
+        """
+        if self.process.poll() is not None:
+            return
+        kernels = _children(self.process.pid)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        _stop_all(kernels, timeout)
 
     def __enter__(self) -> Dashboard:
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _children(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _stop_all(processes: list, timeout: float) -> None:
+    import psutil
+
+    alive = [p for p in processes if p.is_running()]
+    for process in alive:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            continue
+    _, left = psutil.wait_procs(alive, timeout=timeout)
+    for process in left:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            continue
 
 
 def start(
@@ -109,28 +255,42 @@ def start(
     env: dict | None = None,
     output=None,
     timeout: float = 60,
+    serving: Serving = Serving(),
 ) -> Dashboard:
     """Start Voila on a notebooks folder and return once it accepts connections.
 
     `port` defaults to a free one, `token` to a new random one; `env` is the server's (and so
-    its kernels') environment, e.g. with WW_HOME; `output` a file for Voila's log.
+    its kernels') environment, e.g. with WW_HOME; `output` a file for Voila's log. The server
+    runs in a session of its own, so that Ctrl+C reaches `ww` (which stops it and its kernels)
+    and not the server alone.
     """
     if not Path(notebooks_dir).is_dir():
         raise RunError(f"notebooks folder {notebooks_dir} does not exist")
     port = port or free_port()
     token = new_token() if token is None else token
-    command = voila_command(notebooks_dir, port, token)
-    process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    dashboard = Dashboard(process, port, token)
+    command = voila_command(notebooks_dir, port, token, serving=serving)
+    environment = {k: v for k, v in (env or os.environ).items() if k not in SERVER_ENV}
+    environment.pop("QUERY_STRING", None)
+    if serving.room:
+        environment |= serving.room.environment()
+    process = subprocess.Popen(
+        command,
+        env=environment,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    dashboard = Dashboard(process, port, token, serving)
     try:
-        _wait_until_listening(process, port, timeout)
+        _wait_until_listening(process, serving.host, port, timeout)
     except BaseException:
         dashboard.stop()
         raise
     return dashboard
 
 
-def _wait_until_listening(process: subprocess.Popen, port: int, timeout: float) -> None:
+def _wait_until_listening(process: subprocess.Popen, host: str, port: int, timeout: float) -> None:
+    address = HOST if host in ("", "0.0.0.0") else "::1" if host == "::" else host
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -139,7 +299,7 @@ def _wait_until_listening(process: subprocess.Popen, port: int, timeout: float) 
                 f"{port}; its output says why (is the port taken? try another --port)"
             )
         try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
+            socket.create_connection((address, port), timeout=0.2).close()
             return
         except OSError:
             time.sleep(0.1)
@@ -159,13 +319,32 @@ def serve(
     data_dir: str | Path = "data",
     port: int = DEFAULT_PORT,
     token: str | None = None,
+    serving: Serving = Serving(),
+    links: Path | None = None,
 ) -> int:
-    """Serve the dashboards until Ctrl+C; print the address of each phase per cohort."""
-    with start(notebooks_dir, port, token) as dashboard:
-        print(f"Wij-Werken dashboards: {dashboard.url()}", flush=True)
-        for cohort, urls in dashboard_urls(dashboard, notebooks_dir, data_dir).items():
-            print(f"\n{cohort}:", *urls, sep="\n  ", flush=True)
+    """Serve the dashboards until Ctrl+C or SIGTERM, then stop the server and its kernels.
+
+    With a room (`serving.room`), write every person's personal links to `links` once the
+    server serves and print where they are; otherwise print each phase's address per cohort.
+    """
+    from wwlib.app.links import write_links
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    with start(notebooks_dir, port, token, serving=serving) as dashboard:
+        if serving.room:
+            written = write_links(serving.room.store, dashboard, phases(notebooks_dir), links)
+            print(f"Wij-Werken dashboards for {serving.room.cohort}: {dashboard.base_url}/")
+            print(f"personal links: {written} (keep it safe: each link opens as its person)")
+        else:
+            print(f"Wij-Werken dashboards: {dashboard.url()}", flush=True)
+            for cohort, urls in dashboard_urls(dashboard, notebooks_dir, data_dir).items():
+                print(f"\n{cohort}:", *urls, sep="\n  ", flush=True)
+        sys.stdout.flush()
         try:
             return dashboard.process.wait()
         except KeyboardInterrupt:
             return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl+C does

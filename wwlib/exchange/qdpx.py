@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from wwlib.cohorts.home import open_cohort_store
+from wwlib.core.records import ExchangeContent
 from wwlib.exchange.qdpx_cohort import create_cohort
 from wwlib.qdpx.codebook import codebook_xml, read_codebook
 from wwlib.qdpx.errors import QdpxError
@@ -39,12 +40,9 @@ def import_project(
     project = read_project(file)
     if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
         return create_cohort(folder, project, file, Path(store) if store else None)
-    with open_cohort_store(folder, store, actor="ww import qdpx") as opened:
-        summary = opened.import_exchange(
-            lambda content: _split(plan_import(project, content, file.name)), source=file.name
-        )
-        _where(summary, opened.path)
-    return summary
+    return _import(
+        folder, store, "ww import qdpx", file, lambda c: plan_import(project, c, file.name)
+    )
 
 
 def import_codebook(
@@ -53,11 +51,9 @@ def import_codebook(
     """Add a REFI-QDA codebook's codes to a cohort's codebook (codes already there are kept)."""
     file = Path(file)
     tree, not_carried, warnings = read_codebook(file)
-    with open_cohort_store(folder, store, actor="ww import qdc") as opened:
-        summary = opened.import_exchange(
-            lambda content: _split(plan_codebook(tree, content, file.name)), source=file.name
-        )
-        _where(summary, opened.path)
+    summary = _import(
+        folder, store, "ww import qdc", file, lambda c: plan_codebook(tree, c, file.name)
+    )
     summary.not_carried += not_carried
     summary.warnings += warnings
     return summary
@@ -67,9 +63,7 @@ def export_project(
     folder: str | Path, out: str | Path, store: str | Path | None = None
 ) -> ExportSummary:
     """Write the cohort as a QDPX project that ATLAS.ti, NVivo, MAXQDA and QualCoder open."""
-    out = Path(out)
-    with open_cohort_store(folder, store, actor="ww export qdpx") as opened:
-        content = opened.exchange_content()
+    out, content = Path(out), _content(folder, store, "ww export qdpx")
     files = project_files(content)
     _check(etree.fromstring(files.qde), "Project.xsd", out)
     members = {"project.qde": files.qde, **files.sources}
@@ -84,9 +78,7 @@ def export_codebook(
     folder: str | Path, out: str | Path, store: str | Path | None = None
 ) -> ExportSummary:
     """Write the cohort's codebook as a REFI-QDA codebook (.qdc)."""
-    out = Path(out)
-    with open_cohort_store(folder, store, actor="ww export qdc") as opened:
-        content = opened.exchange_content()
+    out, content = Path(out), _content(folder, store, "ww export qdc")
     root, replaced = codebook_xml(content)
     _check(root, "Codebook.xsd", out)
     data = XML_DECLARATION + etree.tostring(
@@ -98,13 +90,23 @@ def export_codebook(
     return ExportSummary(str(out), content.cohort.id, counts, out.stat().st_size, said)
 
 
+def _import(folder, store, command: str, file: Path, plan) -> ImportSummary:
+    """What `plan(content)` decides, added to the cohort's store in one transaction."""
+    with open_cohort_store(folder, store, actor=command) as opened:
+        summary = opened.import_exchange(lambda content: _split(plan(content)), source=file.name)
+    if not summary.nothing_added:
+        summary.said.append(f"added to the store {opened.path}; the cohort folder is unchanged")
+    return summary
+
+
+def _content(folder, store, command: str) -> ExchangeContent:
+    """What the cohort's store holds that a REFI-QDA file can carry."""
+    with open_cohort_store(folder, store, actor=command) as opened:
+        return opened.exchange_content()
+
+
 def _split(plan: ImportPlan):
     return plan.rows, plan.summary
-
-
-def _where(summary: ImportSummary, store: Path) -> None:
-    if not summary.nothing_added:
-        summary.said.append(f"added to the store {store}; the cohort folder is unchanged")
 
 
 def _check(root, schema: str, out: Path) -> None:

@@ -98,15 +98,7 @@ def empty_figure(labels: Labels, key: str, message: str, **values: object) -> go
     fig = new_figure(labels, key, height=320)
     text = labels(message, **values)
     fig.update_layout(meta={"empty": text})
-    fig.add_annotation(
-        text=text,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 20, "color": "#555555"},
-    )
+    _grey_text(fig, text, 20, x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
     return fig.update_yaxes(visible=False)
 
@@ -119,19 +111,20 @@ def empty_message(fig: object) -> str:
 
 def add_note(fig: go.Figure, text: str) -> None:
     """A small explanatory line under the plot, below the x-axis title."""
+    _grey_text(fig, text, TICKS, x=0, y=0, yanchor="top", xanchor="left", yshift=-100)
+    fig.update_layout(margin={"b": 140})
+
+
+def _grey_text(fig: go.Figure, text: str, size: int, **place: object) -> None:
+    """Grey text placed on the figure's paper (`place`: x and y from 0 to 1, anchors, shift)."""
     fig.add_annotation(
         text=text,
-        x=0,
-        y=0,
         xref="paper",
         yref="paper",
-        yanchor="top",
-        xanchor="left",
-        yshift=-100,
         showarrow=False,
-        font={"size": TICKS, "color": "#555555"},
+        font={"size": size, "color": "#555555"},
+        **place,
     )
-    fig.update_layout(margin={"b": 140})
 
 
 def category_bars(fig, frame, value: str, extra: str, hover: str, labels: Labels) -> None:

@@ -54,11 +54,10 @@ def cooccurrence_heatmap(
     """
     key, where = "fig.look.cooccurrence", _unit_words(unit, labels)
     if matrix.empty:
-        return titled(empty_figure(labels, key, "fig.empty.codings"), labels, key, unit=where)
+        return _empty(labels, key, where, "fig.empty.codings")
     values = matrix.to_numpy(dtype=float)
     if np.nansum(values) == 0:
-        fig = empty_figure(labels, key, f"{key}.none", unit=where)
-        return titled(fig, labels, key, unit=where)
+        return _empty(labels, key, where, f"{key}.none", unit=where)
     codes = [str(c) for c in matrix.index]
     info = frequencies.set_index("code")
     fig = titled(new_figure(labels, key, height=380 + 30 * len(codes)), labels, key, unit=where)
@@ -119,15 +118,14 @@ def cooccurrence_network(
     key, where = "fig.look.network", _unit_words(unit, labels)
     nodes = frequencies[frequencies["fragments"] > 0]
     if nodes.empty:
-        return titled(empty_figure(labels, key, "fig.empty.codings"), labels, key, unit=where)
+        return _empty(labels, key, where, "fig.empty.codings")
     threshold = number(min_jaccard, labels, 2)
     used = set(nodes["code"])
     strong = pairs[
         pairs["code_a"].isin(used) & pairs["code_b"].isin(used) & (pairs["jaccard"] >= min_jaccard)
     ]
     if strong.empty:
-        fig = empty_figure(labels, key, f"{key}.none", threshold=threshold)
-        return titled(fig, labels, key, unit=where)
+        return _empty(labels, key, where, f"{key}.none", threshold=threshold)
     edges = strong.sort_values(["jaccard", "both"], ascending=False, kind="stable")
     edges = edges.head(max_edges)
     nodes = _on_circle(nodes)
@@ -224,6 +222,11 @@ def _nodes(fig, nodes, names, labels) -> None:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _empty(labels: Labels, key: str, where: str, message: str, **values: object) -> go.Figure:
+    """The empty state, its title naming the unit (`where`)."""
+    return titled(empty_figure(labels, key, message, **values), labels, key, unit=where)
 
 
 def _unit_words(unit: str, labels: Labels) -> str:

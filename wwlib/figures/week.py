@@ -113,17 +113,32 @@ def frequency_chart(freq: pd.DataFrame, labels: Labels) -> go.Figure:
 
     `freq` is `analysis.code_frequencies(...)`.
     """
-    if freq.empty or freq["fragments"].sum() == 0:
-        return empty_figure(labels, "fig.frequencies", "fig.empty.codings")
-    freq = freq.reset_index(drop=True)
-    fig = new_figure(labels, "fig.frequencies", height=240 + 36 * len(freq))
-    freq["hover"] = [
-        f"{labels.count('count.fragment', int(f))}, {labels.count('count.participant', int(p))}"
-        for f, p in zip(freq["fragments"], freq["participants"], strict=True)
+    return _count_bars(
+        freq,
+        labels,
+        ("fig.frequencies", "fig.empty.codings"),
+        {"fragments": "count.fragment", "participants": "count.participant"},
+        row_height=36,
+        names=lambda rows: [wrap(n, 40) for n in rows["name"]],
+    )
+
+
+def _count_bars(frame, labels: Labels, keys, counts: dict, row_height: int, names) -> go.Figure:
+    """A bar per row of the first count of `counts` ({column: count label}), coloured by
+    category, both counts in words on hover, `names(frame)` beside the bars; `keys` are the
+    figure's and its empty state's."""
+    (value, value_label), (extra, extra_label) = counts.items()
+    if frame.empty or frame[value].sum() == 0:
+        return empty_figure(labels, *keys)
+    frame = frame.reset_index(drop=True)
+    fig = new_figure(labels, keys[0], height=240 + row_height * len(frame))
+    frame["hover"] = [
+        f"{labels.count(value_label, int(v))}, {labels.count(extra_label, int(e))}"
+        for v, e in zip(frame[value], frame[extra], strict=True)
     ]
-    category_bars(fig, freq, "fragments", "participants", "%{hovertext}", labels)
-    row_axis(fig, [wrap(n, 40) for n in freq["name"]])
-    return fig.update_xaxes(rangemode="tozero", dtick=integer_step(freq["fragments"].max()))
+    category_bars(fig, frame, value, extra, "%{hovertext}", labels)
+    row_axis(fig, names(frame))
+    return fig.update_xaxes(rangemode="tozero", dtick=integer_step(frame[value].max()))
 
 
 def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
@@ -178,17 +193,14 @@ def vote_chart(totals: pd.DataFrame, labels: Labels) -> go.Figure:
 
     `totals` is `analysis.vote_totals(...)` (or `views.vote_totals_frame(wb)`).
     """
-    if totals.empty or totals["dots"].sum() == 0:
-        return empty_figure(labels, "fig.votes", "fig.votes.empty")
-    totals = totals.reset_index(drop=True)
-    fig = new_figure(labels, "fig.votes", height=240 + 44 * len(totals))
-    totals["hover"] = [
-        f"{labels.count('count.dot', int(d))}, {labels.count('count.voter', int(v))}"
-        for d, v in zip(totals["dots"], totals["voters"], strict=True)
-    ]
-    category_bars(fig, totals, "dots", "voters", "%{hovertext}", labels)
-    row_axis(fig, [wrap(cut(t, 80), 50) for t in totals["text"]])
-    return fig.update_xaxes(rangemode="tozero", dtick=integer_step(totals["dots"].max()))
+    return _count_bars(
+        totals,
+        labels,
+        ("fig.votes", "fig.votes.empty"),
+        {"dots": "count.dot", "voters": "count.voter"},
+        row_height=44,
+        names=lambda rows: [wrap(cut(t, 80), 50) for t in rows["text"]],
+    )
 
 
 # -- tasks ----------------------------------------------------------------------------------

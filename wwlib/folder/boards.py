@@ -14,15 +14,7 @@ class BoardReading:
     def _boards(self) -> list[Board]:
         name, boards, ids = "boards.csv", [], set()
         for line, row in self._rows(name):
-            board = self.build(
-                name,
-                line,
-                Board,
-                id=row["id"],
-                title=row["title"],
-                kind=row["kind"],
-                theme=row["theme"],
-            )
+            board = self.build_row(name, line, Board, row)
             if not board or not self._unique(name, line, "id", board.id, ids):
                 continue
             if board.theme and self._theme_problem(board.theme):
@@ -44,17 +36,9 @@ class BoardReading:
             fragments = self._note_fragments(name, line, row["quotes"], coding_rows, texts)
             if fragments is None:
                 continue
-            note = self.build(
-                name,
-                line,
-                Note,
-                id=row["id"],
-                board=row["board"],
-                text=row["text"],
-                category=row["category"] or "other",
-                author=row["author"],
-                cluster=row["cluster"],
-                fragments=tuple(fragments),
+            category = row["category"] or "other"
+            note = self.build_row(
+                name, line, Note, row, category=category, fragments=tuple(fragments)
             )
             if note and self._unique(name, line, "id", note.id, ids):
                 notes.append(note)
@@ -95,27 +79,22 @@ class BoardReading:
     def _votes(self, notes: set[str]) -> list[Vote]:
         name, votes, seen = "votes.csv", [], {}
         for line, row in self._rows(name):
-            try:
-                round_ = as_int(row["round"], "round", 1, MAX_ROUND)
-                dots = as_int(row["dots"], "dots", 1, MAX_DOTS)
-            except ValidationError as exc:
-                self.problem(name, line, exc.field, str(exc))
+            numbers = self._whole_numbers(name, line, row, round=MAX_ROUND, dots=MAX_DOTS)
+            if numbers is None:
                 continue
             if self._person_problem(name, line, "voter", row["voter"], Role.PARTICIPANT):
                 continue
             if self._dangling("notes.csv", row["note"], notes):
                 self.problem(name, line, "note", f"'{row['note']}' is not a note in notes.csv")
                 continue
-            vote = self.build(
-                name, line, Vote, round=round_, voter=row["voter"], note=row["note"], dots=dots
-            )
-            key = (round_, row["voter"], row["note"])
+            vote = self.build_row(name, line, Vote, row, **numbers)
+            key = (numbers["round"], row["voter"], row["note"])
             if vote and key in seen:
                 self.problem(
                     name,
                     line,
                     "note",
-                    f"repeats the vote of line {seen[key]} (round {round_}, voter "
+                    f"repeats the vote of line {seen[key]} (round {numbers['round']}, voter "
                     f"'{row['voter']}', note '{row['note']}')",
                     "keep one of the two rows and count every dot in its dots",
                 )
@@ -135,24 +114,29 @@ class BoardReading:
             if anonymous not in YES:
                 self.problem(name, line, "anonymous", f"must be ja or nee (got {anonymous!r})")
                 continue
-            try:
-                number = as_int(row["round"], "round", 1, MAX_ROUND)
-                budget = as_int(row["budget"], "budget", 1, MAX_DOTS)
-            except ValidationError as exc:
-                self.problem(name, line, exc.field, str(exc))
+            numbers = self._whole_numbers(name, line, row, round=MAX_ROUND, budget=MAX_DOTS)
+            if numbers is None:
                 continue
-            made = self.build(
+            made = self.build_row(
                 name,
                 line,
                 VoteRound,
-                round=number,
-                board=row["board"],
-                budget=budget,
+                row,
+                **numbers,
                 anonymous=YES[anonymous],
                 status=row["status"] or "closed",
-                opened_at=row["opened_at"],
-                closed_at=row["closed_at"],
             )
             if made and self._unique(name, line, "round", str(made.round), seen):
                 rounds.append(made)
         return rounds
+
+    def _whole_numbers(self, name: str, line: int, row: dict, **highest: int) -> dict | None:
+        """The row's columns that `highest` names as whole numbers from 1 to their highest;
+        None, with a problem, when one is not."""
+        try:
+            return {
+                column: as_int(row[column], column, 1, high) for column, high in highest.items()
+            }
+        except ValidationError as exc:
+            self.problem(name, line, exc.field, str(exc))
+            return None

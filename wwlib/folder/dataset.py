@@ -6,6 +6,7 @@ with all of them. data/README.md documents the files.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,11 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
         except ValidationError as exc:
             self.problem(file, line, exc.field, str(exc))
             return None
+
+    def build_row(self, file: str, line: int, make, row: dict[str, str], **fields):
+        """`build` from a CSV row: a field not given is the column of its name (as text)."""
+        names = {f.name for f in dataclasses.fields(make)}
+        return self.build(file, line, make, **{c: row[c] for c in row if c in names} | fields)
 
     def run(self) -> tuple[Dataset | None, list[Problem]]:
         if not self.folder.is_dir():
@@ -298,19 +304,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
             if consent not in YES:
                 self.problem(name, line, "consent_named", f"must be ja or nee (got {consent!r})")
                 continue
-            person = self.build(
-                name,
-                line,
-                Person,
-                id=row["id"],
-                name=row["name"],
-                role=row["role"],
-                pseudonym=row["pseudonym"],
-                organisation=row["organisation"],
-                municipality=row["municipality"],
-                function=row["function"],
-                consent_named=YES[consent],
-            )
+            person = self.build_row(name, line, Person, row, consent_named=YES[consent])
             if (
                 person
                 and self._unique(name, line, "id", person.id, ids)
@@ -336,17 +330,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
                     "fix the date or cohort.yaml",
                 )
                 continue
-            session = self.build(
-                name,
-                line,
-                Session,
-                id=row["id"],
-                date=day,
-                phase=row["phase"],
-                activity=row["activity"],
-                start=row["start"],
-                end=row["end"],
-            )
+            session = self.build_row(name, line, Session, row, date=day)
             if session and self._unique(name, line, "id", session.id, ids):
                 sessions.append(session)
         return sessions
@@ -354,17 +338,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
     def _codes(self) -> list[Code]:
         name, codes, ids, lines = "codebook.csv", [], set(), {}
         for line, row in self._rows(name):
-            code = self.build(
-                name,
-                line,
-                Code,
-                id=row["id"],
-                category=row["category"],
-                name=row["name"],
-                colour=row["colour"],
-                parent=row["parent"],
-                description=row["description"],
-            )
+            code = self.build_row(name, line, Code, row)
             if code and self._unique(name, line, "id", code.id, ids):
                 codes.append(code)
                 lines[code.id] = line

@@ -23,15 +23,7 @@ class InterviewReading:
             except ValidationError as exc:
                 self.problem(name, line, "date", str(exc))
                 continue
-            interview = self.build(
-                name,
-                line,
-                Interview,
-                participant=row["participant"],
-                interviewer=row["interviewer"],
-                status=row["status"],
-                date=day,
-            )
+            interview = self.build_row(name, line, Interview, row, date=day)
             if not interview or not self._unique(
                 name, line, "participant", interview.participant, seen
             ):

@@ -13,9 +13,11 @@ the store alone: it is the audit trail, not content.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -70,15 +72,17 @@ def folder_texts(rows: FolderRows) -> dict[str, str]:
     paths = transcript_paths(content)
     texts = {
         "cohort.yaml": _cohort_yaml(rows),
-        "people.csv": _people_csv(content),
-        "programme.csv": _programme_csv(content),
-        "codebook.csv": _codebook_csv(content),
-        "interviews.csv": _interviews_csv(content, paths),
+        "people.csv": _records_csv("people.csv", content.people),
+        "programme.csv": _records_csv("programme.csv", content.sessions),
+        "codebook.csv": _records_csv("codebook.csv", content.codes),
+        "interviews.csv": _records_csv(
+            "interviews.csv", content.interviews, transcript=lambda i: paths.get(i.participant, "")
+        ),
         "codings.csv": _codings_csv(content),
-        "boards.csv": _boards_csv(rows),
+        "boards.csv": _records_csv("boards.csv", rows.boards),
         "notes.csv": _notes_csv(rows),
-        "votes.csv": _csv("votes.csv", [[v.round, v.voter, v.note, v.dots] for v in rows.votes]),
-        "rounds.csv": _rounds_csv(rows),
+        "votes.csv": _records_csv("votes.csv", rows.votes),
+        "rounds.csv": _records_csv("rounds.csv", rows.rounds),
         "plans.yaml": _plans_yaml(rows),
         "turns.csv": _turns_csv(rows, content),
         "memos.csv": _memos_csv(content),
@@ -115,6 +119,26 @@ def _csv(name: str, rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _records_csv(name: str, records, **computed: Callable[[object], str]) -> str:
+    """A row per record: a column is the record's field of its name, or `computed[column]`."""
+    return _csv(
+        name,
+        [
+            [computed[c](r) if c in computed else _cell(getattr(r, c)) for c in COLUMNS[name]]
+            for r in records
+        ],
+    )
+
+
+def _cell(value: object) -> object:
+    """A field as a folder writes it: yes/no as ja/nee, a date as YYYY-MM-DD, None as ''."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
 def _cohort_yaml(rows: FolderRows) -> str:
     c = rows.content.cohort
     data = {
@@ -143,55 +167,6 @@ def _cohort_yaml(rows: FolderRows) -> str:
 
 def _yaml(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _people_csv(content: ExchangeContent) -> str:
-    return _csv(
-        "people.csv",
-        [
-            [
-                p.id,
-                p.name,
-                p.role,
-                p.organisation,
-                p.municipality,
-                p.function,
-                p.pseudonym,
-                "ja" if p.consent_named else "nee",
-            ]
-            for p in content.people
-        ],
-    )
-
-
-def _programme_csv(content: ExchangeContent) -> str:
-    return _csv(
-        "programme.csv",
-        [[s.id, s.date.isoformat(), s.start, s.end, s.phase, s.activity] for s in content.sessions],
-    )
-
-
-def _codebook_csv(content: ExchangeContent) -> str:
-    return _csv(
-        "codebook.csv",
-        [[k.id, k.category, k.name, k.colour, k.parent, k.description] for k in content.codes],
-    )
-
-
-def _interviews_csv(content: ExchangeContent, paths: dict[str, str]) -> str:
-    return _csv(
-        "interviews.csv",
-        [
-            [
-                i.participant,
-                i.interviewer,
-                i.date.isoformat() if i.date else "",
-                i.status,
-                paths.get(i.participant, ""),
-            ]
-            for i in content.interviews
-        ],
-    )
 
 
 def _codings_csv(content: ExchangeContent) -> str:
@@ -224,10 +199,6 @@ def _occurrence(text: str, quote: str, start: int) -> str:
     return "" if n == 1 else str(n)
 
 
-def _boards_csv(rows: FolderRows) -> str:
-    return _csv("boards.csv", [[b.id, b.title, b.kind, b.theme] for b in rows.boards])
-
-
 def _notes_csv(rows: FolderRows) -> str:
     """Notes; a linked fragment as `interview:n` (its coding row), else `interview:start-end`."""
     numbers, rows_so_far = {}, Counter()
@@ -239,39 +210,7 @@ def _notes_csv(rows: FolderRows) -> str:
         number = numbers.get(fragment)
         return f"{fragment.interview}:{number}" if number else span_text(fragment)
 
-    return _csv(
-        "notes.csv",
-        [
-            [
-                n.id,
-                n.board,
-                n.text,
-                n.category,
-                n.author,
-                n.cluster,
-                ";".join(map(ref, n.fragments)),
-            ]
-            for n in rows.notes
-        ],
-    )
-
-
-def _rounds_csv(rows: FolderRows) -> str:
-    return _csv(
-        "rounds.csv",
-        [
-            [
-                r.round,
-                r.board,
-                r.budget,
-                "ja" if r.anonymous else "nee",
-                r.status,
-                r.opened_at,
-                r.closed_at,
-            ]
-            for r in rows.rounds
-        ],
-    )
+    return _records_csv("notes.csv", rows.notes, quotes=lambda n: ";".join(map(ref, n.fragments)))
 
 
 def _plans_yaml(rows: FolderRows) -> str:

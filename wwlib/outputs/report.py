@@ -3,12 +3,15 @@
 plotly.js is embedded once, inline; every figure is a div with a fixed id, so two builds from
 the same store differ only in the generation date. The template autoescapes: everything from
 the store is shown as text. Names are shown as the workbook's pseudonymiser decides.
+
+The week's sections (`wwlib.present.sections`), tables and boards are the notebooks' own,
+rendered by the same macros (`wwlib.present.render`): the report cannot drift from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 
@@ -19,16 +22,38 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from wwlib import analysis, figures
-from wwlib.core.model import PlanKind, Role, category_colour
+from wwlib.core.model import PlanKind, Role
 from wwlib.figures.base import empty_message
-from wwlib.present import look as look_day
 from wwlib.present import views
+from wwlib.present.boards import board
 from wwlib.present.evidence import EvidenceTrail, evidence_trails, render_trail
-from wwlib.present.missing import missing, sentence, text_html
+from wwlib.present.missing import missing, sentence
+from wwlib.present.render import (
+    BOARD_CSS,
+    TABLE_CSS,
+    board_html,
+    empty_html,
+    environment,
+    figure_div,
+    sentence_html,
+    table_html,
+)
 from wwlib.present.report_method import method_paragraphs
+from wwlib.present.sections import build
 from wwlib.present.workbook import Workbook
 
-FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+# the analysis day's sections after the codebook, in the order the report shows them
+ANALYSIS = (
+    "frequencies",
+    "who_said_what",
+    "quotes",
+    "cooccurrence",
+    "obstacles",
+    "saturation",
+    "comparison",
+    "agreement",
+    "shortlist",
+)
 TRAIL_FRAGMENTS = 3  # interview fragments shown under "Waarom deze taak?"
 
 
@@ -44,6 +69,7 @@ def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
         t=wb.labels,
         lang=wb.lang,
         plotly_js=Markup(get_plotlyjs()),
+        css=Markup(TABLE_CSS + BOARD_CSS),
         generated=wb.labels(
             "report.generated",
             date=views.long_date(generated.date(), wb.labels),
@@ -85,7 +111,7 @@ def _intro(wb: Workbook) -> dict:
         "pseudonymised": wb.pseudonymise,
         "some_hidden": not people["consent_named"].all(),
         "people": {role.value: _people(wb, people, role) for role in Role},
-        "programme": _table(views.programme_table(wb)),
+        "programme": table_html(views.programme_table(wb)),
         "method": method_paragraphs(wb.store, wb.labels, wb.pseudonyms.text(cohort.title)),
         "timeline": _figure(
             figures.programme_timeline(views.session_frame(wb), wb.labels), "ww-programme"
@@ -94,115 +120,28 @@ def _intro(wb: Workbook) -> dict:
 
 
 def _look(wb: Workbook) -> dict:
-    """Interviews, codebook, frequencies and who said what, or why they are absent."""
-    store = wb.store
-    statuses = analysis.interview_statuses(store.interviews(), store.people())
-    has_interviews = bool((statuses["status"] != "none").any())
-    has_codings = not store.codings().empty
-    codes = store.codes()
-    look = {
-        "has_interviews": has_interviews,
+    """Interviews, codebook, then the analysis day's sections, or why they are absent."""
+    statuses = analysis.interview_statuses(wb.store.interviews(), wb.store.people())
+    has_codings = not wb.store.codings().empty
+    return {
+        "has_interviews": bool((statuses["status"] != "none").any()),
         "has_codings": has_codings,
-        "codebook": _table(_codebook(wb, codes)) if not codes.empty else None,
+        "interviews": _section(wb, "interviews"),
+        "codebook": _section(wb, "codebook"),
+        "analysis": [_section(wb, k) for k in ANALYSIS] if has_codings else [],
     }
-    if has_interviews:
-        look["interviews"] = _table(views.interview_status(wb))
-        look["interview_chart"] = _figure(
-            figures.interview_status_chart(statuses, wb.labels), "ww-interviews"
-        )
-    if has_codings:
-        freq = analysis.code_frequencies(store.codings(), codes)
-        look["frequencies"] = _table(views.frequency_table(wb))
-        look["frequency_chart"] = _figure(figures.frequency_chart(freq, wb.labels), "ww-freq")
-        look["who_chart"] = _figure(look_day.who_said_what_heatmap(wb), "ww-who")
-        look["analysis"] = _analysis(wb)
-    return look
-
-
-def _analysis(wb: Workbook) -> list[dict]:
-    """The analysis day's sections after who said what: quotes, connection, ..., shortlist."""
-    from wwlib.present.html_parts import quotes_html, shortlist_html
-
-    # the part of the week (`wwlib.present.missing`) each section shows
-    needs = {"quotes": "codings", "saturation": "codings", "comparison": "codings"}
-    parts = [
-        ("quotes", [], None, quotes_html(wb)),
-        (
-            "cooccurrence",
-            [look_day.cooccurrence_heatmap(wb, "fragment"), look_day.cooccurrence_network(wb)],
-            look_day.cooccurrence_table(wb, "participant"),
-            None,
-        ),
-        ("obstacles", [], look_day.obstacles_table(wb), None),
-        ("saturation", [look_day.saturation_chart(wb)], look_day.saturation_table(wb), None),
-        ("comparison", [look_day.comparison_chart(wb)], look_day.comparison_table(wb), None),
-        ("agreement", [look_day.agreement_chart(wb)], look_day.agreement_summary_table(wb), None),
-        ("shortlist", [], None, shortlist_html(wb)),
-    ]
-    shown = []
-    for key, figs, table, html in parts:
-        lacks = _missing(wb, needs.get(key, key))
-        if lacks:  # the sentence instead of empty figures and tables
-            figs, table, html = [], None, None
-        shown.append(
-            {
-                "title": wb.labels(f"section.{key}.title"),
-                "text": wb.labels(f"section.{key}.text"),
-                "missing": lacks,
-                "figures": [_figure(f, f"ww-{key}-{i}") for i, f in enumerate(figs)],
-                "table": _table(table) if table is not None and not table.empty else None,
-                "quotes": Markup(html) if html else None,
-            }
-        )
-    return shown
 
 
 def _think(wb: Workbook) -> dict:
     """Idea boards (the ideas board and one per theme), the voting rounds, prioritised themes."""
-    names = wb.store.codes().set_index("id")["name"]
-    totals = views.vote_totals_frame(wb)
     boards = wb.store.boards()
     # the ideas board(s) first ("ideas" sorts before "theme"), then the theme boards, in order
     ideas = boards[boards["kind"].isin(["ideas", "theme"])].sort_values("kind", kind="stable")
     return {
-        "prioritised": [wb.pseudonyms.text(names.get(t, t)) for t in wb.cohort.prioritised_themes],
         "idea_boards": [_board_reference(wb, b) for b in ideas.itertuples()],
-        "rounds": _rounds(wb),
-        "vote_chart": _figure(figures.vote_chart(totals, wb.labels), "ww-votes")
-        if not totals.empty
-        else None,
+        "votes": _section(wb, "votes", aside=wb.labels("report.think.votes_text")),
+        "priorities": _section(wb, "priorities"),
     }
-
-
-def _rounds(wb: Workbook) -> list[dict]:
-    """Every voting round: what it was about and its totals per note.
-
-    Only totals (dots and how many voted) are shown, never who voted for what: that keeps
-    anonymous rounds anonymous, and the totals are what the group decided on.
-    """
-    titles = wb.store.boards().set_index("id")["title"]
-    rounds = []
-    for r in wb.store.rounds().itertuples():
-        board = wb.pseudonyms.text(titles[r.board]) if isinstance(r.board, str) else ""
-        votes = views.vote_table(wb, int(r.round))
-        if board:  # a round on one board: its title is said once, above the table
-            votes = votes.drop(columns=wb.labels("view.col.board"))
-        about = wb.labels.count(
-            "report.think.round_about",
-            int(r.voters),
-            board=board or wb.labels("report.think.every_board"),
-            budget=wb.labels.count("count.dot", int(r.budget)),
-            dots=wb.labels.count("count.dot", int(r.dots)),
-        )
-        anonymous = f" {wb.labels('report.think.anonymous')}" if r.anonymous else ""
-        rounds.append(
-            {
-                "heading": wb.labels("report.think.round", round=r.round),
-                "about": about + anonymous,
-                "table": _table(votes) if not votes.empty else None,
-            }
-        )
-    return rounds
 
 
 def _integration(wb: Workbook, trails: dict[str, EvidenceTrail]) -> dict:
@@ -216,9 +155,9 @@ def _integration(wb: Workbook, trails: dict[str, EvidenceTrail]) -> dict:
     }
 
 
-def _boards(wb: Workbook) -> list[dict]:
-    """Every board as a numbered appendix, in the store's order."""
-    return [_board(wb, b) for b in wb.store.boards().itertuples()]
+def _boards(wb: Workbook) -> list[Markup]:
+    """Every board as a numbered appendix, in the store's order (`render.board_html`)."""
+    return [board_html(board(wb, b)) for b in wb.store.boards()["id"]]
 
 
 # -- pieces ---------------------------------------------------------------------------------
@@ -260,47 +199,17 @@ def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTra
     rows = {
         "task": tasks["title"],
         "owners": tasks["owners"],
-        "due": [
-            views.due_words(k, d, wb.labels) or t
-            for k, d, t in zip(tasks["due_kind"], tasks["due_date"], tasks["due_text"], strict=True)
-        ],
-        "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
+        "due": views.due_texts(wb, tasks),
+        "status": views.labels_of(wb, "status", tasks["status"]),
         "remark": tasks["note"],
     }
-    table = _table(pd.DataFrame({wb.labels(f"view.col.{k}"): list(v) for k, v in rows.items()}))
-    table["trails"] = [
-        Markup(render_trail(wb, trails[t], TRAIL_FRAGMENTS)) if t in trails else ""
-        for t in tasks["id"]
-    ]
+    why = [render_trail(wb, trails[t], TRAIL_FRAGMENTS) if t in trails else "" for t in tasks["id"]]
     return {
         "number": step.number,
         "title": wb.pseudonyms.text(step.title),
         "description": wb.pseudonyms.text(step.description),
         "feedback": bool(step.feedback),
-        "tasks": table if not tasks.empty else None,
-    }
-
-
-def _board(wb: Workbook, board) -> dict:
-    """A board with its notes grouped by cluster (in the order the clusters first appear)."""
-    notes = views.note_frame(wb, board.id)
-    dots = wb.store.votes().groupby("note")["dots"].sum()
-    clusters: dict[str, list[dict]] = {}
-    for note in notes.itertuples():
-        clusters.setdefault(note.cluster, []).append(
-            {
-                "text": note.text,
-                "category": wb.labels(f"category.{note.category}"),
-                "colour": category_colour(note.category),
-                "author": note.author,
-                "dots": int(dots.get(note.id, 0)),
-            }
-        )
-    return {
-        **_board_reference(wb, board),
-        "id": board.id,
-        "kind": wb.labels(f"board.{board.kind}"),
-        "clusters": list(clusters.items()),
+        "tasks": table_html(views.labelled(wb, rows), why) if not tasks.empty else None,
     }
 
 
@@ -337,20 +246,6 @@ def _board_of(wb: Workbook, plan) -> str:
     )
 
 
-def _codebook(wb: Workbook, codes: pd.DataFrame) -> pd.DataFrame:
-    """The codebook as a labelled table: category, code, description."""
-    codes = codes.sort_values("category", key=analysis.category_rank, kind="stable")
-    return pd.DataFrame(
-        {
-            wb.labels("view.col.category"): [wb.labels(f"category.{c}") for c in codes["category"]],
-            wb.labels("view.col.code"): [wb.pseudonyms.text(n) for n in codes["name"]],
-            wb.labels("view.col.description"): [
-                wb.pseudonyms.text(d or "") for d in codes["description"]
-            ],
-        }
-    )
-
-
 def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
     """'Name (organisation)' for everyone with this role."""
     rows = people[people["role"] == role.value]
@@ -362,31 +257,26 @@ def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
     ]
 
 
-def _table(df: pd.DataFrame) -> dict:
-    """A DataFrame as columns and rows of text for the template, numbers as its language
-    writes them (`views.shown_numbers`)."""
-    cells = views.shown_numbers(df).astype(object).where(df.notna(), "")
-    return {"columns": [str(c) for c in df.columns], "rows": cells.astype(str).values.tolist()}
+def _section(wb: Workbook, key: str, aside: str = "") -> Markup:
+    """A section of the week (`wwlib.present.sections`) as the notebooks show it, at level 3."""
+    return build(wb, key).html(3, _figure, aside)
 
 
 def _missing(wb: Workbook, part: str, **context: str) -> Markup:
     """What a part of the report lacks and which step of the week fills it ('' if nothing)."""
-    return Markup(text_html(missing(wb, part, **context)))
+    return sentence_html(missing(wb, part, **context))
 
 
 def _lacking(wb: Workbook, need: str) -> Markup:
     """The sentence that says `need` is missing (the caller knows it is)."""
-    return Markup(text_html(sentence(wb, need)))
+    return sentence_html(sentence(wb, need))
 
 
 def _figure(fig: go.Figure, div_id: str) -> Markup:
-    """A figure as a div with a fixed id, without plotly.js (the page embeds it once); a figure
-    without data as its message, never an empty frame."""
-    if empty_message(fig):
-        return Markup(f'<p class="empty">{text_html(empty_message(fig))}</p>')
-    return Markup(
-        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=FIGURE_CONFIG)
-    )
+    """A figure as a div with a fixed id (`render.figure_div`); a figure without data as its
+    message, never an empty frame."""
+    lacking = empty_message(fig)
+    return empty_html(lacking) if lacking else figure_div(fig, div_id)
 
 
 def _date_range(start: dt.date, end: dt.date, wb: Workbook) -> str:
@@ -408,12 +298,15 @@ def _joined(items: list[str], wb: Workbook) -> str:
     return f"{', '.join(items[:-1])} {wb.labels('report.and')} {items[-1]}"
 
 
+@cache
 def _environment() -> jinja2.Environment:
-    """Jinja2 with autoescape on for every template."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("wwlib.outputs", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
+    """Jinja2 with autoescape on for every template: the report's own and the parts' the
+    notebooks show (`wwlib.present.render`)."""
+    shared = environment()
+    return shared.overlay(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader("wwlib.outputs", "templates"), shared.loader]
+        ),
         keep_trailing_newline=True,
     )
 

@@ -12,10 +12,10 @@ import datetime as dt
 
 import pandas as pd
 
-from wwlib.core.dates import as_date, due_words
+from wwlib.core.dates import as_date
 from wwlib.core.duedate import DueDate
 from wwlib.core.model import ALL_PARTICIPANTS
-from wwlib.present.views import labelled, task_frame
+from wwlib.present.views import due_texts, labelled, labels_of, task_frame
 from wwlib.present.workbook import Workbook
 
 STATES = ("overdue", "soon", "later", "no_date", "done")
@@ -55,17 +55,12 @@ def follow_up_table(wb: Workbook, today: dt.date | None = None, soon: int = 14) 
     return labelled(
         wb,
         {
-            "state": [wb.labels(f"act.state.{s}") for s in tasks["state"]],
+            "state": labels_of(wb, "act.state", tasks["state"]),
             "task": tasks["title"],
             "plan": tasks["plan_title"],
             "owners": tasks["owners"],
-            "due": [
-                due_words(k, d, wb.labels) or t
-                for k, d, t in zip(
-                    tasks["due_kind"], tasks["due_date"], tasks["due_text"], strict=True
-                )
-            ],
-            "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
+            "due": due_texts(wb, tasks),
+            "status": labels_of(wb, "status", tasks["status"]),
         },
     )
 

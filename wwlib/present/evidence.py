@@ -22,14 +22,15 @@ plans instead. Everything here only reads the store; `evidence_trail` gives raw 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from markupsafe import Markup
 
 from wwlib.core.errors import NotFound
 from wwlib.core.model import ALL_PARTICIPANTS, category_colour
+from wwlib.present import render
 from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 
@@ -296,7 +297,7 @@ def trail_table(wb: Workbook, task_id: str) -> pd.DataFrame:
     )
 
 
-def trail_html(wb: Workbook, task_id: str, fragments: int | None = None) -> str:
+def trail_html(wb: Workbook, task_id: str, fragments: int | None = None) -> Markup:
     """A task's trail as an escaped HTML `<details>` block ("Waarom deze taak?").
 
     `fragments` limits how many fragments are shown (all when None).
@@ -304,73 +305,51 @@ def trail_html(wb: Workbook, task_id: str, fragments: int | None = None) -> str:
     return render_trail(wb, evidence_trail(wb.store, task_id), fragments)
 
 
-def render_trail(wb: Workbook, trail: EvidenceTrail, fragments: int | None = None) -> str:
+def render_trail(wb: Workbook, trail: EvidenceTrail, fragments: int | None = None) -> Markup:
     """An `EvidenceTrail` as an escaped HTML `<details>` block (see `trail_html`)."""
     text, label = wb.pseudonyms.text, wb.labels
-    parts = [
-        _item(label("evidence.plan"), text(trail.plan_title)),
-        _item(label("evidence.step"), f"{trail.step}. {text(trail.step_title)}"),
-    ]
+    view = {
+        "task": trail.task,
+        "summary": label("evidence.summary"),
+        "lines": [
+            (label("evidence.plan"), text(trail.plan_title)),
+            (label("evidence.step"), f"{trail.step}. {text(trail.step_title)}"),
+        ],
+        "theme": None,
+    }
     if trail.theme is None:
         names = ", ".join(text(t.name) for t in trail.themes)
-        parts.append(_item(label("evidence.theme"), label("evidence.no_theme", themes=names)))
-    else:
-        shown = trail.fragments if fragments is None else trail.fragments[:fragments]
-        parts += [
-            _item(label("evidence.theme"), _chip(text(trail.theme_name), "theme"), escaped=True),
-            _item(label("evidence.codes"), _codes_html(wb, trail.codes), escaped=True),
-            _fragments_html(wb, trail, shown),
-            _notes_html(wb, trail.notes, None if fragments is None else shown),
-        ]
-    return (
-        f"<details class='ww-trail' id='trail-{_esc(trail.task)}'>"
-        f"<summary>{_esc(label('evidence.summary'))}</summary>"
-        f"<div class='ww-trail-body'>{''.join(parts)}</div></details>"
-    )
-
-
-def _codes_html(wb: Workbook, codes: tuple[TrailCode, ...]) -> str:
-    """The codes as chips in their category's colour, with how many fragments carry each."""
-    return " ".join(
-        _chip(
-            f"{wb.pseudonyms.text(c.name)} ({c.fragments})",
-            c.category,
-            wb.labels(f"evidence.relation.{c.relation}"),
-        )
-        for c in codes
-    )
-
-
-def _notes_html(wb: Workbook, notes: tuple[TrailNote, ...], shown) -> str:
-    """The board's notes (with `shown` fragments: only the notes those came from)."""
-    if shown is not None:
+        view["lines"].append((label("evidence.theme"), label("evidence.no_theme", themes=names)))
+        return render.trail_html(view)
+    shown = trail.fragments if fragments is None else trail.fragments[:fragments]
+    notes = trail.notes
+    if fragments is not None:  # only the notes the fragments shown came from
         ids = {f.id for f in shown}
         notes = tuple(n for n in notes if ids & {f.id for f in n.fragments})
-    if not notes:
-        return ""
-    items = "".join(
-        f"<li>{_esc(wb.pseudonyms.text(n.text))} <span class='ww-trail-meta'>"
-        f"{_esc(_sources(wb, n.fragments))}</span></li>"
-        for n in notes
-    )
-    return f"<p><strong>{_esc(wb.labels('evidence.notes'))}</strong></p><ul>{items}</ul>"
-
-
-def _fragments_html(wb: Workbook, trail: EvidenceTrail, shown) -> str:
-    """The fragments as quotes with who said it; a line when there are none or more."""
-    heading = f"<p><strong>{_esc(wb.labels('evidence.fragments'))}</strong></p>"
-    if not trail.fragments:
-        return heading + f"<p class='empty'>{_esc(wb.labels('evidence.no_fragments'))}</p>"
-    quotes = "".join(
-        f"<blockquote class='ww-trail-quote'>{_esc(wb.pseudonyms.text(f.text))}"
-        f"<footer>{_esc(_source(wb, f))}</footer></blockquote>"
-        for f in shown
-    )
     rest = len(trail.fragments) - len(shown)
-    more = (
-        f"<p class='ww-trail-meta'>{_esc(wb.labels('evidence.more', n=rest))}</p>" if rest else ""
-    )
-    return heading + quotes + more
+    view |= {
+        "theme": {
+            "heading": label("evidence.theme"),
+            "name": text(trail.theme_name),
+            "colour": category_colour("theme"),
+        },
+        "codes_heading": label("evidence.codes"),
+        "codes": [
+            {
+                "text": f"{text(c.name)} ({c.fragments})",
+                "colour": category_colour(c.category),
+                "relation": label(f"evidence.relation.{c.relation}"),
+            }
+            for c in trail.codes
+        ],
+        "fragments_heading": label("evidence.fragments"),
+        "fragments": [{"text": text(f.text), "source": _source(wb, f)} for f in shown],
+        "no_fragments": label("evidence.no_fragments"),
+        "more": label("evidence.more", n=rest) if rest else "",
+        "notes_heading": label("evidence.notes"),
+        "notes": [(text(n.text), _sources(wb, n.fragments)) for n in notes],
+    }
+    return render.trail_html(view)
 
 
 def _lines(wb: Workbook, trail: EvidenceTrail) -> list[tuple[str, str, str]]:
@@ -412,21 +391,3 @@ def _sources(wb: Workbook, fragments: tuple[TrailFragment, ...]) -> str:
     """Whose interviews a note came from."""
     names = dict.fromkeys(wb.pseudonyms.name(f.interview) for f in fragments)
     return wb.labels("evidence.from", names=", ".join(names)) if names else ""
-
-
-def _item(heading: str, value: str, escaped: bool = False) -> str:
-    """A '<p><strong>heading</strong>: value</p>' line (value escaped unless it is HTML)."""
-    return f"<p><strong>{_esc(heading)}:</strong> {value if escaped else _esc(value)}</p>"
-
-
-def _chip(text: str, category: str, title: str = "") -> str:
-    """A code as a coloured chip; returns HTML (the text escaped)."""
-    tip = f" title='{_esc(title)}'" if title else ""
-    return (
-        f"<span class='ww-chip' style='border-left: 6px solid {category_colour(category)}; "
-        f"padding: 0 0.3em; background: #f4f4f4'{tip}>{_esc(text)}</span>"
-    )
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)

@@ -79,6 +79,16 @@ def quotes_table(wb: Workbook, code: str | None = None) -> pd.DataFrame:
     )
 
 
+def quote_groups(wb: Workbook, code: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """`quotes_table` by code, in its order: [(code name, [(quote, participant), ...]), ...]."""
+    quotes = quotes_table(wb, code)
+    name, who, text = quotes.columns[0], quotes.columns[2], quotes.columns[3]
+    return [
+        (shown, list(zip(rows[text], rows[who], strict=True)))
+        for shown, rows in quotes.groupby(name, sort=False)
+    ]
+
+
 def cooccurrence_table(wb: Workbook, unit: str = "fragment", top: int = 20) -> pd.DataFrame:
     """The `top` code pairs that go together most (Jaccard), with their counts."""
     pairs = tables(wb)[f"cooccurrence_{unit}s"].head(top)
@@ -151,52 +161,43 @@ def comparison_table(wb: Workbook, attribute: str = "organisation") -> pd.DataFr
 
 def agreement_table(wb: Workbook) -> pd.DataFrame:
     """Per pair of coders and code: characters both/only one coded, agreement and κ."""
-    table = tables(wb)["agreement"]
-    shown = names(wb)
-    return labelled(
+    return _by_coders(
         wb,
-        {
-            "coders": _pairs_of_coders(table, shown),
+        "agreement",
+        lambda table, shown: {
             "code": [shown.get(c, c) for c in table["code"]],
-            "both": table["both"],
-            "only_a": table["only_a"],
-            "only_b": table["only_b"],
-            **_agreement_figures(table),
+            **{k: table[k] for k in ("both", "only_a", "only_b")},
         },
     )
-
-
-def _pairs_of_coders(table: pd.DataFrame, shown: dict[str, str]) -> list[str]:
-    """ "Marit Hofstede / Thijs van Wezel" per row of an agreement table."""
-    return [
-        f"{shown.get(a, a)} / {shown.get(b, b)}"
-        for a, b in zip(table["coder_a"], table["coder_b"], strict=True)
-    ]
-
-
-def _agreement_figures(table: pd.DataFrame) -> dict[str, pd.Series]:
-    """Agreement in % (one decimal) and κ (two decimals), for display."""
-    return {
-        "agreement": (100 * table["agreement"].astype(float)).round(1),
-        "kappa": table["kappa"].astype(float).round(2),
-    }
 
 
 def agreement_summary_table(wb: Workbook) -> pd.DataFrame:
     """Per pair of coders: interviews, characters, codes, agreement, mean κ and α."""
-    table = tables(wb)["agreement_summary"]
-    shown = names(wb)
-    return labelled(
+    return _by_coders(
         wb,
-        {
-            "coders": _pairs_of_coders(table, shown),
-            "interviews": table["interviews"],
-            "characters": table["characters"],
-            "codes": table["codes"],
-            **_agreement_figures(table),
-            "alpha": table["alpha"].astype(float).round(2),
-        },
+        "agreement_summary",
+        lambda table, shown: {k: table[k] for k in ("interviews", "characters", "codes")},
+        alpha=True,
     )
+
+
+def _by_coders(wb: Workbook, name: str, columns, alpha: bool = False) -> pd.DataFrame:
+    """An agreement table of `tables` by pair of coders ("Marit Hofstede / Thijs van Wezel"):
+    the `columns(table, shown names)` give, then agreement in % (one decimal) and κ (two
+    decimals), and Krippendorff's α (two decimals) with `alpha`."""
+    table = tables(wb)[name]
+    shown = names(wb)
+    coders = [
+        f"{shown.get(a, a)} / {shown.get(b, b)}"
+        for a, b in zip(table["coder_a"], table["coder_b"], strict=True)
+    ]
+    figures = {
+        "agreement": (100 * table["agreement"].astype(float)).round(1),
+        "kappa": table["kappa"].astype(float).round(2),
+    }
+    if alpha:
+        figures["alpha"] = table["alpha"].astype(float).round(2)
+    return labelled(wb, {"coders": coders, **columns(table, shown), **figures})
 
 
 def shortlist_table(wb: Workbook) -> pd.DataFrame:

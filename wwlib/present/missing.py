@@ -4,7 +4,7 @@ Every notebook, dashboard panel and the report shows an empty part the same way:
 part)` is '' when the part has something to show, else the sentence for the first thing it
 needs that the cohort lacks, in the order the week fills them ("Nog geen transcripten:
 importeer ze op dinsdag met `ww import transcripts`."). The sentences live in the label
-catalogue (`wwlib/labels/missing.yaml`).
+catalogue (`wwlib/core/labels/missing.yaml`); `wwlib.present.render.empty_html` shows one.
 
 A cohort that is a public record (`is_public_record`: its `source` names one, as the bundled
 Limburg week's does) lacks those parts for good: there the sentence says that the source does
@@ -13,7 +13,6 @@ not hold them, and nothing in the workbook makes them up.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -172,16 +171,6 @@ def sentence(wb: Workbook, need: str) -> str:
     public record does not hold it."""
     public = _state(wb)[1]
     return wb.labels(f"missing.{need}.source" if public else f"missing.{need}")
-
-
-def text_html(text: str) -> str:
-    """A sentence as HTML: escaped, `commands` shown as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
-
-
-def empty_html(text: str) -> str:
-    """A sentence as an HTML paragraph of its own, for a notebook or a dashboard."""
-    return f"<p class='ww-empty'><em>{text_html(text)}</em></p>"
 
 
 def _holds(wb: Workbook, need: str, context: dict) -> bool:

@@ -41,7 +41,7 @@ def people_table(wb: Workbook) -> pd.DataFrame:
     ]
     columns = {
         "name": wb.pseudonyms.names(people["id"]),
-        "role": [wb.labels(f"role.{r}") for r in people["role"]],
+        "role": labels_of(wb, "role", people["role"]),
         "organisation": _texts(wb, people["organisation"]),
         "municipality": _texts(wb, people["municipality"]),
         "function": _texts(wb, functions),
@@ -68,7 +68,7 @@ def programme_table(wb: Workbook) -> pd.DataFrame:
         {
             "day": [long_date(d, wb.labels, year=False) for d in sessions["date"]],
             "time": times,
-            "phase": [wb.labels(f"phase.{p}") for p in sessions["phase"]],
+            "phase": labels_of(wb, "phase", sessions["phase"]),
             "activity": sessions["activity"],
         },
     )
@@ -86,7 +86,7 @@ def interview_status(wb: Workbook) -> pd.DataFrame:
             "participant": wb.pseudonyms.names(status["participant"]),
             "interviewer": wb.pseudonyms.names(status["interviewer"]),
             "date": [long_date(d, wb.labels, weekday=False) for d in status["date"]],
-            "status": [wb.labels(f"interview.{s}") for s in status["status"]],
+            "status": labels_of(wb, "interview", status["status"]),
             "transcript": [wb.labels("view.yes" if t else "view.no") for t in status["transcript"]],
             "codings": status["codings"],
         },
@@ -116,6 +116,19 @@ def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
     return labelled(wb, _columns(["turn", "speaker", "text", "codes"], rows))
 
 
+def codebook_table(wb: Workbook) -> pd.DataFrame:
+    """The codebook by category (in the week's order): category, code, description."""
+    codes = wb.store.codes().sort_values("category", key=analysis.category_rank, kind="stable")
+    return labelled(
+        wb,
+        {
+            "category": labels_of(wb, "category", codes["category"]),
+            "code": _texts(wb, codes["name"]),
+            "description": _texts(wb, codes["description"]),
+        },
+    )
+
+
 # -- analysis ---------------------------------------------------------------------------
 
 
@@ -125,11 +138,9 @@ def frequency_table(wb: Workbook) -> pd.DataFrame:
     return labelled(
         wb,
         {
-            "category": [wb.labels(f"category.{c}") for c in freq["category"]],
+            "category": labels_of(wb, "category", freq["category"]),
             "code": freq["name"],
-            "fragments": freq["fragments"],
-            "participants": freq["participants"],
-            "rank": freq["rank"],
+            **{k: freq[k] for k in ("fragments", "participants", "rank")},
         },
     )
 
@@ -176,18 +187,24 @@ def note_frame(wb: Workbook, board: str | None = None) -> pd.DataFrame:
     )
 
 
+def note_dots(votes: pd.DataFrame) -> dict[str, int]:
+    """The dots each note received in `votes` (every vote of the store, or one round's): the
+    one count the boards, their tables, the report and the vote panel show."""
+    return {str(n): int(d) for n, d in votes.groupby("note")["dots"].sum().items()}
+
+
 def board_notes(wb: Workbook, board_id: str) -> pd.DataFrame:
     """A board's notes: text, category, cluster, author and dots received."""
     notes = note_frame(wb, board_id)
-    dots = wb.store.votes().groupby("note")["dots"].sum()
+    dots = note_dots(wb.store.votes())
     return labelled(
         wb,
         {
             "text": notes["text"],
-            "category": [wb.labels(f"category.{c}") for c in notes["category"]],
+            "category": labels_of(wb, "category", notes["category"]),
             "cluster": notes["cluster"],
             "author": notes["author"],
-            "dots": [int(dots.get(n, 0)) for n in notes["id"]],
+            "dots": [dots.get(n, 0) for n in notes["id"]],
         },
     )
 
@@ -207,11 +224,58 @@ def vote_table(wb: Workbook, round: int | None = None) -> pd.DataFrame:
             "board": [wb.pseudonyms.text(titles[b]) for b in totals["board"]],
             "rank": totals["rank"],
             "note": totals["text"],
-            "category": [wb.labels(f"category.{c}") for c in totals["category"]],
+            "category": labels_of(wb, "category", totals["category"]),
             "dots": totals["dots"],
             "voters": totals["voters"],
         },
     )
+
+
+def vote_rounds(wb: Workbook) -> list[tuple[int, str, str, pd.DataFrame]]:
+    """Every voting round: (number, "Stemronde 1", what it was about, its totals per note).
+
+    Only totals, never who voted for what: that keeps anonymous rounds anonymous, and the
+    totals are what the group decided on. A round on one board names it once, in the text.
+    """
+    titles = wb.store.boards().set_index("id")["title"]
+    rounds = []
+    for r in wb.store.rounds().itertuples():
+        board = wb.pseudonyms.text(titles[r.board]) if isinstance(r.board, str) else ""
+        table = vote_table(wb, int(r.round))
+        if board:
+            table = table.drop(columns=wb.labels("view.col.board"))
+        about = wb.labels.count(
+            "report.think.round_about",
+            int(r.voters),
+            board=board or wb.labels("report.think.every_board"),
+            budget=wb.labels.count("count.dot", int(r.budget)),
+            dots=wb.labels.count("count.dot", int(r.dots)),
+        )
+        if r.anonymous:
+            about += f" {wb.labels('report.think.anonymous')}"
+        heading = wb.labels("report.think.round", round=r.round)
+        rounds.append((int(r.round), heading, about, table))
+    return rounds
+
+
+def priorities_table(wb: Workbook) -> pd.DataFrame:
+    """Per shortlisted theme: the dots and voters its ideas got (`analysis.theme_priorities`),
+    and its place among the prioritised themes ('' when not prioritised)."""
+    store = wb.store
+    found = analysis.theme_priorities(store.votes(), store.notes(), store.theme_boards())
+    chosen = list(wb.cohort.prioritised_themes)
+    table = labelled(
+        wb,
+        {
+            "theme": _texts(wb, found["name"]),
+            "dots": found["dots"],
+            "voters": found["voters"],
+        },
+    )
+    table[wb.labels("ui.prio.place")] = [
+        str(chosen.index(t) + 1) if t in chosen else "" for t in found["theme"]
+    ]
+    return table
 
 
 # -- plans and tasks ----------------------------------------------------------------------
@@ -282,7 +346,7 @@ def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
     plans = wb.store.plans().query("kind == @kind")
     frames = [
         plan_overview(wb, plan.id)
-        .pipe(lambda df, plan=plan: df.reindex(range(max(len(df), 1))).fillna(""))
+        .pipe(lambda df, plan=plan: df.reindex(range(max(len(df), 1))).astype(object).fillna(""))
         .assign(
             **{
                 wb.labels("view.col.plan"): wb.pseudonyms.text(plan.title),
@@ -296,6 +360,15 @@ def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
     combined = pd.concat(frames, ignore_index=True)
     front = [wb.labels("view.col.plan"), wb.labels("view.col.goal")]
     return combined[front + [c for c in combined.columns if c not in front]]
+
+
+def due_texts(wb: Workbook, tasks: pd.DataFrame) -> list[str]:
+    """When each task of `task_frame` is due, in words ("week 18 (vanaf maandag 27 april)"),
+    else as it was written."""
+    return [
+        due_words(k, d, wb.labels) or t
+        for k, d, t in zip(tasks["due_kind"], tasks["due_date"], tasks["due_text"], strict=True)
+    ]
 
 
 def tasks_table(wb: Workbook) -> pd.DataFrame:
@@ -313,12 +386,17 @@ def tasks_table(wb: Workbook) -> pd.DataFrame:
                 due_words(k, d, wb.labels)
                 for k, d in zip(tasks["due_kind"], tasks["due_date"], strict=True)
             ],
-            "status": [wb.labels(f"status.{s}") for s in tasks["status"]],
+            "status": labels_of(wb, "status", tasks["status"]),
         },
     )
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def labels_of(wb: Workbook, kind: str, values) -> list[str]:
+    """The label `<kind>.<value>` of each value: "belemmering" for the category obstacle."""
+    return [wb.labels(f"{kind}.{v}") for v in values]
 
 
 def labelled(wb: Workbook, columns: dict) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from wwlib.cohorts.home import default_store_path, init_cohort, open_cohort_stor
 from wwlib.core.errors import ParameterError, StoreError, ValidationError
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
-from wwlib.present.parameters import NotebookParameters, _from_query_string, check_parameters
+from wwlib.present.parameters import NotebookParameters, check_parameters, from_request
 from wwlib.store import Store
 
 
@@ -26,6 +26,16 @@ class Workbook:
     lang: str
     pseudonymise: bool
     interactive: bool = True  # False in a static run (papermill): panels show HTML, not widgets
+    # Who acts: on a page of a cohort served to its group, the person of the personal link and
+    # their role; in a notebook, `ww run` or a researcher's own server, nobody in particular
+    # ('') with the facilitator's controls.
+    person: str = ""
+    role: str = "facilitator"
+
+    @property
+    def facilitates(self) -> bool:
+        """Whether this page shows the facilitator's controls (rounds, locks, timers)."""
+        return self.role == "facilitator"
 
     @property
     def cohort(self):
@@ -69,7 +79,7 @@ def open_workbook(
 
     `interactive` false (what `ww run` passes) gives static panels instead of widgets.
     """
-    params = _from_query_string(
+    params = from_request(
         dict(
             cohort=cohort,
             data_dir=data_dir,
@@ -78,6 +88,8 @@ def open_workbook(
             store=store,
             actor=actor,
             interactive=interactive,
+            person="",
+            role="facilitator",
         )
     )
     check_parameters(**params)
@@ -95,7 +107,9 @@ def open_workbook(
         except StoreError:
             if not path.exists():
                 raise
-    opened = Store(path, actor=params["actor"] or os.environ.get("USER", "notebook"))
+    # the change log names the person of a dashboard page, or who runs the notebook
+    actor = params["person"] or params["actor"] or os.environ.get("USER", "notebook")
+    opened = Store(path, actor=actor)
     if opened.cohort().id != params["cohort"]:
         raise ParameterError(
             f"store {path} holds cohort '{opened.cohort().id}', not '{params['cohort']}'"
@@ -107,6 +121,8 @@ def open_workbook(
         params["lang"],
         params["pseudonymise"],
         params["interactive"],
+        params["person"],
+        params["role"],
     )
 
 

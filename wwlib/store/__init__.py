@@ -12,6 +12,7 @@ from wwlib.store.load import LoadMixin
 from wwlib.store.plans import PlanMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
+from wwlib.store.session import SessionMixin
 from wwlib.store.transcripts import TranscriptMixin
 from wwlib.store.votes import VoteMixin
 from wwlib.store.writes import WriteMixin
@@ -31,6 +32,7 @@ class Store(
     PlanMixin,
     ExchangeMixin,
     FolderMixin,
+    SessionMixin,
     StoreCore,
 ):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

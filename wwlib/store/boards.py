@@ -7,6 +7,7 @@ import sqlite3
 import pandas as pd
 
 from wwlib.core.errors import NotFound, ValidationError
+from wwlib.store.rows import next_position
 
 
 class BoardMixin:
@@ -30,12 +31,9 @@ class BoardMixin:
                 number = 2
                 while board in taken:
                     board, number = f"thema-{code}-{number}", number + 1
-                position = con.execute(
-                    "SELECT coalesce(max(position), -1) + 1 FROM board"
-                ).fetchone()[0]
                 con.execute(
                     "INSERT INTO board (id, title, kind, theme, position) VALUES (?, ?, ?, ?, ?)",
-                    (board, f"Thema: {name}", "theme", code, position),
+                    (board, f"Thema: {name}", "theme", code, next_position(con, "board")),
                 )
                 taken.add(board)
                 made.append(board)

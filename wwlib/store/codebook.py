@@ -14,9 +14,7 @@ import pandas as pd
 
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import Code, Coding, Fragment, check_text
-from wwlib.store.core import _now
-from wwlib.store.load import _fragment_id
-from wwlib.store.writes import _require
+from wwlib.store.rows import fragment_id, next_position, now, require
 
 # What a memo can be written on, and the table and key that hold it.
 MEMO_TARGETS = {
@@ -46,7 +44,7 @@ class CodebookMixin:
                 raise StoreError(f"code '{code.id}' exists already ('{row[0]}'); choose another id")
             _check_name_free(con, code.id, code.category, code.name)
             _check_parent(con, code.id, code.category, code.parent)
-            position = con.execute("SELECT coalesce(max(position), -1) + 1 FROM code").fetchone()[0]
+            position = next_position(con, "code")
             con.execute(
                 "INSERT INTO code (id, category, name, colour, parent, description, position) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -133,19 +131,29 @@ class CodebookMixin:
         memo = (memo or "").strip()
         codings = [Coding(Fragment(interview, start, end), code, coder, memo) for code in chosen]
         with self._write() as con:
-            row = con.execute(
-                "SELECT text FROM transcript WHERE interview = ?", (interview,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"interview '{interview}' has no transcript to code")
-            codings[0].fragment.check_within(row[0])
-            for code in chosen:
-                _require(con, "code", "id", code, "code")
-            _require(con, "person", "id", coder, "coder")
-            fragment_id = _fragment_id(con, codings[0].fragment)
+            fragment = _fragment_to_code(con, codings[0].fragment, chosen, coder)
             if memo:
-                self._log_memo(con, _insert_memo(con, "fragment", fragment_id, memo, coder), actor)
-            return [self._insert_coding(con, fragment_id, coding, actor) for coding in codings]
+                self._log_memo(con, _insert_memo(con, "fragment", fragment, memo, coder), actor)
+            return [self._insert_coding(con, fragment, coding, actor) for coding in codings]
+
+    def add_coding(
+        self,
+        interview: str,
+        start: int,
+        end: int,
+        code: str,
+        coder: str,
+        memo: str = "",
+        actor: str | None = None,
+    ) -> int:
+        """Code the span [start, end) of an interview's transcript; returns the coding id.
+
+        Unlike `add_codings`, the memo is kept on the coding only.
+        """
+        coding = Coding(Fragment(interview, start, end), code, coder, memo)
+        with self._write() as con:
+            fragment = _fragment_to_code(con, coding.fragment, [code], coder)
+            return self._insert_coding(con, fragment, coding, actor)
 
     def _insert_coding(self, con: sqlite3.Connection, fragment_id: int, coding, actor) -> int:
         """One coding row and its log line; a repeat names the code and saves nothing."""
@@ -179,9 +187,9 @@ class CodebookMixin:
         text = check_text("text", text).strip()
         with self._write() as con:
             table, key = MEMO_TARGETS[target]
-            _require(con, table, key, str(target_id), target)
+            require(con, table, key, str(target_id), target)
             if author:
-                _require(con, "person", "id", author, "author")
+                require(con, "person", "id", author, "author")
             memo_id = _insert_memo(con, target, str(target_id), text, author)
             self._log_memo(con, memo_id, actor)
         return memo_id
@@ -271,10 +279,23 @@ def _ancestors(con: sqlite3.Connection, code: str) -> list[str]:
     return found
 
 
+def _fragment_to_code(con: sqlite3.Connection, f: Fragment, codes: list[str], coder: str) -> int:
+    """The id of the fragment `coder` gives `codes` (made when new), once the interview has a
+    transcript the span lies within and the codes and the coder are in the store."""
+    row = con.execute("SELECT text FROM transcript WHERE interview = ?", (f.interview,)).fetchone()
+    if row is None:
+        raise NotFound(f"interview '{f.interview}' has no transcript to code")
+    f.check_within(row[0])
+    for code in codes:
+        require(con, "code", "id", code, "code")
+    require(con, "person", "id", coder, "coder")
+    return fragment_id(con, f)
+
+
 def _insert_memo(con: sqlite3.Connection, target: str, target_id, text: str, author: str) -> int:
     return con.execute(
         "INSERT INTO memo (target, target_id, author, text, created_at) VALUES (?, ?, ?, ?, ?)",
-        (target, str(target_id), author or None, text, _now()),
+        (target, str(target_id), author or None, text, now()),
     ).lastrowid
 
 

@@ -8,25 +8,32 @@ acknowledged commit survive a killed process or a power cut.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
 
 from wwlib.core.errors import StoreError
+from wwlib.store.rows import now
 from wwlib.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+T = TypeVar("T")
 
 
 class StoreCore:
-    """A connection to one cohort's store file, with the pragmas that keep it safe."""
+    """A connection to one cohort's store file, with the pragmas that keep it safe.
+
+    Its underscored members are the interface of the mixins `Store` is made of, and theirs
+    only: `_con` the connection, `_write()` a write transaction, `_snapshot(read)` a read of
+    several queries that agree with each other, `_frame(sql)` a query as a DataFrame, `_log()`
+    a line of the change log. Functions on a connection that several mixins share are in
+    `wwlib.store.rows`.
+    """
 
     def __init__(self, path: str | Path, actor: str = "system", create: bool = False):
         self.path = Path(path)
@@ -109,6 +116,22 @@ class StoreCore:
     def _store_error(self, outcome: str, exc: sqlite3.Error) -> StoreError:
         return StoreError(f"store {self.path}: {outcome} ({exc}); try again in a moment")
 
+    def _snapshot(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """`read(connection)` inside one read transaction: its queries see one state."""
+        self._con.execute("BEGIN")
+        try:
+            return read(self._con)
+        finally:
+            self._con.execute("COMMIT")
+
+    def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
+        """A query's rows as a DataFrame; SQLite's errors as a `StoreError`."""
+        with self._sqlite_errors("it could not be read"):
+            try:
+                return pd.read_sql_query(sql, self._con, params=params)
+            except pd.errors.DatabaseError as exc:  # pandas wraps SQLite's error
+                raise sqlite3.OperationalError(str(exc)) from exc
+
     def _log(
         self,
         con: sqlite3.Connection,
@@ -123,7 +146,7 @@ class StoreCore:
             "INSERT INTO change_log (at, actor, action, entity, entity_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (
-                _now(),
+                now(),
                 actor or self.actor,
                 action,
                 entity,

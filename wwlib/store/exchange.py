@@ -29,7 +29,6 @@ from wwlib.core.model import (
 )
 from wwlib.core.records import ExchangeContent, ExchangeRows
 from wwlib.store.load import (
-    fragment_ids,
     insert_codes,
     insert_cohort,
     insert_interviews,
@@ -38,6 +37,7 @@ from wwlib.store.load import (
     insert_sessions,
 )
 from wwlib.store.reads import COHORT_COLUMNS, cohort_from_row
+from wwlib.store.rows import fragment_ids
 
 T = TypeVar("T")
 
@@ -45,11 +45,7 @@ T = TypeVar("T")
 class ExchangeMixin:
     def exchange_content(self) -> ExchangeContent:
         """Everything a QDA project can carry, read in one consistent snapshot."""
-        self._con.execute("BEGIN")
-        try:
-            return _read_content(self._con)
-        finally:
-            self._con.execute("COMMIT")
+        return self._snapshot(read_exchange_content)
 
     def import_exchange(
         self,
@@ -64,7 +60,7 @@ class ExchangeMixin:
         import that adds nothing leaves the store exactly as it was (not even a log line).
         """
         with self._write() as con:
-            rows, extra = plan(_read_content(con))
+            rows, extra = plan(read_exchange_content(con))
             if rows.cohort is not None:
                 _insert_cohort(con, rows)
             _insert_rows(con, rows)
@@ -76,7 +72,8 @@ class ExchangeMixin:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _read_content(con: sqlite3.Connection) -> ExchangeContent:
+def read_exchange_content(con: sqlite3.Connection) -> ExchangeContent:
+    """What a QDA project can carry, inside the caller's transaction."""
     content = ExchangeContent()
     row = con.execute(f"SELECT {COHORT_COLUMNS}, guid FROM cohort").fetchone()
     if row is not None:

@@ -28,7 +28,7 @@ from wwlib.core.model import (
     VoteRound,
 )
 from wwlib.core.records import FolderRows
-from wwlib.store.exchange import _read_content
+from wwlib.store.exchange import read_exchange_content
 
 # Every table a cohort folder fills, children before parents (the order to empty them in).
 CONTENT_TABLES = (
@@ -87,11 +87,7 @@ class Replacement:
 class FolderMixin:
     def folder_rows(self) -> FolderRows:
         """Every row the cohort folder holds, read in one consistent snapshot."""
-        self._con.execute("BEGIN")
-        try:
-            return read_folder_rows(self._con)
-        finally:
-            self._con.execute("COMMIT")
+        return self._snapshot(read_folder_rows)
 
     def baseline(self) -> Baseline:
         """The rows folder and store last agreed on (empty before the first save or update)."""
@@ -175,7 +171,7 @@ def _continue_ids(con: sqlite3.Connection, last_ids: dict[str, int]) -> None:
 
 def read_folder_rows(con: sqlite3.Connection) -> FolderRows:
     """Every row a folder holds, inside the caller's transaction."""
-    rows = FolderRows(_read_content(con))
+    rows = FolderRows(read_exchange_content(con))
     fragments = {
         r[0]: Fragment(r[1], r[2], r[3])
         for r in con.execute('SELECT id, interview, start, "end" FROM fragment')

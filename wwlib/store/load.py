@@ -10,8 +10,9 @@ from wwlib.core.errors import StoreError
 from wwlib.core.model import ALL_PARTICIPANTS, Fragment, Guids, MemoRecord, Plan
 from wwlib.store.groups import insert_focus_groups, insert_shortlist
 from wwlib.store.reads import COHORT_COLUMNS
+from wwlib.store.rows import fragment_id, fragment_ids, next_position
 from wwlib.store.schema import CLOSED_ROUNDS
-from wwlib.store.transcripts import _insert_turns
+from wwlib.store.transcripts import insert_turns
 
 
 class LoadMixin:
@@ -43,8 +44,8 @@ def insert_dataset(con: sqlite3.Connection, ds) -> dict[str, int]:
     """Every record of a validated `Dataset`, into a store with no cohort, inside the caller's
     transaction; returns how many records of each kind."""
     _insert_cohort(con, ds)
-    fragment_ids = _insert_interviews(con, ds)
-    _insert_boards(con, ds, fragment_ids)
+    ids = _insert_interviews(con, ds)
+    _insert_boards(con, ds, ids)
     for position, plan in enumerate(ds.plans):
         _insert_plan(con, plan, position)
     _insert_rounds(con, ds.rounds)
@@ -82,7 +83,7 @@ def _insert_identity(con: sqlite3.Connection, ds) -> None:
     adopt_guids(con, ds.guids)
     for memo in ds.memos:
         if memo.fragment:
-            _fragment_id(con, memo.fragment)
+            fragment_id(con, memo.fragment)
     insert_memos(con, ds.memos, fragment_ids(con))
 
 
@@ -111,11 +112,6 @@ def _insert_cohort(con: sqlite3.Connection, ds) -> None:
     insert_people(con, ds.people)
     insert_sessions(con, ds.sessions)
     insert_codes(con, ds.codes)
-
-
-def next_position(con: sqlite3.Connection, table: str) -> int:
-    """The position after the last row of `table` (0 when it is empty)."""
-    return con.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table}").fetchone()[0]
 
 
 def insert_people(con: sqlite3.Connection, people, guids: dict | None = None) -> None:
@@ -187,37 +183,22 @@ def _insert_interviews(con: sqlite3.Connection, ds) -> dict[Fragment, int]:
         [(t.interview, t.source, t.text) for t in ds.transcripts],
     )
     for t in ds.transcripts:  # the folder reader parsed them and mapped their speakers
-        _insert_turns(con, t.interview, ds.speaker_turns.get(t.interview, []))
+        insert_turns(con, t.interview, ds.speaker_turns.get(t.interview, []))
     con.executemany(  # in the codings' order, so that fragment ids follow it
         'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
         [(c.fragment.interview, c.fragment.start, c.fragment.end) for c in ds.codings],
     )
-    fragment_ids = {
-        Fragment(r[1], r[2], r[3]): r[0]
-        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
-    }
+    ids = fragment_ids(con)
     con.executemany(
         "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
-        [(fragment_ids[c.fragment], c.code, c.coder, c.memo) for c in ds.codings],
+        [(ids[c.fragment], c.code, c.coder, c.memo) for c in ds.codings],
     )
-    return fragment_ids
+    return ids
 
 
-def _fragment_id(con: sqlite3.Connection, f: Fragment) -> int:
-    """The id of the fragment with this span, made when it does not exist yet."""
-    con.execute(
-        'INSERT OR IGNORE INTO fragment (interview, start, "end") VALUES (?, ?, ?)',
-        (f.interview, f.start, f.end),
-    )
-    return con.execute(
-        'SELECT id FROM fragment WHERE interview = ? AND start = ? AND "end" = ?',
-        (f.interview, f.start, f.end),
-    ).fetchone()[0]
-
-
-def _insert_boards(con: sqlite3.Connection, ds, fragment_ids: dict[Fragment, int]) -> None:
+def _insert_boards(con: sqlite3.Connection, ds, ids: dict[Fragment, int]) -> None:
     con.executemany(
-        "INSERT INTO board VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO board (id, title, kind, theme, position) VALUES (?, ?, ?, ?, ?)",
         [(b.id, b.title, b.kind, b.theme or None, i) for i, b in enumerate(ds.boards)],
     )
     con.executemany(
@@ -229,11 +210,7 @@ def _insert_boards(con: sqlite3.Connection, ds, fragment_ids: dict[Fragment, int
     )
     con.executemany(
         "INSERT INTO note_fragment VALUES (?, ?)",
-        [
-            (n.id, fragment_ids.get(f) or _fragment_id(con, f))
-            for n in ds.notes
-            for f in n.fragments
-        ],
+        [(n.id, ids.get(f) or fragment_id(con, f)) for n in ds.notes for f in n.fragments],
     )
     con.executemany(
         "INSERT INTO vote (round, voter, note, dots) VALUES (?, ?, ?, ?)",
@@ -294,16 +271,10 @@ def insert_task(con: sqlite3.Connection, step_id: int, position: int, task) -> N
     )
 
 
-def fragment_ids(con: sqlite3.Connection) -> dict[Fragment, int]:
-    return {
-        Fragment(r[1], r[2], r[3]): r[0]
-        for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
-    }
-
-
 def insert_memos(
-    con: sqlite3.Connection, memos: list[MemoRecord], fragment_ids: dict[Fragment, int]
+    con: sqlite3.Connection, memos: list[MemoRecord], ids: dict[Fragment, int]
 ) -> None:
+    """Memos; a memo on a fragment points at the fragment's id in `ids`."""
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     con.executemany(
         "INSERT INTO memo (target, target_id, author, text, created_at, guid) "
@@ -311,7 +282,7 @@ def insert_memos(
         [
             (
                 m.target,
-                str(fragment_ids[m.fragment]) if m.fragment else m.target_id,
+                str(ids[m.fragment]) if m.fragment else m.target_id,
                 m.author or None,
                 m.text,
                 m.created_at or now,

@@ -14,7 +14,7 @@ import sqlite3
 from wwlib.core.errors import NotFound, ValidationError
 from wwlib.core.model import Category, PlanKind, check_text
 from wwlib.store.groups import group_id
-from wwlib.store.writes import _require
+from wwlib.store.rows import require
 
 
 class PlanMixin:
@@ -38,15 +38,10 @@ class PlanMixin:
         if "title" in new:
             new["title"] = check_text("title", title).strip()
         with self._write() as con:
-            row = con.execute("SELECT goal, current, title FROM plan WHERE id = ?", (plan,))
-            old = dict(zip(("goal", "current", "title"), _one(row, f"plan '{plan}'"), strict=True))
-            changed = {k: v for k, v in new.items() if v != old[k]}
-            if not changed:
-                return
-            assignments = ", ".join(f"{k} = ?" for k in changed)
-            con.execute(f"UPDATE plan SET {assignments} WHERE id = ?", (*changed.values(), plan))
-            before = {k: old[k] for k in changed}
-            self._log(con, "update", "plan", plan, {"before": before, "after": changed}, actor)
+            columns = ("goal", "current", "title")
+            detail = _update(con, "plan", columns, {"id": plan}, new, f"plan '{plan}'")
+            if detail:
+                self._log(con, "update", "plan", plan, detail, actor)
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -64,7 +59,7 @@ class PlanMixin:
         _check_str("description", description)
         _check_bool("feedback", feedback)
         with self._write() as con:
-            _require(con, "plan", "id", plan, "plan")
+            require(con, "plan", "id", plan, "plan")
             count = _step_count(con, plan)
             number = count + 1 if position is None else _check_number(position, count + 1)
             # make room: every later step one up, through negative positions (UNIQUE)
@@ -96,18 +91,10 @@ class PlanMixin:
         if feedback is not None:
             new["feedback"] = int(_check_bool("feedback", feedback))
         with self._write() as con:
-            row = con.execute(
-                "SELECT title, description, feedback FROM step WHERE id = ?", (step_id,)
-            )
-            old = dict(zip(("title", "description", "feedback"), _one(row, f"step {step_id}"),
-                           strict=True))  # fmt: skip
-            changed = {k: v for k, v in new.items() if v != old[k]}
-            if not changed:
-                return
-            assignments = ", ".join(f"{k} = ?" for k in changed)
-            con.execute(f"UPDATE step SET {assignments} WHERE id = ?", (*changed.values(), step_id))
-            before = {k: old[k] for k in changed}
-            self._log(con, "update", "step", step_id, {"before": before, "after": changed}, actor)
+            columns = ("title", "description", "feedback")
+            detail = _update(con, "step", columns, {"id": step_id}, new, f"step {step_id}")
+            if detail:
+                self._log(con, "update", "step", step_id, detail, actor)
 
     def move_step(self, step_id: int, position: int, actor: str | None = None) -> None:
         """Make a step step number `position` (from 1) of its plan; the others close up."""
@@ -155,7 +142,7 @@ class PlanMixin:
         obstacle = check_text("obstacle", obstacle).strip()
         _check_str("way_to_deal", way_to_deal)
         with self._write() as con:
-            _require(con, "plan", "id", plan, "plan")
+            require(con, "plan", "id", plan, "plan")
             position = _next(con, "plan_obstacle", plan)
             con.execute(
                 "INSERT INTO plan_obstacle VALUES (?, ?, ?, ?)",
@@ -181,22 +168,11 @@ class PlanMixin:
         if way_to_deal is not None:
             new["way_to_deal"] = _check_str("way_to_deal", way_to_deal)
         with self._write() as con:
-            row = con.execute(
-                "SELECT obstacle, way_to_deal FROM plan_obstacle WHERE plan = ? AND position = ?",
-                (plan, position),
-            )
+            key = {"plan": plan, "position": position}
             what = f"obstacle at position {position} of plan '{plan}'"
-            old = dict(zip(("obstacle", "way_to_deal"), _one(row, what), strict=True))
-            changed = {k: v for k, v in new.items() if v != old[k]}
-            if not changed:
-                return
-            assignments = ", ".join(f"{k} = ?" for k in changed)
-            con.execute(
-                f"UPDATE plan_obstacle SET {assignments} WHERE plan = ? AND position = ?",
-                (*changed.values(), plan, position),
-            )
-            detail = {"before": {k: old[k] for k in changed}, "after": changed}
-            self._log(con, "update", "obstacle", f"{plan}/{position}", detail, actor)
+            detail = _update(con, "plan_obstacle", ("obstacle", "way_to_deal"), key, new, what)
+            if detail:
+                self._log(con, "update", "obstacle", f"{plan}/{position}", detail, actor)
 
     def remove_obstacle(self, plan: str, position: int, actor: str | None = None) -> None:
         """Remove an obstacle (with its way to deal) from a plan."""
@@ -206,7 +182,7 @@ class PlanMixin:
         """Add a helping factor to a plan; returns its position."""
         text = check_text("text", text).strip()
         with self._write() as con:
-            _require(con, "plan", "id", plan, "plan")
+            require(con, "plan", "id", plan, "plan")
             position = _next(con, "plan_factor", plan)
             con.execute("INSERT INTO plan_factor VALUES (?, ?, ?)", (plan, position, text))
             detail = {"plan": plan, "position": position, "text": text}
@@ -282,6 +258,21 @@ def _one(cursor: sqlite3.Cursor, what: str) -> tuple:
     if row is None:
         raise NotFound(f"{what} is not in this cohort's store")
     return row
+
+
+def _update(con: sqlite3.Connection, table: str, columns: tuple, key: dict, new: dict, what: str):
+    """Write the values of `new` that differ from those of the row `key` names (`columns` are
+    the ones it may change); returns {"before", "after"} of what changed, {} when nothing did."""
+    where = " AND ".join(f"{k} = ?" for k in key)
+    row = con.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", (*key.values(),))
+    old = dict(zip(columns, _one(row, what), strict=True))
+    changed = {k: v for k, v in new.items() if v != old[k]}
+    if changed:
+        assignments = ", ".join(f"{k} = ?" for k in changed)
+        con.execute(
+            f"UPDATE {table} SET {assignments} WHERE {where}", (*changed.values(), *key.values())
+        )
+    return {"before": {k: old[k] for k in changed}, "after": changed} if changed else {}
 
 
 def _given(**fields: object) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pandas as pd
 
@@ -35,13 +34,6 @@ def cohort_from_row(row: tuple) -> Cohort:
 
 
 class ReadMixin:
-    def _frame(self, sql: str, params: tuple = ()) -> pd.DataFrame:
-        with self._sqlite_errors("it could not be read"):
-            try:
-                return pd.read_sql_query(sql, self._con, params=params)
-            except pd.errors.DatabaseError as exc:  # pandas wraps SQLite's error
-                raise sqlite3.OperationalError(str(exc)) from exc
-
     def cohort(self) -> Cohort:
         """The cohort this store holds."""
         row = self._con.execute(f"SELECT {COHORT_COLUMNS} FROM cohort").fetchone()

@@ -290,6 +290,23 @@ CREATE TABLE folder_sync (
 );
 """
 
+V6 = """
+-- Live-session issue: personal links and the facilitator's controls of the room.
+-- A person's link carries a secret; the store keeps only its SHA-256 (a secret of 32 random
+-- bytes needs no slow hash). No foreign key: `ww init --replace` reloads the people, and the
+-- links of the people who stay keep working.
+CREATE TABLE person_link (
+    person TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL UNIQUE,
+    issued_at TEXT NOT NULL
+);
+ALTER TABLE board ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;   -- 1: no notes added or moved
+ALTER TABLE board ADD COLUMN private INTEGER NOT NULL DEFAULT 0;  -- 1: each sees only own notes
+ALTER TABLE board ADD COLUMN ends_at TEXT;           -- a timebox's end (UTC ISO), NULL: none
+ALTER TABLE vote_round ADD COLUMN ends_at TEXT;      -- the round's countdown end, NULL: none
+ALTER TABLE vote_round ADD COLUMN close_at_end INTEGER NOT NULL DEFAULT 0;  -- 1: closes itself
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import InterviewStatus, Role, Transcript
-from wwlib.store.core import _now
+from wwlib.store.rows import now
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class TranscriptMixin:
                 _require_people(con, [item.interviewer, *(t.person for t in item.turns)])
                 created = _ensure_interview(con, item)
                 replaced = _replace_transcript(con, item)
-                _insert_turns(con, item.interview, item.turns)
+                insert_turns(con, item.interview, item.turns)
                 detail = {
                     "source": item.source,
                     "format": item.format,
@@ -172,7 +172,7 @@ def _replace_transcript(con: sqlite3.Connection, item: NewTranscript) -> bool:
         con.execute(
             "INSERT INTO transcript (interview, source, text, format, imported_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (item.interview, item.source, item.text, item.format, _now()),
+            (item.interview, item.source, item.text, item.format, now()),
         )
         return False
     codings, notes = con.execute(
@@ -189,7 +189,7 @@ def _replace_transcript(con: sqlite3.Connection, item: NewTranscript) -> bool:
     con.execute(
         "UPDATE transcript SET source = ?, text = ?, format = ?, imported_at = ? "
         "WHERE interview = ?",
-        (item.source, item.text, item.format, _now(), item.interview),
+        (item.source, item.text, item.format, now(), item.interview),
     )
     return True
 
@@ -205,7 +205,7 @@ def refusal(interview: str, codings: int, notes: int = 0) -> str:
     )
 
 
-def _insert_turns(con: sqlite3.Connection, interview: str, turns: Iterable) -> None:
+def insert_turns(con: sqlite3.Connection, interview: str, turns: Iterable) -> None:
     """Insert an interview's turns, numbered from 0, inside the caller's transaction."""
     con.executemany(
         'INSERT INTO turn (interview, position, speaker, person, start, "end", time_start, '

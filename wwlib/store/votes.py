@@ -20,8 +20,7 @@ import pandas as pd
 
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import MAX_DOTS, Vote, check_count
-from wwlib.store.core import _now
-from wwlib.store.writes import _require
+from wwlib.store.rows import now, require
 
 ROUND_COLUMNS = "round, board, budget, anonymous, status, opened_at, closed_at"
 
@@ -45,7 +44,7 @@ class VoteMixin:
             raise ValidationError("anonymous", "True or False", anonymous)
         with self._write() as con:
             if board is not None:
-                _require(con, "board", "id", board, "board")
+                require(con, "board", "id", board, "board")
             clash = con.execute(
                 "SELECT round, board FROM vote_round WHERE status = 'open' "
                 "AND (? IS NULL OR board IS NULL OR board = ?) ORDER BY round LIMIT 1",
@@ -62,7 +61,7 @@ class VoteMixin:
             ).fetchone()[0]
             con.execute(
                 f"INSERT INTO vote_round ({ROUND_COLUMNS}) VALUES (?, ?, ?, ?, 'open', ?, NULL)",
-                (number, board, budget, int(anonymous), _now()),
+                (number, board, budget, int(anonymous), now()),
             )
             detail = {"board": board, "budget": budget, "anonymous": anonymous}
             self._log(con, "open", "vote_round", number, detail, actor)
@@ -78,7 +77,7 @@ class VoteMixin:
             ).fetchone()
             con.execute(
                 "UPDATE vote_round SET status = 'closed', closed_at = ? WHERE round = ?",
-                (_now(), round),
+                (now(), round),
             )
             self._log(con, "close", "vote_round", round, {"dots": dots, "voters": voters}, actor)
 
@@ -127,8 +126,8 @@ class VoteMixin:
         """
         vote = Vote(round, voter, note, dots)
         with self._write() as con:
-            _require(con, "person", "id", voter, "voter")
-            _require(con, "note", "id", note, "note")
+            require(con, "person", "id", voter, "voter")
+            require(con, "note", "id", note, "note")
             role = con.execute("SELECT role FROM person WHERE id = ?", (voter,)).fetchone()[0]
             if role != "participant":
                 raise ValidationError("voter", "a participant", voter, f"{voter} is a {role}")

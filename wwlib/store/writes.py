@@ -7,22 +7,17 @@ import uuid
 
 from wwlib.core.duedate import parse_due
 from wwlib.core.errors import NotFound, StoreError
-from wwlib.core.model import (
-    Coding,
-    Fragment,
-    InterviewStatus,
-    Note,
-    Task,
-    TaskStatus,
-    check_choice,
-)
+from wwlib.core.model import InterviewStatus, Note, Task, TaskStatus, check_choice
 from wwlib.store.boards import link_fragments
-from wwlib.store.load import _fragment_id, insert_task
+from wwlib.store.load import insert_task
+from wwlib.store.rows import next_position, require
 
 
-def _require(con: sqlite3.Connection, table: str, key: str, value: object, what: str) -> None:
-    if not con.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", (value,)).fetchone():
-        raise NotFound(f"{what} '{value}' is not in this cohort's store")
+def require_unlocked(con: sqlite3.Connection, board: str) -> None:
+    """Refuse a change to a board the facilitator has locked."""
+    row = con.execute("SELECT locked FROM board WHERE id = ?", (board,)).fetchone()
+    if row and row[0]:
+        raise StoreError(f"board '{board}' is locked; the facilitator can unlock it")
 
 
 class WriteMixin:
@@ -47,10 +42,11 @@ class WriteMixin:
             cluster=cluster,
         )
         with self._write() as con:
-            _require(con, "board", "id", board, "board")
+            require(con, "board", "id", board, "board")
+            require_unlocked(con, board)
             if author:
-                _require(con, "person", "id", author, "author")
-            position = con.execute("SELECT coalesce(max(position), -1) + 1 FROM note").fetchone()[0]
+                require(con, "person", "id", author, "author")
+            position = next_position(con, "note")
             con.execute(
                 "INSERT INTO note VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (note.id, board, text, category, author or None, cluster, position),
@@ -72,54 +68,6 @@ class WriteMixin:
                 actor,
             )
         return note.id
-
-    def add_coding(
-        self,
-        interview: str,
-        start: int,
-        end: int,
-        code: str,
-        coder: str,
-        memo: str = "",
-        actor: str | None = None,
-    ) -> int:
-        """Code the span [start, end) of an interview's transcript; returns the coding id."""
-        coding = Coding(Fragment(interview, start, end), code, coder, memo)
-        with self._write() as con:
-            row = con.execute(
-                "SELECT text FROM transcript WHERE interview = ?", (interview,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"interview '{interview}' has no transcript to code")
-            coding.fragment.check_within(row[0])
-            _require(con, "code", "id", code, "code")
-            _require(con, "person", "id", coder, "coder")
-            fragment_id = _fragment_id(con, coding.fragment)
-            try:
-                coding_id = con.execute(
-                    "INSERT INTO coding (fragment, code, coder, memo) VALUES (?, ?, ?, ?)",
-                    (fragment_id, code, coder, memo),
-                ).lastrowid
-            except sqlite3.IntegrityError as exc:
-                raise StoreError(
-                    f"{coder} already coded {interview} [{start}, {end}) with '{code}'"
-                ) from exc
-            self._log(
-                con,
-                "add",
-                "coding",
-                coding_id,
-                {
-                    "interview": interview,
-                    "start": start,
-                    "end": end,
-                    "code": code,
-                    "coder": coder,
-                    "memo": memo,
-                },
-                actor,
-            )
-        return coding_id
 
     def add_task(
         self,
@@ -173,7 +121,7 @@ class WriteMixin:
         """Move a task to another status (open, in_progress, done, cancelled)."""
         check_choice("status", status, TaskStatus)
         with self._write() as con:
-            _require(con, "task", "id", task, "task")
+            require(con, "task", "id", task, "task")
             old = con.execute("SELECT status FROM task WHERE id = ?", (task,)).fetchone()[0]
             con.execute("UPDATE task SET status = ? WHERE id = ?", (status, task))
             self._log(con, "update", "task", task, {"status": status, "was": old}, actor)
@@ -182,7 +130,7 @@ class WriteMixin:
         """Mark an interview planned, held or coded."""
         check_choice("status", status, InterviewStatus)
         with self._write() as con:
-            _require(con, "interview", "participant", interview, "interview")
+            require(con, "interview", "participant", interview, "interview")
             con.execute(
                 "UPDATE interview SET status = ? WHERE participant = ?", (status, interview)
             )

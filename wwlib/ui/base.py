@@ -1,4 +1,4 @@
-"""What every dashboard widget shares: the status line and the few HTML helpers.
+"""What every dashboard widget shares: the status line, the static stand-in, a few helpers.
 
 Voila hides tracebacks, so a widget shows what went wrong in its status line instead. Only
 errors the user can act on are caught (`WorkbookError` from the store and model, `ValueError`
@@ -14,8 +14,8 @@ import ipywidgets as ipw
 import traitlets
 
 from wwlib.core.errors import WorkbookError
-from wwlib.present.html_parts import TABLE_CSS, escape, snippet, table  # noqa: F401 (the panels' helpers)
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, escape, note_html
 from wwlib.present.workbook import Workbook
 
 USER_ERRORS = (WorkbookError, ValueError)
@@ -61,6 +61,12 @@ class StatusLine(ipw.HTML):
         self.value = empty_html(text)
 
 
+def snippet(text: str, width: int = 60) -> str:
+    """The start of a text on one line, for a dropdown option."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 class StaticView:
     """What a panel shows in a static run (papermill, `interactive=False`): HTML, no widgets.
 
@@ -70,11 +76,19 @@ class StaticView:
     """
 
     def __init__(self, html: str, **attributes: object):
-        self.html = html
+        self.html = str(html)
         self.__dict__.update(attributes)
 
     def _repr_html_(self) -> str:
         return self.html
+
+    @classmethod
+    def of_section(cls, wb: Workbook, key: str, **options: object) -> StaticView:
+        """A section of the week without its heading (the notebook shows that above it): the
+        same HTML the report shows of it."""
+        from wwlib.present.sections import build  # the figures and analysis: on first use
+
+        return cls(build(wb, key, **options).body_html())
 
 
 class Panel(ipw.VBox):
@@ -88,6 +102,7 @@ class Panel(ipw.VBox):
 
     saved = traitlets.Unicode("", help="id of the last record this widget stored")
     part = ""
+    section = ""  # the section of the week its static view shows, as the report does
 
     def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
         if wb is not None and not getattr(wb, "interactive", True):
@@ -96,12 +111,14 @@ class Panel(ipw.VBox):
 
     @classmethod
     def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """The static stand-in: what the panel's part lacks, else a note that this is where
-        the dashboard takes input."""
+        """The static stand-in: its `section` (`StaticView.of_section`); else what the panel's
+        part lacks, or a note that this is where the dashboard takes input."""
+        if cls.section:
+            return StaticView.of_section(wb, cls.section)
         lacking = missing(wb, cls.part) if cls.part else ""
         if lacking:
             return StaticView(empty_html(lacking))
-        return StaticView(f"<p class='ww-static'><i>{escape(wb.labels('ui.static'))}</i></p>")
+        return StaticView(note_html(wb.labels("ui.static")))
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(**kwargs)

@@ -15,7 +15,8 @@ import pandas as pd
 import traitlets
 
 from wwlib.core.model import Category, category_colour, check_text
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, note_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, button, escape, field
 
@@ -65,7 +66,7 @@ class CodebookPanel(Panel):
     """
 
     changes = traitlets.Int(0, help="how many changes this panel stored")
-    part = "codebook"
+    section = "codebook"  # a static run: the codebook as a table
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
@@ -74,7 +75,8 @@ class CodebookPanel(Panel):
         self.tree.layout = ipw.Layout(max_height="32em", overflow="auto")
         self._make_add_form()
         self._make_change_form()
-        self.children = [self.tree, self._add_box, self._change_box, self.status]
+        help_text = ipw.HTML(note_html(self._label("ui.codebook.help"), "ww-codebook-help"))
+        self.children = [help_text, self.tree, self._add_box, self._change_box, self.status]
         self.add_class("ww-codebook-panel")
         self.new_category.observe(self._on_new_category, "value")
         self.code.observe(self._on_code, "value")

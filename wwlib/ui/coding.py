@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipywidgets as ipw
+import pandas as pd
 import traitlets
+from markupsafe import Markup
 
 from wwlib.core.model import Category, category_colour
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
+from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 
@@ -191,16 +194,17 @@ class CodingPanel(Panel):
         rows = [
             [
                 f"[{c.start}, {c.end})",
-                swatch(codes.at[c.code, "colour"]) + escape(codes.at[c.code, "name"]),
-                escape(self.wb.pseudonyms.name(c.coder)),
-                escape(snippet(show(self._text[c.start : c.end]), 80)),
-                escape(show(c.memo)),
+                Markup(swatch(codes.at[c.code, "colour"])) + codes.at[c.code, "name"],
+                self.wb.pseudonyms.name(c.coder),
+                snippet(show(self._text[c.start : c.end]), 80),
+                show(c.memo),
             ]
             for c in codings.itertuples()
         ]
         heading = f"<h4>{escape(self._label('ui.coding.codings'))}</h4>"
-        head = [escape(self._label(f"ui.coding.column.{k}")) for k in COLUMNS]
-        self.codings.value = heading + table(rows, head) if rows else ""
+        head = [self._label(f"ui.coding.column.{k}") for k in COLUMNS]
+        shown = styled(table_html(pd.DataFrame(rows, columns=head)))
+        self.codings.value = heading + shown if rows else ""
 
     def _on_reload(self, _button) -> None:
         """Read the codebook and the codings again (other tabs may have changed them)."""

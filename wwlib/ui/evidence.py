@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
-from wwlib.present.evidence import evidence_trails, render_trail, trail_html
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.evidence import trail_html
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, StaticView, escape, field, snippet
+from wwlib.ui.base import Panel, StaticView, field, snippet
 
 
 class EvidencePanel(Panel):
@@ -29,15 +30,7 @@ class EvidencePanel(Panel):
     @classmethod
     def static(cls, wb: Workbook, plan_id: str | None = None, **kwargs) -> StaticView:
         """Every task's trail, each a closed `<details>` block: one click away."""
-        trails = evidence_trails(wb.store)
-        tasks = _tasks(wb, plan_id)
-        if tasks.empty:
-            return StaticView(empty_html(missing(wb, "tasks") or wb.labels("ui.task.no_tasks")))
-        parts = [
-            f"<h4>{escape(_title(wb, t))}</h4>" + render_trail(wb, trails[t.id], fragments=3)
-            for t in tasks.itertuples()
-        ]
-        return StaticView("".join(parts))
+        return StaticView.of_section(wb, "evidence", plan=plan_id)
 
     def refresh(self) -> None:
         """Read the tasks again."""
@@ -54,7 +47,7 @@ class EvidencePanel(Panel):
             lacking = missing(self.wb, "tasks") or self._label("ui.task.no_tasks")
             self.trail.value = empty_html(lacking)
             return
-        html = trail_html(self.wb, self.task.value)
+        html = str(trail_html(self.wb, self.task.value))
         self.trail.value = html.replace("<details", "<details open", 1)
 
 

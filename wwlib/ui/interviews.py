@@ -8,7 +8,8 @@ import ipywidgets as ipw
 
 from wwlib.analysis import interview_statuses
 from wwlib.core.model import InterviewStatus
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape
 
@@ -109,21 +110,11 @@ class InterviewGuide(ipw.VBox):
 
     def __new__(cls, wb: Workbook | None = None, *args, **kwargs):
         if wb is not None and not getattr(wb, "interactive", True):
-            return StaticView(cls.questions_html(wb))  # a static run: the list without a widget
+            return StaticView.of_section(wb, "guide")  # a static run: the list, no widget
         return super().__new__(cls, wb, *args, **kwargs)
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(**kwargs)
-        self.questions = ipw.HTML(self.questions_html(wb))
+        self.questions = ipw.HTML(StaticView.of_section(wb, "guide").html)
         self.children = [self.questions]
         self.add_class("ww-guide")
-
-    @staticmethod
-    def questions_html(wb: Workbook) -> str:
-        """The guide as an escaped numbered list, or the sentence that says what fills it."""
-        questions = wb.store.interview_guide()
-        if not questions:
-            lacking = missing(wb, "guide") or wb.labels("ui.guide.none")
-            return empty_html(lacking)
-        items = "".join(f"<li>{escape(wb.pseudonyms.text(q))}</li>" for q in questions)
-        return f'<ol class="ww-guide-questions">{items}</ol>'

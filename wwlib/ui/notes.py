@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import ipywidgets as ipw
-import pandas as pd
 import traitlets
 
-from wwlib.core.model import NOTE_CATEGORIES, category_colour
-from wwlib.present.missing import empty_html, missing
+from wwlib.core.model import NOTE_CATEGORIES
+from wwlib.present.boards import board
+from wwlib.present.missing import missing
+from wwlib.present.render import board_html, empty_html, styled
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
+from wwlib.ui.base import Panel, StaticView, button, field, snippet
 
-NOTE_STYLE = (
-    "display:inline-block;vertical-align:top;width:11em;min-height:5em;margin:0.3em;"
-    "padding:0.5em;box-shadow:1px 2px 4px rgba(0,0,0,0.25);white-space:pre-wrap;"
-    "overflow-wrap:anywhere;line-height:1.3;background:{colour};color:{ink}"
-)
-DARK_NOTES = {"way_to_deal", "success_factor"}  # dark paper needs light ink
 # the part of the week (`wwlib.present.missing`) that says a board of a kind is missing
 BOARD_PARTS = {"kickoff": "kickoff_board", "ideas": "ideas_board", "theme": "theme_boards"}
 
@@ -69,14 +64,14 @@ class NoteBoard(Panel):
 
     @classmethod
     def static(cls, wb: Workbook, board_id: str, author: str = "", **kwargs) -> StaticView:
-        """The board's notes as a table: what a static run shows instead of the widget."""
-        from wwlib.present.display import table
-        from wwlib.present.views import board_notes
-
-        lacking = missing(wb, "board_notes", board=board_id)
-        notes = board_notes(wb, board_id)
-        shown = empty_html(lacking) if notes.empty else table(notes).data
-        return StaticView(shown, board_id=board_id)
+        """The board with its notes and their dots: what a static run shows instead of the
+        widget, as the report's appendix shows it."""
+        boards = wb.store.boards()["id"]
+        if board_id not in set(boards):
+            known = ", ".join(boards)
+            lacking = wb.labels("ui.note.unknown_board", board=board_id, boards=known)
+            return StaticView(empty_html(lacking), board_id=board_id)
+        return StaticView(styled(board_html(board(wb, board_id))), board_id=board_id)
 
     @classmethod
     def of_kind(
@@ -105,12 +100,8 @@ class NoteBoard(Panel):
             self.status.error(problem, unsaved=False)
             return
         self.add.disabled = False
-        board = boards.loc[boards["id"] == self.board_id].iloc[0]
-        notes = self.wb.store.notes(self.board_id)
-        links = self.wb.store.note_fragments()
-        self.sources = links.groupby("note")["interview"].agg(lambda s: sorted(set(s)))
-        self.board.value = f"<h3>{escape(board['title'])}</h3>" + self._notes_html(notes)
-        self._source_options(board["theme"])
+        self.board.value = str(styled(board_html(board(self.wb, self.board_id))))
+        self._source_options(boards.set_index("id").at[self.board_id, "theme"])
 
     def _source_options(self, theme: object) -> None:
         """The theme's coded fragments, to say which one a new note came from (optional)."""
@@ -151,36 +142,6 @@ class NoteBoard(Panel):
             self.text.value = ""  # cleared only once the note is safely stored
             self.refresh()
 
-    def _notes_html(self, notes: pd.DataFrame) -> str:
-        """The notes grouped by cluster, in the order they were added."""
-        if notes.empty:
-            return empty_html(missing(self.wb, "board_notes", board=self.board_id))
-        parts = []
-        clusters = notes["cluster"].fillna("")  # one group per cluster, in order of appearance
-        for cluster in dict.fromkeys(clusters):
-            heading = cluster or self._label("ui.note.no_cluster")
-            parts.append(f'<div class="ww-cluster"><h4>{escape(heading)}</h4>')
-            parts += [self._note_html(row) for row in notes[clusters == cluster].itertuples()]
-            parts.append("</div>")
-        return "".join(parts)
-
-    def _note_html(self, note) -> str:
-        """One sticky note: its text, and its author unless anonymous."""
-        style = NOTE_STYLE.format(
-            colour=category_colour(note.category),
-            ink="#ffffff" if note.category in DARK_NOTES else "#000000",
-        )
-        author = ""
-        if isinstance(note.author, str) and note.author:  # NULL (anonymous) reads as None/NaN
-            name = self.wb.pseudonyms.name(note.author)
-            author = f"<br><small>{escape(self._label('ui.by', name=name))}</small>"
-        text = escape(self.wb.pseudonyms.text(note.text))
-        sources = getattr(self, "sources", {})
-        if note.id in sources:
-            names = ", ".join(self.wb.pseudonyms.name(i) for i in sources[note.id])
-            author += f"<br><small>{escape(self._label('ui.note.from', names=names))}</small>"
-        return f'<div class="ww-note" style="{style}">{text}{author}</div>'
-
 
 class ThemeBoards(Panel):
     """A board per shortlisted theme, as tabs, and the facilitator's button that makes them.
@@ -189,6 +150,8 @@ class ThemeBoards(Panel):
     "Maak de themaflappen" (a board is a numbered appendix of the report, so it is made on
     purpose). The button shows while a shortlisted theme has no board.
     """
+
+    section = "themes"  # a static run: every theme board with its notes, one after the other
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
@@ -222,18 +185,6 @@ class ThemeBoards(Panel):
     @staticmethod
     def _nothing(wb: Workbook) -> str:
         return empty_html(missing(wb, "theme_boards") or wb.labels("ui.note.no_themes"))
-
-    @classmethod
-    def static(cls, wb: Workbook, author: str = "", **kwargs) -> StaticView:
-        """Every theme board's notes, one after the other."""
-        boards = wb.store.theme_boards()
-        if boards.empty:
-            return StaticView(cls._nothing(wb))
-        parts = [
-            f"<h3>{escape(title)}</h3>" + NoteBoard.static(wb, board)._repr_html_()
-            for board, title in zip(boards["board"], boards["title"], strict=True)
-        ]
-        return StaticView("".join(parts))
 
 
 def _themes_without_board(wb: Workbook) -> list[str]:

@@ -21,10 +21,11 @@ import traitlets
 
 from wwlib.figures.act import overdue, road_chart
 from wwlib.figures.base import empty_message
-from wwlib.present.missing import PLAN_PARTS, empty_html, missing
+from wwlib.present.missing import PLAN_PARTS, missing
+from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.views import task_frame
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field, table
+from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field
 
 PLAN_TEXTS = ("title", "goal", "current")
 
@@ -402,9 +403,10 @@ def plan_html(wb: Workbook, plan_id: str, today: dt.date | None = None) -> str:
     parts.append(_steps_html(wb, plan_id, today or dt.date.today()))
     obstacles = _of_plan(wb.store.plan_obstacles(), plan_id)
     parts.append(f"<h4>{escape(label('plan.edit.obstacles'))}</h4>")
-    rows = [[escape(show(o.obstacle)), escape(show(o.way_to_deal))] for o in obstacles.itertuples()]
-    head = [escape(label("plan.edit.obstacle")), escape(label("plan.edit.way_to_deal"))]
-    parts.append(table(rows, head) if rows else _none(label("plan.edit.no_obstacles")))
+    rows = [[show(o.obstacle), show(o.way_to_deal)] for o in obstacles.itertuples()]
+    head = [label("plan.edit.obstacle"), label("plan.edit.way_to_deal")]
+    shown = styled(table_html(pd.DataFrame(rows, columns=head)))
+    parts.append(shown if rows else _none(label("plan.edit.no_obstacles")))
     factors = _of_plan(wb.store.plan_factors(), plan_id)["text"]
     parts.append(f"<h4>{escape(label('plan.edit.factors'))}</h4>")
     items = "".join(f"<li>{escape(show(f))}</li>" for f in factors)

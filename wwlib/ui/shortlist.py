@@ -12,11 +12,12 @@ import pandas as pd
 from wwlib import analysis
 from wwlib.core.model import Category, FocusGroup
 from wwlib.present import look
-from wwlib.present.html_parts import quotes_html, shortlist_html
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, quotes_html
+from wwlib.present.sections import build
 from wwlib.present.workbook import Workbook
 from wwlib.store.groups import group_id
-from wwlib.ui.base import Panel, StaticView, button, escape, field, table
+from wwlib.ui.base import Panel, button, escape, field
 
 
 class ShortlistPanel(Panel):
@@ -24,6 +25,8 @@ class ShortlistPanel(Panel):
 
     One group with every participant is what a cohort that does not split chooses (Limburg).
     """
+
+    section = "shortlist"  # a static run: the shortlist and focus groups as tables
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(wb, **kwargs)
@@ -54,11 +57,6 @@ class ShortlistPanel(Panel):
         self.add_class("ww-shortlist-panel")
         self.refresh()
         self.shortlist.observe(self._on_shortlist, "value")
-
-    @classmethod
-    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """The shortlist and focus groups as tables (what is missing instead of an empty one)."""
-        return StaticView(shortlist_html(wb))
 
     def refresh(self) -> None:
         """Show the store's shortlist and groups again."""
@@ -136,6 +134,8 @@ class ShortlistPanel(Panel):
 class QuotePanel(Panel):
     """Pick a code; its strongest quotes appear (pseudonymised when the workbook says so)."""
 
+    section = "quotes"  # a static run: every code's quotes, each one click away
+
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(wb, **kwargs)
         frequencies = look.tables(wb)["code_frequencies"]
@@ -156,27 +156,14 @@ class QuotePanel(Panel):
         self.code.observe(lambda _: self.show(), "value")
         self.show()
 
-    @classmethod
-    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """Every code's quotes, each code in a `<details>` element: one click away."""
-        return StaticView(quotes_html(wb))
-
     def show(self) -> None:
-        """The chosen code's quotes as a list."""
-        quotes = look.quotes_table(self.wb, self.code.value) if self.code.value else None
-        if quotes is None or quotes.empty:
+        """The chosen code's quotes, opened."""
+        groups = look.quote_groups(self.wb, self.code.value) if self.code.value else []
+        if not groups:
             lacking = missing(self.wb, "codings") or self._label("ui.quotes.none")
             self.quotes.value = empty_html(lacking)
             return
-        who, text = quotes.columns[2], quotes.columns[3]
-        self.quotes.value = (
-            "<ul>"
-            + "".join(
-                f"<li>“{escape(q)}” — {escape(p)}</li>"
-                for p, q in zip(quotes[who], quotes[text], strict=True)
-            )
-            + "</ul>"
-        )
+        self.quotes.value = str(quotes_html(groups, opened=True))
 
 
 class PrioritisePanel(Panel):
@@ -185,6 +172,8 @@ class PrioritisePanel(Panel):
     The dots each shortlisted theme's board received are shown next to them, and one click
     takes their order over; the facilitator may still change it (drag to reorder).
     """
+
+    section = "priorities"  # a static run: the dots per theme and the prioritised themes
 
     def __init__(self, wb: Workbook, **kwargs):
         super().__init__(wb, **kwargs)
@@ -198,18 +187,13 @@ class PrioritisePanel(Panel):
         self.refresh()
         self.themes.observe(self._on_themes, "value")
 
-    @classmethod
-    def static(cls, wb: Workbook, *args, **kwargs) -> StaticView:
-        """The dots per theme and the prioritised themes, as a table."""
-        return StaticView(_priorities_html(wb))
-
     def refresh(self) -> None:
         """Show the dots per theme and the stored prioritised themes again."""
         boards = self.wb.store.theme_boards()
         self.name_of = dict(zip(boards["theme"], boards["name"], strict=True))
         self.id_of = {v: k for k, v in self.name_of.items()}
         self.themes.allowed_tags = list(self.id_of)
-        self.priorities.value = _priorities_html(self.wb)
+        self.priorities.value = str(build(self.wb, "priorities").body_html())
         stored = [t for t in self.wb.cohort.prioritised_themes if t in self.name_of]
         self.themes.value = [self.name_of[t] for t in stored]
 
@@ -225,31 +209,9 @@ class PrioritisePanel(Panel):
             return self.wb.store.ensure_theme_plans(themes)
 
         if self._attempt(store):
-            self.priorities.value = _priorities_html(self.wb)
+            self.priorities.value = str(build(self.wb, "priorities").body_html())
 
 
 def _priorities(wb: Workbook) -> pd.DataFrame:
     store = wb.store
     return analysis.theme_priorities(store.votes(), store.notes(), store.theme_boards())
-
-
-def _priorities_html(wb: Workbook) -> str:
-    found = _priorities(wb)
-    if found.empty:
-        return empty_html(missing(wb, "theme_boards") or wb.labels("ui.note.no_themes"))
-    chosen = list(wb.store.cohort().prioritised_themes)
-    rows = [
-        [
-            escape(name),
-            str(dots),
-            str(voters),
-            escape(str(chosen.index(theme) + 1)) if theme in chosen else "",
-        ]
-        for theme, name, dots, voters in zip(
-            found["theme"], found["name"], found["dots"], found["voters"], strict=True
-        )
-    ]
-    head = [wb.labels(k) for k in ("view.col.theme", "view.col.dots", "view.col.voters")]
-    no_votes = missing(wb, "votes")  # the dots are all 0 until the first round
-    shown = table(rows, [escape(h) for h in [*head, wb.labels("ui.prio.place")]])
-    return (empty_html(no_votes) if no_votes else "") + shown

@@ -6,7 +6,8 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, heading_html, note_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet
 
@@ -31,9 +32,13 @@ class SpeakerMap(Panel):
         self.save = button(
             self._label("transcripts.speakers.save"), "ww-speaker-save", self._on_save
         )
-        heading = f"<h4>{escape(self._label('transcripts.speakers.title'))}</h4>"
-        help_text = f"<p>{escape(self._label('transcripts.speakers.help'))}</p>"
-        self.children = [ipw.HTML(heading + help_text), self.rows, self.save, self.status]
+        title, help_text = (self._label(f"transcripts.speakers.{k}") for k in ("title", "help"))
+        self.children = [
+            ipw.HTML(heading_html(title, help_text)),
+            self.rows,
+            self.save,
+            self.status,
+        ]
         self.add_class("ww-speaker-map")
         self.interview = interview
         self.observe(self._on_interview, "interview")
@@ -54,7 +59,7 @@ class SpeakerMap(Panel):
             return
         labelled = turns[turns["speaker"] != ""]
         if labelled.empty:
-            note = ipw.HTML(f"<p><i>{escape(self._label('transcripts.speakers.no_turns'))}</i></p>")
+            note = ipw.HTML(note_html(self._label("transcripts.speakers.no_turns"), "ww-none"))
             self._show_rows([note], disabled=True)
             return
         options = [(self._label("transcripts.speakers.nobody"), "")] + self._people_options()

@@ -7,9 +7,10 @@ import pandas as pd
 import traitlets
 
 from wwlib.core.model import ALL_PARTICIPANTS, TaskStatus
-from wwlib.present.missing import PLAN_PARTS, empty_html, missing, sentence
+from wwlib.present.missing import PLAN_PARTS, missing, sentence
+from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet, table
+from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
 
 
 class TaskPanel(Panel):
@@ -116,20 +117,19 @@ class TaskPanel(Panel):
         if tasks.empty:
             return empty_html(sentence(self.wb, "tasks"))
         head = [
-            escape(self._label(f"ui.task.{key}"))
-            for key in ("step", "title", "owners", "due", "status")
+            self._label(f"ui.task.{key}") for key in ("step", "title", "owners", "due", "status")
         ]
         rows = [
             [
                 f"{t.step}.{t.number}",
-                escape(self.wb.pseudonyms.text(t.title)),
-                escape(self._owners(t.owners, t.owner_note)),
-                escape(t.due_text),
-                escape(self._label(f"status.{t.status}")),
+                self.wb.pseudonyms.text(t.title),
+                self._owners(t.owners, t.owner_note),
+                t.due_text,
+                self._label(f"status.{t.status}"),
             ]
             for t in tasks.itertuples()
         ]
-        return table(rows, head)
+        return str(styled(table_html(pd.DataFrame(rows, columns=head))))
 
     def _owners(self, owners: list[str], owner_note: str) -> str:
         names = [

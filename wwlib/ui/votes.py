@@ -20,11 +20,12 @@ import traitlets
 
 from wwlib.core.errors import WorkbookError
 from wwlib.core.model import category_colour
-from wwlib.present.missing import empty_html, missing
+from wwlib.present.missing import missing
+from wwlib.present.render import empty_html, note_html, vote_chart_html
+from wwlib.present.views import note_dots
 from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui.base import (
-    TABLE_CSS,
     USER_ERRORS,
     Panel,
     StaticView,
@@ -35,7 +36,6 @@ from wwlib.ui.base import (
 )
 
 POLL_SECONDS = 2.0
-BAR = '<span style="display:inline-block;height:0.9em;background:{colour};width:{width}em"></span>'
 LIVE_ERRORS = (WorkbookError,)  # the store turns SQLite's errors into StoreError
 
 # The panel whose thread follows each (store, board) in this kernel: re-running a cell must
@@ -427,28 +427,27 @@ def totals_table(wb: Workbook, notes: pd.DataFrame, votes: pd.DataFrame, who=Non
     """
     votes = votes[votes["note"].isin(notes["id"])]
     if votes.empty:
-        return f"<p><i>{escape(wb.labels('ui.vote.no_votes'))}</i></p>"
-    dots = votes.groupby("note")["dots"].sum()
-    ranked = notes.assign(dots=notes["id"].map(dots).fillna(0).astype(int))
+        return str(note_html(wb.labels("ui.vote.no_votes"), "ww-none"))
+    dots = note_dots(votes)
+    ranked = notes.assign(dots=[dots.get(n, 0) for n in notes["id"]])
     ranked = ranked[ranked["dots"] > 0].sort_values("dots", ascending=False, kind="stable")
     scale = 12 / max(int(ranked["dots"].max()), 1)
     rows = []
     for n in ranked.itertuples():
-        cells = [
-            escape(snippet(wb.pseudonyms.text(n.text))),
-            str(n.dots),
-            BAR.format(colour=category_colour(n.category), width=round(n.dots * scale, 2)),
-        ]
-        if who is not None:
-            own = votes[votes["note"] == n.id].groupby("voter", sort=False)["dots"].sum()
-            cells.append(escape(", ".join(f"{who(v)} ({d})" for v, d in own.items())))
-        attributes = f'class="ww-vote-row" data-note="{escape(n.id)}" data-dots="{n.dots}"'
-        rows.append(f"<tr {attributes}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = ""
-    if who is not None:
-        names = ["", wb.labels("ui.vote.dots"), "", wb.labels("ui.vote.who")]
-        head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in names) + "</tr>"
-    return f'{TABLE_CSS}<table class="ww-table ww-vote-chart">{head}{"".join(rows)}</table>'
+        own = votes[votes["note"] == n.id].groupby("voter", sort=False)["dots"].sum()
+        said = ", ".join(f"{who(v)} ({d})" for v, d in own.items()) if who else ""
+        rows.append(
+            {
+                "id": n.id,
+                "text": snippet(wb.pseudonyms.text(n.text)),
+                "dots": n.dots,
+                "colour": category_colour(n.category),
+                "width": round(n.dots * scale, 2),
+                "who": said,
+            }
+        )
+    head = ["", wb.labels("ui.vote.dots"), "", wb.labels("ui.vote.who")] if who else None
+    return str(vote_chart_html(rows, head))
 
 
 def _round_summary(wb: Workbook, row) -> str:

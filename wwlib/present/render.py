@@ -1,0 +1,180 @@
+"""The week's parts as HTML: one Jinja environment, autoescaped, one template of macros.
+
+A notebook cell, a panel's static view and the report show a table, a board of sticky notes, a
+sentence that says what is missing, or a whole `Section` through the macros of
+`templates/parts.html.j2`, so they show the same HTML. Escaping is the template's (`escape` is
+the same rule for the few places that write HTML themselves). No widgets here: building the
+report must not import ipywidgets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from wwlib.present.views import shown_numbers
+
+if TYPE_CHECKING:  # plotly loads only where a figure is shown
+    import plotly.graph_objects as go
+
+    from wwlib.present.boards import Board
+
+TABLE_CSS = (
+    ".ww-table{border-collapse:collapse;font-size:15px;margin:0.5em 0}"
+    ".ww-table th{text-align:left;background:#f2f2f2;padding:4px 8px;vertical-align:bottom}"
+    ".ww-table td{padding:4px 8px;vertical-align:top;border-top:1px solid #ddd;"
+    "white-space:pre-wrap;max-width:40em}"
+    ".ww-table tr.ww-detail td{border-top:none;padding-top:0}"
+)
+BOARD_CSS = (
+    ".ww-notes{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0.6em}"
+    ".ww-notes .note{background:#fbfbf5;border:1px solid #ddd;border-left:10px solid #d9d9d9;"
+    "padding:0.4em 0.6em;width:15em;box-shadow:1px 1px 3px rgba(0,0,0,0.1)}"
+    ".note-text{display:block;white-space:pre-wrap;overflow-wrap:anywhere}"
+    ".note-meta{display:block;font-size:0.8em;color:#666;margin-top:0.3em}"
+    ".dots{color:#c0392b;letter-spacing:1px}"
+)
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def escape(text: object, quote: bool = True) -> str:
+    """Text made safe to put inside HTML, quotes too (for attributes) unless `quote` is false;
+    None as ''. The templates escape by themselves (autoescape)."""
+    return html.escape("" if text is None else str(text), quote=quote)
+
+
+def sentence_html(text: str) -> Markup:
+    """A sentence as HTML: escaped, `commands` shown as code."""
+    return Markup(_CODE.sub(r"<code>\1</code>", escape(text, quote=False)))
+
+
+def empty_html(text: str) -> Markup:
+    """A sentence that says what is missing, as a paragraph of its own."""
+    return _macro("empty")(text)
+
+
+def note_html(text: str, kind: str = "ww-static") -> Markup:
+    """A remark in italics (by default a static panel's word on where input is given)."""
+    return _macro("note")(text, kind)
+
+
+def heading_html(title: str, text: str, level: int = 4) -> Markup:
+    """A heading with a paragraph under it (a panel's title and what it is for)."""
+    return _macro("heading")(title, text, level)
+
+
+def styled(fragment: str) -> Markup:
+    """HTML with the tables' and boards' style in front, for a notebook cell or a panel."""
+    return Markup(f"<style>{TABLE_CSS}{BOARD_CSS}</style>") + Markup(fragment)
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+def table_html(df: pd.DataFrame, details: list | None = None) -> Markup:
+    """A DataFrame as an escaped `ww-table`: numbers as the table's language writes them
+    (`views.shown_numbers`), a named index as leading columns, column levels as header rows.
+
+    A cell that is Markup stays HTML; `details`, one per row ('' for none), are shown under
+    their row across the table (the report's evidence trail under a task).
+    """
+    frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
+    shown = shown_numbers(frame, df.attrs.get("lang")).astype(object).where(frame.notna(), "")
+    rows = [[_cell(v) for v in row] for row in shown.itertuples(index=False, name=None)]
+    view = {"head": _header(list(frame.columns)), "rows": rows, "details": details or []}
+    return _macro("table")(view)
+
+
+def _cell(value: object) -> object:
+    return value if hasattr(value, "__html__") else str(value)
+
+
+def _header(columns: list) -> list[list[tuple[str, int]]]:
+    """Header rows: one per column level, equal neighbours under the same parent joined."""
+    keys = [c if isinstance(c, tuple) else (c,) for c in columns]
+    rows = []
+    for level in range(max((len(k) for k in keys), default=1)):
+        spans: list[list] = []
+        for key in keys:
+            prefix = key[: level + 1]
+            if spans and spans[-1][0] == prefix:
+                spans[-1][1] += 1
+            else:
+                spans.append([prefix, 1])
+        rows.append([("" if p[-1] is None else str(p[-1]), n) for p, n in spans])
+    return rows
+
+
+# -- figures, boards, sections --------------------------------------------------------------
+
+
+def figure_div(fig: go.Figure, div_id: str) -> Markup:
+    """A figure as a div with a fixed id, without plotly.js (a page embeds it once)."""
+    return Markup(
+        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=FIGURE_CONFIG)
+    )
+
+
+def board_html(board: Board, level: int = 3) -> Markup:
+    """A board with its heading and its notes by cluster, each with its dots."""
+    return _macro("board")(board, level)
+
+
+def vote_chart_html(rows: list[dict], head: list[str] | None = None) -> Markup:
+    """Notes by dots, each a row {id, text, dots, colour, width (em), who} with a bar in its
+    colour; `head` (with a `who` column) for a round that says who voted."""
+    return styled(_macro("vote_chart")(rows, head or []))
+
+
+def trail_html(view: dict) -> Markup:
+    """A task's evidence trail (`evidence.render_trail` gives `view`) as a `<details>` block."""
+    return _macro("trail")(view)
+
+
+def items_html(texts: list[str], kind: str = "ww-items") -> Markup:
+    """Texts as a numbered list (of class `kind`)."""
+    return _macro("items")(texts, kind)
+
+
+def quotes_html(groups: list[tuple[str, list[tuple[str, str]]]], opened: bool = False) -> Markup:
+    """[(code, [(quote, who), ...]), ...] as one `<details>` element a code: one click away
+    (or `opened`)."""
+    return _macro("quotes")(groups, opened)
+
+
+def part_html(view: dict) -> Markup:
+    """A part of a section (`Section.view` gives `view`): heading and note, then its content
+    (`html`) or the sentence for what it lacks (`missing`)."""
+    return _macro("part")(view)
+
+
+def section_html(view: dict, level: int = 3, aside: str = "") -> Markup:
+    """A whole section (`Section.view`): heading, explanation (and `aside`, a page's own
+    remark), then what it lacks or its parts."""
+    return _macro("section")(view, level, aside)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Jinja2 with autoescape on, the `sentence` filter, and these templates."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("wwlib.present", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["sentence"] = sentence_html
+    return env
+
+
+def _macro(name: str) -> Callable[..., Markup]:
+    """A macro of parts.html.j2, its HTML without the whitespace around it."""
+    macro = getattr(environment().get_template("parts.html.j2").module, name)
+    return lambda *args: macro(*args).strip()

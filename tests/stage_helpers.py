@@ -318,10 +318,20 @@ def notebook_text(nb) -> str:
                     parts.append("".join(value) if isinstance(value, list) else value)
     widgets = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
     for model in (widgets or {}).get("state", {}).values():
-        value = model.get("state", {}).get("value")
-        if isinstance(value, str):
-            parts.append(value)
+        state = model.get("state", {})
+        if isinstance(state.get("value"), str):
+            parts.append(state["value"])
+        parts.extend(texts_in(state.get("view", {})))  # the board's cards (ui/board.py)
     return page_text(" ".join(parts))
+
+
+def texts_in(data) -> list[str]:
+    """Every text in a widget's data (the cards' view: texts of notes, clusters, notices)."""
+    if isinstance(data, str):
+        return [html.escape(data)]  # shown as text, as the browser's textContent does
+    if isinstance(data, dict):
+        data = list(data.values())
+    return [t for item in data for t in texts_in(item)] if isinstance(data, list) else []
 
 
 def errors(nb) -> list[str]:

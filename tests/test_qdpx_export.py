@@ -11,6 +11,7 @@ import xmlschema
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from store_helpers import everyone_named
 
 from wwlib.core.model import Code, Coding, Cohort, Fragment, Interview, Person, Transcript
 from wwlib.core.records import ExchangeContent, ExchangeRows, Guids, MemoRecord
@@ -53,6 +54,7 @@ def exported(lindeveen, tmp_path_factory):
     """Lindeveen with four memos, exported once: (store, path of the .qdpx)."""
     folder = tmp_path_factory.mktemp("export")
     lindeveen.backup(folder / "s.sqlite")
+    everyone_named(folder / "s.sqlite")  # the names as stored (tests/test_output_privacy.py)
     from wwlib.store import Store
 
     store = Store(folder / "s.sqlite")

@@ -12,6 +12,7 @@ from conftest import line_of
 from hypothesis import given
 from hypothesis import strategies as st
 from store_helpers import all_rows as rows
+from store_helpers import everyone_named
 
 from wwlib.app.cli import main
 from wwlib.cohorts.home import init_cohort
@@ -130,6 +131,7 @@ def normalised(store: Store) -> dict[str, object]:
 
 def test_export_then_import_into_a_new_folder_gives_the_same_store(lindeveen, tmp_path):
     lindeveen.backup(tmp_path / "before.sqlite")
+    everyone_named(tmp_path / "before.sqlite")  # who has not consented is written by pseudonym
     with Store(tmp_path / "before.sqlite") as before:
         content = before.exchange_content()
         memos = [
@@ -172,6 +174,7 @@ def test_export_then_import_into_a_new_folder_gives_the_same_store(lindeveen, tm
 
 def test_importing_our_own_export_again_adds_nothing(tmp_path, mini):
     folder, store = mini
+    everyone_named(store)  # who has not consented is written by pseudonym: another person
     export_project(folder, tmp_path / "m.qdpx", store=store)
     before = rows(store)
     summary = import_project(folder, tmp_path / "m.qdpx", store=store)

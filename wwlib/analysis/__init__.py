@@ -16,7 +16,7 @@ stacked with a `cohort` column, are analysed per cohort in one pass (`all_tables
 from __future__ import annotations
 
 from wwlib.analysis.agreement import agreement, agreement_summary
-from wwlib.analysis.comparison import compare_groups, group_attributes
+from wwlib.analysis.comparison import OTHER_GROUP, compare_groups, group_attributes, small_groups
 from wwlib.analysis.connection import (
     cooccurrence,
     cooccurrence_matrix,
@@ -49,6 +49,7 @@ __all__ = [
     "DAY_END",
     "DAY_START",
     "INTERVIEW_STATUS_ORDER",
+    "OTHER_GROUP",
     "agreement",
     "agreement_summary",
     "all_tables",
@@ -65,6 +66,7 @@ __all__ = [
     "passages",
     "saturation",
     "session_slots",
+    "small_groups",
     "strongest_quotes",
     "theme_priorities",
     "vote_totals",

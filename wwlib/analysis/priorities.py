@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wwlib.analysis.week import voter_counts
+
 
 def theme_priorities(
     votes: pd.DataFrame, notes: pd.DataFrame, theme_boards: pd.DataFrame
@@ -13,8 +15,9 @@ def theme_priorities(
     A note counts for a theme when it is on the theme's board, or when its cluster bears the
     theme's name (an ideas board clustered by theme, as Lindeveen's "oplossingen"; case and
     spaces aside). `theme_boards` is `store.theme_boards()` (board, theme, name). Columns:
-    theme, name, dots (all rounds), voters (distinct participants with a dot on it), rank
-    (1 = most dots; ties share a rank). Themes by dots, then shortlist order.
+    theme, name, dots (all rounds), voters (distinct participants with a dot on it; in
+    anonymous rounds as `week.voter_counts` counts them), rank (1 = most dots; ties share a
+    rank). Themes by dots, then shortlist order.
     """
     by_board = dict(zip(theme_boards["board"], theme_boards["theme"], strict=True))
     by_name = {_key(n): t for n, t in zip(theme_boards["name"], theme_boards["theme"], strict=True)}
@@ -26,7 +29,9 @@ def theme_priorities(
     # below matches `theme_boards["theme"]` before the first vote too
     themes = votes["note"].map(theme_of).astype(object)
     counted = votes.assign(theme=themes).dropna(subset=["theme"])
-    dots = counted.groupby("theme").agg(dots=("dots", "sum"), voters=("voter", "nunique"))
+    dots = pd.DataFrame(
+        {"dots": counted.groupby("theme")["dots"].sum(), "voters": voter_counts(counted, "theme")}
+    )
     table = theme_boards[["theme", "name"]].join(dots, on="theme")
     table[["dots", "voters"]] = table[["dots", "voters"]].fillna(0).astype(int)
     table = table.assign(_order=range(len(table))).sort_values(

@@ -25,12 +25,14 @@ def all_tables(
     people: pd.DataFrame,
     interviews: pd.DataFrame,
     attributes: tuple[str, ...] = ("organisation",),
+    min_group: int = 1,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis day, by name, computed in one pass over all cohorts.
 
     The frames are the store's (`codings()`, `codes()`, `people()`, `interviews()`), for one
     cohort or stacked with a `cohort` column. `attributes` are the person attributes to compare
-    groups by (one `comparison_<attribute>` table each).
+    groups by (one `comparison_<attribute>` table each), showing no group of fewer than
+    `min_group` coded participants (`compare_groups`).
     """
     frames = encoded(
         {"codings": codings, "codes": codes, "people": people, "interviews": interviews}
@@ -56,7 +58,7 @@ def all_tables(
         "agreement_summary": agreement_summary(per_code),
     }
     for attribute in attributes:
-        tables[f"comparison_{attribute}"] = compare_groups(codings, people, attribute)
+        tables[f"comparison_{attribute}"] = compare_groups(codings, people, attribute, min_group)
     return {name: decoded(table) for name, table in tables.items()}
 
 

@@ -17,12 +17,14 @@ def vote_totals(votes: pd.DataFrame, notes: pd.DataFrame, round: int | None = No
     kept with 0. Columns: note, board, text, category, dots, voters, rank (1 = most dots on its
     board; ties share a rank). Rows by board (in note order), then dots and voters (most first).
 
-    Totals only: no column says who voted for what (`voters` is a count), so the frame, and
-    every view, chart and report made from it, may show anonymous rounds too.
+    Totals only: no column says who voted for what (`voters` is a count, `voter_counts`), so
+    the frame, and every view, chart and report made from it, may show anonymous rounds too.
     """
     if round is not None:
         votes = votes[votes["round"] == round]
-    per_note = votes.groupby("note").agg(dots=("dots", "sum"), voters=("voter", "nunique"))
+    per_note = pd.DataFrame(
+        {"dots": votes.groupby("note")["dots"].sum(), "voters": voter_counts(votes, "note")}
+    )
     voted_boards = set(notes.loc[notes["id"].isin(per_note.index), "board"])
     table = notes.loc[notes["board"].isin(voted_boards), ["id", "board", "text", "category"]]
     table = table.rename(columns={"id": "note"}).join(per_note, on="note")
@@ -34,6 +36,22 @@ def vote_totals(votes: pd.DataFrame, notes: pd.DataFrame, round: int | None = No
     )
     table["rank"] = table.groupby("board")["dots"].rank(method="min", ascending=False).astype(int)
     return table.drop(columns=["_board", "_pos"]).reset_index(drop=True)
+
+
+def voter_counts(votes: pd.DataFrame, by: str) -> pd.Series:
+    """Distinct voters per value of the column `by` of `votes` (e.g. per note).
+
+    A closed anonymous round's votes name no voter: each is one former voter's dots on one note,
+    so on one note they count one voter each, and for several notes (a theme) the most any one
+    of them had in that round (at least that many voted; who, and so how many in all, is gone).
+    """
+    named = votes[votes["voter"].notna()].groupby(by)["voter"].nunique()
+    unnamed = votes[votes["voter"].isna()]
+    if unnamed.empty:
+        return named.astype(int)
+    per_note = unnamed.groupby(list(dict.fromkeys([by, "round", "note"]))).size()
+    per_round = per_note.groupby(level=[0, 1]).max().groupby(level=0).sum()
+    return named.add(per_round, fill_value=0).astype(int)
 
 
 def interview_statuses(interviews: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

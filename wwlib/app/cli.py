@@ -104,9 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument("out", type=Path)
         if what not in ("qdpx", "qdc"):
             one.add_argument("--lang", default="nl", help="labels: nl (default) or en")
-            one.add_argument(
-                "--pseudonymise", action="store_true", help="pseudonyms instead of names"
-            )
+        one.add_argument("--pseudonymise", action="store_true", help="pseudonyms instead of names")
         if what == "xlsx":
             one.add_argument(
                 "--compare-by",
@@ -147,6 +145,46 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--token", default=None, help="without a cohort: access token")
     dash.add_argument("--no-token", action="store_true", help="without a cohort: no token")
     dash.add_argument("--data", type=Path, default=None, help="cohort folders (default data/)")
+
+    privacy = sub.add_parser(
+        "privacy", help="list what a pseudonymised export would replace, and what to check"
+    )
+    privacy.add_argument("folder", type=Path)
+    privacy.add_argument("--lang", choices=("nl", "en"), default="nl")
+    privacy.add_argument(
+        "--no-deduce",
+        action="store_true",
+        help="skip deduce's search for names the cohort does not list (it takes seconds)",
+    )
+
+    forget = sub.add_parser(
+        "forget",
+        help="remove a person's personal data from the store, its backups and the folder",
+        description="Forget a person: their name, function and organisation, their notes and "
+        "their transcript, in the cohort's store, the backups beside it and the cohort folder, "
+        "and their name wherever the cohort's texts mention it; they keep only their pseudonym. "
+        "It asks nothing: --yes is the consent, and without it nothing changes. It cannot be "
+        "undone. Files the workbook did not write that still hold their name are listed.",
+    )
+    forget.add_argument("folder", type=Path, help="the cohort folder")
+    forget.add_argument("person", help="the person's id as people.csv has it (or full name)")
+    forget.add_argument(
+        "--notes",
+        choices=("anonymous", "remove"),
+        default="anonymous",
+        help="their notes and memos: made anonymous (default) or removed (with their dots)",
+    )
+    forget.add_argument(
+        "--transcript",
+        choices=("notice", "pseudonymised"),
+        default="notice",
+        help="their transcript: a notice in its place, its codings removed (default), or its "
+        "pseudonymised text, codings kept on the same words",
+    )
+    forget.add_argument(
+        "--yes", action="store_true", help="do it (it cannot be undone); without it: nothing"
+    )
+    forget.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
 
     links = sub.add_parser("links", help="revoke a person's personal link (a new one replaces it)")
     links.add_argument("folder", type=Path)
@@ -300,6 +338,40 @@ def _links(args) -> int:
     return 0
 
 
+def _privacy(args) -> int:
+    from wwlib.cohorts.privacy import findings_summary, findings_table, review
+
+    findings = review(args.folder, lang=args.lang, deduce=not args.no_deduce)
+    sys.stdout.write(findings_table(findings, args.lang))
+    print(findings_summary(findings, args.lang), file=sys.stderr)
+    return 0
+
+
+def _forget(args) -> int:
+    from wwlib.cohorts.forget import forget
+
+    if not args.yes:
+        print(
+            f"ww forget: this removes the personal data of '{args.person}' from the store, its "
+            f"backups and {args.folder} (notes {args.notes}, transcript {args.transcript}) and "
+            "cannot be undone; nothing was changed: add --yes to do it",
+            file=sys.stderr,
+        )
+        return 1
+    result = forget(args.folder, args.person, args.notes, args.transcript, store=args.store)
+    print(result)
+    if result.leftovers:
+        print(
+            "these files still hold a form of their name (the workbook did not write it there; "
+            "remove or edit them by hand):",
+            file=sys.stderr,
+        )
+        for path in result.leftovers:
+            print(f"  - {path}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _import(args) -> int:
     from wwlib import exchange
 
@@ -312,7 +384,8 @@ def _export(args) -> int:
     from wwlib import exchange
 
     if args.what in exchange.EXPORTERS:
-        print(exchange.EXPORTERS[args.what](args.folder, args.out, store=args.store))
+        exporter = exchange.EXPORTERS[args.what]
+        print(exporter(args.folder, args.out, store=args.store, pseudonymise=args.pseudonymise))
         return 0
     options = {"store": args.store, "lang": args.lang, "pseudonymise": args.pseudonymise}
     if args.what == "xlsx":
@@ -333,6 +406,8 @@ COMMANDS = {
     "batch": _batch,
     "dashboard": _dashboard,
     "links": _links,
+    "forget": _forget,
+    "privacy": _privacy,
     "import": _import,
     "export": _export,
 }

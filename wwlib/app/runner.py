@@ -73,18 +73,24 @@ def run_cohort(
     build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out)
     reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
     pending = reporting.submit(build) if reporting else None
+    # The executed notebooks show their parameters: none names a place on this computer. The
+    # kernel starts beside the store and opens it by its file name; the store exists already,
+    # so the folder is never read.
     parameters = asdict(
         NotebookParameters(
             cohort=cohort_id,
-            data_dir=str(folder.parent),
+            data_dir=".",
             lang=lang,
             pseudonymise=pseudonymise,
-            store=str(store_path.resolve()),
+            store=store_path.name,
             interactive=False,  # a static run: panels show HTML, not widgets nobody can use
         )
     )
+    run = partial(
+        _execute, source, parameters=parameters, cohort_id=cohort_id, cwd=store_path.parent
+    )
     try:
-        written = [_execute(source, name, out / name, parameters, cohort_id) for name in NOTEBOOKS]
+        written = [run(name, out / name) for name in NOTEBOOKS]
     finally:
         if reporting:
             reporting.shutdown(wait=True)
@@ -97,8 +103,10 @@ def run_cohort(
     return RunResult(cohort_id, out, report_path, tuple(written), pdf_path)
 
 
-def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id: str) -> Path:
-    """Run one phase notebook with papermill; a failing cell becomes a `RunError`.
+def _execute(
+    source: Path, name: str, target: Path, parameters: dict, cohort_id: str, cwd: Path
+) -> Path:
+    """Run one phase notebook with papermill in `cwd`; a failing cell becomes a `RunError`.
 
     Papermill writes its output notebook twice per cell (about 10 ms of CPU each, with the
     figures' JSON), which in a batch is CPU the other job needs; so the notebook runs in memory
@@ -113,18 +121,19 @@ def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id:
         papermill.execute_notebook,
         str(source / name),
         parameters=parameters,
-        cwd=str(source),
+        cwd=str(cwd),
         progress_bar=False,
         kernel_name="python3",
     )
     try:
-        nbformat.write(run(None), target)
+        nbformat.write(_placeless(run(None), name), target)
         return target
     except papermill.PapermillExecutionError:
         pass
     try:
         run(str(target))
     except papermill.PapermillExecutionError as exc:
+        nbformat.write(_placeless(nbformat.read(target, as_version=4), name), target)
         raise RunError(
             f"{cohort_id}: notebook {name} failed in cell {exc.cell_index}: "
             f"{exc.ename}: {exc.evalue} (the executed notebook is at {target})",
@@ -134,6 +143,16 @@ def _execute(source: Path, name: str, target: Path, parameters: dict, cohort_id:
     raise RunError(
         f"{cohort_id}: notebook {name} failed once, then passed; run it again", notebook=name
     )
+
+
+def _placeless(notebook, name: str):
+    """The notebook without the places papermill records: the notebook and its output by
+    name only (no folder of this computer in an output)."""
+    recorded = notebook.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if recorded.get(key):
+            recorded[key] = name
+    return notebook
 
 
 KERNEL_STARTS = 3  # attempts to start a kernel whose ports another process took meanwhile
@@ -164,6 +183,7 @@ def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Pat
         lang=lang,
         pseudonymise=pseudonymise,
         store=str(store_path),
+        interactive=False,  # a static output: pseudonymised, it asks deduce for unlisted names
     )
     try:
         return write_report(workbook, out / "report.html")

@@ -419,4 +419,12 @@ def _describe(name: str, key: str) -> str:
 def backup_path(store_path: Path) -> Path:
     """Where a store's backup before a replace goes: beside it, stamped."""
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    return store_path.with_name(f"{store_path.stem}.backup-{stamp}.sqlite")
+    return store_path.with_name(f"{store_path.stem}{BACKUP}{stamp}.sqlite")
+
+
+BACKUP = ".backup-"  # between a store's name and the stamp of its backup
+
+
+def backups_of(store_path: Path) -> tuple[Path, ...]:
+    """Every backup `backup_path` made of a store, oldest first."""
+    return tuple(sorted(Path(store_path).parent.glob(f"{Path(store_path).stem}{BACKUP}*.sqlite")))

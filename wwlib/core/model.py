@@ -111,6 +111,8 @@ class Cohort:
     source: str = ""
     mentioned_names: tuple[str, ...] = ()  # names in transcripts of people outside the cohort
     interview_guide: tuple[str, ...] = ()  # Tuesday's questions, in the order they are asked
+    never_replace: tuple[str, ...] = ()  # words pseudonymisation keeps (a place, also a surname)
+    min_group: int = 3  # pseudonymised, no group of fewer people is shown
 
     def __post_init__(self):
         check_slug("id", self.id)
@@ -127,6 +129,12 @@ class Cohort:
             check_slug("prioritised_themes", theme)
         for question in self.interview_guide:
             check_text("interview_guide", question)
+        for word in self.never_replace:
+            check_text("never_replace", word)
+        if isinstance(self.min_group, bool) or not isinstance(self.min_group, int):
+            raise ValidationError("min_group", "a whole number of people", self.min_group)
+        if not 1 <= self.min_group <= 100:
+            raise ValidationError("min_group", "between 1 and 100", self.min_group, "default 3")
 
 
 @dataclass(frozen=True)
@@ -313,14 +321,15 @@ class Note:
 @dataclass(frozen=True)
 class Vote:
     round: int
-    voter: str
+    voter: str  # '' : a closed anonymous round's vote, whose voter the store forgot
     note: str
     dots: int = 1
 
     def __post_init__(self):
         check_count("round", self.round, MAX_ROUND)
         check_count("dots", self.dots, MAX_DOTS)
-        check_slug("voter", self.voter)
+        if self.voter:
+            check_slug("voter", self.voter)
         check_slug("note", self.note)
 
 
@@ -398,10 +407,13 @@ class VoteRound:
     status: str = "closed"
     opened_at: str = ""
     closed_at: str = ""
+    voters: int | None = None  # a closed anonymous round's voters (its votes name none)
 
     def __post_init__(self):
         check_count("round", self.round, MAX_ROUND)
         check_count("budget", self.budget, MAX_DOTS)
+        if self.voters is not None:
+            check_count("voters", self.voters, MAX_ROUND)
         if self.board:
             check_slug("board", self.board)
         if self.status not in ("open", "closed"):

@@ -31,18 +31,19 @@ def import_qdc(folder, file, store=None):
     return import_codebook(folder, file, store=store)
 
 
-def export_qdpx(folder, out, store=None):
-    """The cohort as a REFI-QDA project that other QDA tools open."""
+def export_qdpx(folder, out, store=None, pseudonymise=False):
+    """The cohort as a REFI-QDA project that other QDA tools open; people who did not consent
+    to be named by pseudonym, and everyone with `pseudonymise`."""
     from wwlib.exchange.qdpx import export_project
 
-    return export_project(folder, out, store=store)
+    return export_project(folder, out, store=store, pseudonymise=pseudonymise)
 
 
-def export_qdc(folder, out, store=None):
-    """The cohort's codebook as a REFI-QDA codebook."""
+def export_qdc(folder, out, store=None, pseudonymise=False):
+    """The cohort's codebook as a REFI-QDA codebook (names in it as `export_qdpx` shows them)."""
     from wwlib.exchange.qdpx import export_codebook
 
-    return export_codebook(folder, out, store=store)
+    return export_codebook(folder, out, store=store, pseudonymise=pseudonymise)
 
 
 def export_xlsx(folder, out, store=None, lang="nl", pseudonymise=False, compare_by="organisation"):

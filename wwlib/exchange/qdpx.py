@@ -14,8 +14,11 @@ from pathlib import Path
 from lxml import etree
 
 from wwlib.cohorts.home import open_cohort_store
+from wwlib.cohorts.privacy import pseudonymiser
+from wwlib.core.pseudonym import Pseudonymiser
 from wwlib.core.records import ExchangeContent
 from wwlib.exchange.qdpx_cohort import create_cohort
+from wwlib.exchange.shown import shown_codebook, shown_content
 from wwlib.qdpx.codebook import codebook_xml, read_codebook
 from wwlib.qdpx.errors import QdpxError
 from wwlib.qdpx.read import read_project
@@ -60,10 +63,19 @@ def import_codebook(
 
 
 def export_project(
-    folder: str | Path, out: str | Path, store: str | Path | None = None
+    folder: str | Path,
+    out: str | Path,
+    store: str | Path | None = None,
+    pseudonymise: bool = False,
 ) -> ExportSummary:
-    """Write the cohort as a QDPX project that ATLAS.ti, NVivo, MAXQDA and QualCoder open."""
-    out, content = Path(out), _content(folder, store, "ww export qdpx")
+    """Write the cohort as a QDPX project that ATLAS.ti, NVivo, MAXQDA and QualCoder open.
+
+    People are written as `wwlib.exchange.shown` says: by pseudonym when they did not consent
+    to be named, and everyone with `pseudonymise`.
+    """
+    out = Path(out)
+    content, names = _content(folder, store, "ww export qdpx", pseudonymise)
+    content = shown_content(content, names, content.cohort.min_group)
     files = project_files(content)
     _check(etree.fromstring(files.qde), "Project.xsd", out)
     members = {"project.qde": files.qde, **files.sources}
@@ -75,10 +87,15 @@ def export_project(
 
 
 def export_codebook(
-    folder: str | Path, out: str | Path, store: str | Path | None = None
+    folder: str | Path,
+    out: str | Path,
+    store: str | Path | None = None,
+    pseudonymise: bool = False,
 ) -> ExportSummary:
-    """Write the cohort's codebook as a REFI-QDA codebook (.qdc)."""
-    out, content = Path(out), _content(folder, store, "ww export qdc")
+    """Write the cohort's codebook as a REFI-QDA codebook (.qdc), names in it as an export
+    shows them (`pseudonymise`: everyone's by pseudonym)."""
+    out = Path(out)
+    content = shown_codebook(*_content(folder, store, "ww export qdc", pseudonymise))
     root, replaced = codebook_xml(content)
     _check(root, "Codebook.xsd", out)
     data = XML_DECLARATION + etree.tostring(
@@ -99,10 +116,14 @@ def _import(folder, store, command: str, file: Path, plan) -> ImportSummary:
     return summary
 
 
-def _content(folder, store, command: str) -> ExchangeContent:
-    """What the cohort's store holds that a REFI-QDA file can carry."""
+def _content(
+    folder, store, command: str, pseudonymise: bool
+) -> tuple[ExchangeContent, Pseudonymiser]:
+    """What the cohort's store holds that a REFI-QDA file can carry, and how to show names."""
     with open_cohort_store(folder, store, actor=command) as opened:
-        return opened.exchange_content()
+        content = opened.exchange_content()
+        names = pseudonymiser(opened, pseudonymise, content.cohort.language, scan=pseudonymise)
+    return content, names
 
 
 def _split(plan: ImportPlan):

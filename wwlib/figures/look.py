@@ -123,12 +123,14 @@ def comparison_chart(
     labels: Labels,
     attribute: str,
     top: int = 12,
+    note: str = "",
 ) -> go.Figure:
     """The `top` codes that differ most between groups: the share of each group mentioning it.
 
     `table` is `analysis.compare_groups(codings, people, attribute)`. One trace of horizontal
     bars per group, the code with the largest spread on top. `names` may map group values
-    too (e.g. to hide an organisation that names one person).
+    too (e.g. to hide an organisation that names one person, or to name the merged small
+    groups). `note` goes under the chart's own note (which small groups were merged).
     """
     key = "fig.look.comparison"
     what = labels.get(f"fig.look.attribute.{attribute}", short(attribute, 40))
@@ -165,8 +167,8 @@ def comparison_chart(
     row_axis(fig, [wrap(names.get(c, c), 40) for c in shown])
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", tickmode="linear", dtick=25)
     fig.update_layout(barmode="group", legend={"traceorder": "normal"})
-    note = labels.count(f"{key}.note", len(shown), groups=len(groups), total=len(codes))
-    add_note(fig, note)
+    own = labels.count(f"{key}.note", len(shown), groups=len(groups), total=len(codes))
+    add_note(fig, f"{own}<br>{note}" if note else own)
     return fig
 
 

@@ -77,19 +77,22 @@ class BoardReading:
         )
 
     def _votes(self, notes: set[str]) -> list[Vote]:
+        """Dot votes; a row without a voter is a closed anonymous round's (one former voter's
+        dots on the note), and may repeat."""
         name, votes, seen = "votes.csv", [], {}
         for line, row in self._rows(name):
             numbers = self._whole_numbers(name, line, row, round=MAX_ROUND, dots=MAX_DOTS)
             if numbers is None:
                 continue
-            if self._person_problem(name, line, "voter", row["voter"], Role.PARTICIPANT):
+            voter = row["voter"]
+            if voter and self._person_problem(name, line, "voter", voter, Role.PARTICIPANT):
                 continue
             if self._dangling("notes.csv", row["note"], notes):
                 self.problem(name, line, "note", f"'{row['note']}' is not a note in notes.csv")
                 continue
             vote = self.build_row(name, line, Vote, row, **numbers)
-            key = (numbers["round"], row["voter"], row["note"])
-            if vote and key in seen:
+            key = (numbers["round"], voter, row["note"])
+            if vote and voter and key in seen:
                 self.problem(
                     name,
                     line,
@@ -115,7 +118,9 @@ class BoardReading:
                 self.problem(name, line, "anonymous", f"must be ja or nee (got {anonymous!r})")
                 continue
             numbers = self._whole_numbers(name, line, row, round=MAX_ROUND, budget=MAX_DOTS)
-            if numbers is None:
+            # only a closed anonymous round has voters here: its votes name none
+            voters = row["voters"] and self._whole_numbers(name, line, row, voters=MAX_ROUND)
+            if numbers is None or voters is None:
                 continue
             made = self.build_row(
                 name,
@@ -123,6 +128,7 @@ class BoardReading:
                 VoteRound,
                 row,
                 **numbers,
+                voters=voters["voters"] if voters else None,
                 anonymous=YES[anonymous],
                 status=row["status"] or "closed",
             )

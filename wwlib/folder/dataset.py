@@ -57,7 +57,16 @@ COLUMNS = {
     "boards.csv": ["id", "title", "kind", "theme"],
     "notes.csv": ["id", "board", "text", "category", "author", "cluster", "quotes"],
     "votes.csv": ["round", "voter", "note", "dots"],
-    "rounds.csv": ["round", "board", "budget", "anonymous", "status", "opened_at", "closed_at"],
+    "rounds.csv": [
+        "round",
+        "board",
+        "budget",
+        "anonymous",
+        "status",
+        "opened_at",
+        "closed_at",
+        "voters",
+    ],
     "turns.csv": ["interview", "turn", "speaker", "person", "time_start", "time_end"],
     "memos.csv": ["target", "target_id", "author", "created_at", "text", "guid"],
     "guids.csv": ["kind", "key", "guid"],
@@ -71,7 +80,7 @@ OPTIONAL = {  # columns that may be left out of the header
     "boards.csv": ("theme",),
     "notes.csv": ("category", "author", "cluster", "quotes"),
     "votes.csv": (),
-    "rounds.csv": ("board", "anonymous", "status", "opened_at", "closed_at"),
+    "rounds.csv": ("board", "anonymous", "status", "opened_at", "closed_at", "voters"),
     "turns.csv": ("person", "time_start", "time_end"),
     "memos.csv": ("author", "created_at", "guid"),
     "guids.csv": (),
@@ -204,6 +213,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
             "interview_guide",
             "shortlist",
             "focus_groups",
+            "never_replace",
+            "min_group",
         }
         for key in data:
             if key not in known:
@@ -237,6 +248,8 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
                 source=str(data.get("source") or "").strip(),
                 mentioned_names=tuple(str(n).strip() for n in data.get("mentioned_names") or ()),
                 interview_guide=self._interview_guide(data),
+                never_replace=self._words(data, "never_replace"),
+                min_group=data.get("min_group", 3),
             )
         except ValidationError as exc:
             self.problem(name, data.lines.get(exc.field), exc.field, str(exc))
@@ -252,6 +265,15 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
         except ValidationError:
             return None
         return (start, end) if start <= end else None
+
+    def _words(self, data: LineDict, key: str) -> tuple[str, ...]:
+        """An optional list of words (one word may be written without the list)."""
+        words = data.get(key) or []
+        if isinstance(words, str | int | float):
+            words = [words]
+        if not isinstance(words, list):
+            raise ValidationError(key, "a list of words", words, f"e.g. {key}: [Echt, Born]")
+        return tuple(str(w).strip() for w in words if str(w).strip())
 
     def _interview_guide(self, data: LineDict) -> tuple[str, ...]:
         """The optional list of questions; YAML reads `- Wat: ...` as a mapping, not a question."""

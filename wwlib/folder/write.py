@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from wwlib.core.errors import StoreError
-from wwlib.core.model import Coding, Transcript
+from wwlib.core.model import Coding, Cohort, Transcript
 from wwlib.core.records import ExchangeContent, FolderRows
 from wwlib.folder.dataset import COLUMNS
 from wwlib.folder.identity import span_text
@@ -155,6 +155,10 @@ def _cohort_yaml(rows: FolderRows) -> str:
             data[key] = getattr(c, key) if key == "source" else list(getattr(c, key))
     if c.interview_guide:
         data["interview_guide"] = list(c.interview_guide)
+    if c.never_replace:
+        data["never_replace"] = list(c.never_replace)
+    if c.min_group != Cohort.min_group:  # the default is left out
+        data["min_group"] = c.min_group
     if rows.shortlist != list(c.prioritised_themes):  # without it, the prioritised themes
         data["shortlist"] = list(rows.shortlist)
     if rows.focus_groups:

@@ -111,6 +111,7 @@ def _intro(wb: Workbook) -> dict:
         "pseudonymised": wb.pseudonymise,
         "some_hidden": not people["consent_named"].all(),
         "people": {role.value: _people(wb, people, role) for role in Role},
+        "people_note": views.people_note(wb),
         "programme": table_html(views.programme_table(wb)),
         "method": method_paragraphs(wb.store, wb.labels, wb.pseudonyms.text(cohort.title)),
         "timeline": _figure(
@@ -247,11 +248,15 @@ def _board_of(wb: Workbook, plan) -> str:
 
 
 def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
-    """'Name (organisation)' for everyone with this role."""
+    """'Name (organisation)' for everyone with this role; next to a pseudonym, no organisation
+    that would point to one person (`views.shown_attribute`)."""
+    organisations = dict(
+        zip(people["id"], views.shown_attribute(wb, people, "organisation"), strict=True)
+    )
     rows = people[people["role"] == role.value]
     return [
-        f"{wb.pseudonyms.name(p.id)} ({wb.pseudonyms.text(p.organisation)})"
-        if p.organisation
+        f"{wb.pseudonyms.name(p.id)} ({wb.pseudonyms.text(organisations[p.id])})"
+        if organisations[p.id]
         else wb.pseudonyms.name(p.id)
         for p in rows.itertuples()
     ]

@@ -1,9 +1,16 @@
 """A board of sticky notes as every page shows it: the report's appendix, a panel's static view
-and the dashboard's note board draw this one `Board` through one macro (`render.board_html`)."""
+and the dashboard's note board draw this one `Board` (the report and the static views through
+one macro, `render.board_html`; the live board as cards, `wwlib.ui.board`).
+
+A board in private mode (the group writes, each on their own) shows a participant's page only
+the notes that person wrote; a facilitator's page, a notebook and the report show them all.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import pandas as pd
 
 from wwlib.core.model import category_colour
 from wwlib.present.missing import missing
@@ -37,6 +44,10 @@ class Board:
     anchor: str  # the page id of its appendix: "flap-3"
     clusters: tuple[tuple[str, tuple[BoardNote, ...]], ...]
     missing: str
+    locked: bool = False  # no note added, moved or renamed (the facilitator's lock)
+    private: bool = False  # each participant sees only their own notes
+    hidden: int = 0  # the notes of others this page does not show (private mode)
+    ends_at: str | None = None  # the end of the board's countdown (UTC ISO), if one runs
 
 
 def board(wb: Workbook, board_id: str) -> Board:
@@ -48,7 +59,9 @@ def board(wb: Workbook, board_id: str) -> Board:
     if board_id not in boards.index:
         raise KeyError(f"no board '{board_id}'; the boards are {', '.join(boards.index)}")
     row = boards.loc[board_id]
-    notes = wb.store.notes(board_id)
+    state = wb.store.board_state(board_id)
+    everything = wb.store.notes(board_id)
+    notes = shown_notes(wb, board_id, everything, state["private"])
     dots = note_dots(wb.store.votes())
     sources = wb.store.note_fragments().groupby("note")["interview"].agg(lambda s: sorted(set(s)))
     clusters: dict[str, list[BoardNote]] = {}
@@ -76,7 +89,20 @@ def board(wb: Workbook, board_id: str) -> Board:
         anchor=f"flap-{row['number']}",
         clusters=tuple((c or no_cluster, tuple(n)) for c, n in clusters.items()),
         missing=missing(wb, "board_notes", board=board_id),
+        locked=state["locked"],
+        private=state["private"],
+        hidden=len(everything) - len(notes),
+        ends_at=state["ends_at"],
     )
+
+
+def shown_notes(wb: Workbook, board_id: str, notes: pd.DataFrame, private: bool) -> pd.DataFrame:
+    """The rows of `notes` (a board's) that this page may show: all, unless the board is private
+    and the page is not a facilitator's; then those its person wrote (none for nobody)."""
+    if not private or wb.facilitates:
+        return notes
+    own = wb.store.notes_added_by(wb.person, board_id) if wb.person else []
+    return notes[notes["id"].isin(own)]
 
 
 def _author(wb: Workbook, author: object) -> str:

@@ -35,13 +35,20 @@ SHEETS = (
 
 
 def tables(wb: Workbook, attribute: str = "organisation") -> dict[str, pd.DataFrame]:
-    """`analysis.all_tables` for this cohort, computed once per state of the store."""
+    """`analysis.all_tables` for this cohort, computed once per state of the store.
+
+    Pseudonymised, the comparison shows no group of fewer than the cohort's `min_group`."""
     state = (wb.store.change_count(), attribute)
     cached = getattr(wb, "_look_tables", None)
     if cached is None or cached[0] != state:
         store = wb.store
         result = analysis.all_tables(
-            store.codings(), store.codes(), store.people(), store.interviews(), (attribute,)
+            store.codings(),
+            store.codes(),
+            store.people(),
+            store.interviews(),
+            (attribute,),
+            min_group=min_group(wb),
         )
         result["comparison"] = result.pop(f"comparison_{attribute}")
         wb._look_tables = cached = (state, result)
@@ -55,6 +62,43 @@ def names(wb: Workbook) -> dict[str, str]:
     shown = dict(zip(codes["id"], codes["name"], strict=True))
     shown.update(zip(people["id"], wb.pseudonyms.names(people["id"]), strict=True))
     return shown
+
+
+def min_group(wb: Workbook) -> int:
+    """The smallest group of people a table may show: the cohort's `min_group` when
+    pseudonymised, else 1 (every group)."""
+    return wb.cohort.min_group if wb.pseudonymise else 1
+
+
+def small_groups_note(wb: Workbook, attribute: str = "organisation") -> str:
+    """The sentence that says which small groups the comparison merged or left out ('')."""
+    if min_group(wb) <= 1:
+        return ""
+    store = wb.store
+    found = analysis.small_groups(store.codings(), store.people(), attribute, min_group(wb))
+    sentences = []
+    if found.merged:
+        sentences.append(
+            wb.labels.count("privacy.small_groups.merged", found.merged, min_group=min_group(wb))
+        )
+    if found.left_out:
+        people = wb.labels.count("privacy.small_groups.people", found.left_out_people)
+        sentences.append(
+            wb.labels.count(
+                "privacy.small_groups.left_out",
+                found.left_out,
+                min_group=min_group(wb),
+                people=people,
+            )
+        )
+    return " ".join(sentences)
+
+
+def _group_name(wb: Workbook, group: str) -> str:
+    """A group's name to show: 'overig' for the small groups merged, pseudonymised text."""
+    if group == analysis.OTHER_GROUP:
+        return wb.labels("privacy.other_group")
+    return wb.pseudonyms.text(group) or wb.labels("look.unknown_group")
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -151,9 +195,7 @@ def comparison_table(wb: Workbook, attribute: str = "organisation") -> pd.DataFr
     columns = {"code": [shown.get(c, c) for c in wide["code"]]}
     frame = labelled(wb, columns)
     for group in sizes.index:
-        header = (
-            f"{wb.pseudonyms.text(group) or wb.labels('look.unknown_group')} (n={sizes[group]})"
-        )
+        header = f"{_group_name(wb, group)} (n={sizes[group]})"
         frame[header] = (100 * wide[group].to_numpy()).round().astype(int)
     frame[wb.labels("view.col.spread")] = (100 * wide["spread"].to_numpy()).round().astype(int)
     return frame
@@ -279,8 +321,13 @@ def saturation_chart(wb: Workbook) -> go.Figure:
 
 def comparison_chart(wb: Workbook, attribute: str = "organisation") -> go.Figure:
     """The codes that differ most between groups of participants."""
+    shown = names(wb) | {analysis.OTHER_GROUP: wb.labels("privacy.other_group")}
     return look_figures.comparison_chart(
-        tables(wb, attribute)["comparison"], names(wb), wb.labels, attribute
+        tables(wb, attribute)["comparison"],
+        shown,
+        wb.labels,
+        attribute,
+        note=small_groups_note(wb, attribute),
     )
 
 
@@ -316,10 +363,18 @@ def sheets(wb: Workbook, attribute: str = "organisation") -> dict[str, pd.DataFr
         "cooccurrence_participants": cooccurrence_table(wb, "participant", top=10_000),
         "obstacles": obstacles_table(wb),
         "saturation": saturation_table(wb),
-        "comparison": comparison_table(wb, attribute),
+        "comparison": _with_note(comparison_table(wb, attribute), small_groups_note(wb, attribute)),
         "agreement": agreement_table(wb),
         "agreement_summary": agreement_summary_table(wb),
         "shortlist": shortlist_table(wb),
         "focus_groups": focus_groups_table(wb),
     }
     return {wb.labels(f"look.sheet.{name}"): made[name] for name in SHEETS}
+
+
+def _with_note(table: pd.DataFrame, note: str) -> pd.DataFrame:
+    """The table with `note` as a last row in its first column (a sheet has no caption)."""
+    if not note or table.empty:
+        return table
+    row = pd.DataFrame({table.columns[0]: [note]})
+    return pd.concat([table, row], ignore_index=True)

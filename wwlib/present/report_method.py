@@ -67,7 +67,8 @@ def week_facts(store: Store) -> WeekFacts:
         notes=len(notes),
         idea_notes=int(notes["board"].isin(idea_boards).sum()),
         rounds=votes["round"].nunique(),
-        voters=votes["voter"].nunique(),
+        # an anonymous round, once closed, names no voter: its own count is the least there were
+        voters=int(max([votes["voter"].nunique(), *store.rounds()["voters"]])),
         dots=int(votes["dots"].sum()),
         prioritised=len(store.cohort().prioritised_themes),
         theme_plans=len(themes),

@@ -205,10 +205,14 @@ def kickoff(wb: Workbook) -> Section:
         wb,
         "kickoff",
         parts=lambda: (
-            _needing(wb, "people", "people", lambda: Part("people", views.people_table(wb))),
+            _needing(wb, "people", "people", lambda: _people(wb)),
             _needing(wb, "programme", "programme", lambda: _programme(wb)),
         ),
     )
+
+
+def _people(wb: Workbook) -> Part:
+    return Part("people", views.people_table(wb), note=views.people_note(wb))
 
 
 def _programme(wb: Workbook) -> Part:
@@ -312,10 +316,17 @@ def saturation(wb: Workbook) -> Section:
 
 
 def comparison(wb: Workbook, attribute: str = "organisation") -> Section:
-    """The codes that differ most between groups of participants (by `attribute`)."""
+    """The codes that differ most between groups of participants (by `attribute`); when
+    pseudonymised, what it did with groups too small to show stands above the table."""
     chart, table = look.comparison_chart, look.comparison_table
-    return _chart_and_table(
-        wb, "comparison", "codings", lambda: chart(wb, attribute), lambda: table(wb, attribute)
+    return _section(
+        wb,
+        "comparison",
+        missing(wb, "codings"),
+        lambda: (
+            _figure("chart", chart(wb, attribute)),
+            Part("table", table(wb, attribute), note=look.small_groups_note(wb, attribute)),
+        ),
     )
 
 

@@ -32,7 +32,9 @@ def people_table(wb: Workbook) -> pd.DataFrame:
     """Everyone in the cohort: name, role, organisation, municipality, function.
 
     Pseudonymised, the function is left out: with the organisation it names one person. For
-    the same reason a person whose name is hidden (no consent) shows no function either.
+    the same reason a person whose name is hidden (no consent) shows no function either, and
+    next to a pseudonym an organisation or municipality that fewer than the cohort's
+    `min_group` people share is left out (`people_note` says so).
     """
     people = wb.store.people()
     functions = [
@@ -42,13 +44,35 @@ def people_table(wb: Workbook) -> pd.DataFrame:
     columns = {
         "name": wb.pseudonyms.names(people["id"]),
         "role": labels_of(wb, "role", people["role"]),
-        "organisation": _texts(wb, people["organisation"]),
-        "municipality": _texts(wb, people["municipality"]),
+        "organisation": _texts(wb, shown_attribute(wb, people, "organisation")),
+        "municipality": _texts(wb, shown_attribute(wb, people, "municipality")),
         "function": _texts(wb, functions),
     }
     if wb.pseudonymise:
         del columns["function"]
     return labelled(wb, columns)
+
+
+def shown_attribute(wb: Workbook, people: pd.DataFrame, column: str) -> list[str]:
+    """Each person's `column` (organisation, municipality) as it may stand next to their name:
+    '' next to a pseudonym when fewer than the cohort's `min_group` people share the value,
+    since it would point to them ("P01 (Gemeente Echt-Susteren)" names its one participant)."""
+    values = people[column].fillna("").astype(str)
+    sharing = values.map(values.value_counts())
+    least = wb.cohort.min_group
+    return [
+        "" if value and n < least and wb.pseudonyms.hides(person) else value
+        for person, value, n in zip(people["id"], values, sharing, strict=True)
+    ]
+
+
+def people_note(wb: Workbook) -> str:
+    """The sentence that says an organisation or municipality was left out ('' if none)."""
+    people = wb.store.people()
+    for column in ("organisation", "municipality"):
+        if shown_attribute(wb, people, column) != people[column].fillna("").astype(str).tolist():
+            return wb.labels("privacy.rare_attribute", min_group=wb.cohort.min_group)
+    return ""
 
 
 def session_frame(wb: Workbook) -> pd.DataFrame:

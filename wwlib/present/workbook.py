@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wwlib.cohorts.home import default_store_path, init_cohort, open_cohort_store
+from wwlib.cohorts.privacy import pseudonymiser
 from wwlib.core.errors import ParameterError, StoreError, ValidationError
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
@@ -117,7 +118,13 @@ def open_workbook(
     return Workbook(
         opened,
         Labels(params["lang"]),
-        Pseudonymiser(opened.people(), params["pseudonymise"], opened.cohort().mentioned_names),
+        # deduce's finds are computed in static runs only (`ww run`): loading it takes seconds
+        pseudonymiser(
+            opened,
+            params["pseudonymise"],
+            params["lang"],
+            scan=params["pseudonymise"] and not params["interactive"],
+        ),
         params["lang"],
         params["pseudonymise"],
         params["interactive"],
@@ -133,11 +140,11 @@ def opened_workbook(
     """A static `Workbook` on a cohort folder's store (made when missing), closed afterwards.
 
     For commands such as `ww export`: no widgets, labels in `lang`, names as `pseudonymise`
-    says, the cohort's mentioned names hidden too.
+    says, the cohort's mentioned names and the names deduce finds hidden too.
     """
     labels = Labels(lang)  # a wrong language fails before any store is made
     if not isinstance(pseudonymise, bool):
         raise ValidationError("pseudonymise", "true or false", pseudonymise)
     with open_cohort_store(folder, store, actor=actor) as opened:
-        names = Pseudonymiser(opened.people(), pseudonymise, opened.cohort().mentioned_names)
+        names = pseudonymiser(opened, pseudonymise, lang, scan=pseudonymise)
         yield Workbook(opened, labels, names, lang, pseudonymise, interactive=False)

@@ -7,9 +7,11 @@ from wwlib.store.codebook import CodebookMixin
 from wwlib.store.core import StoreCore
 from wwlib.store.exchange import ExchangeMixin
 from wwlib.store.folder import FolderMixin
+from wwlib.store.forget import ForgetMixin
 from wwlib.store.groups import GroupMixin
 from wwlib.store.load import LoadMixin
 from wwlib.store.plans import PlanMixin
+from wwlib.store.privacy import PrivacyMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
 from wwlib.store.session import SessionMixin
@@ -32,7 +34,9 @@ class Store(
     PlanMixin,
     ExchangeMixin,
     FolderMixin,
+    ForgetMixin,
     SessionMixin,
+    PrivacyMixin,
     StoreCore,
 ):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

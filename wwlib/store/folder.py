@@ -194,16 +194,16 @@ def read_folder_rows(con: sqlite3.Connection) -> FolderRows:
         )
     ]
     rows.votes = [
-        Vote(r[0], r[1], r[2], r[3])
-        for r in con.execute(
-            "SELECT round, voter, note, sum(dots) FROM vote GROUP BY round, voter, note "
-            "ORDER BY round, min(id)"
+        Vote(r[0], r[1] or "", r[2], r[3])
+        for r in con.execute(  # a vote without a voter (an anonymous round's) stays a row
+            "SELECT round, voter, note, sum(dots) FROM vote "
+            "GROUP BY round, coalesce(voter, '#' || id), note ORDER BY round, min(id)"
         )
     ]
     rows.rounds = [
-        VoteRound(r[0], r[1] or "", r[2], bool(r[3]), r[4], r[5] or "", r[6] or "")
+        VoteRound(r[0], r[1] or "", r[2], bool(r[3]), r[4], r[5] or "", r[6] or "", r[7])
         for r in con.execute(
-            "SELECT round, board, budget, anonymous, status, opened_at, closed_at "
+            "SELECT round, board, budget, anonymous, status, opened_at, closed_at, voters "
             "FROM vote_round ORDER BY round"
         )
     ]

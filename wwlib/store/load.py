@@ -11,7 +11,7 @@ from wwlib.core.model import ALL_PARTICIPANTS, Fragment, Guids, MemoRecord, Plan
 from wwlib.store.groups import insert_focus_groups, insert_shortlist
 from wwlib.store.reads import COHORT_COLUMNS
 from wwlib.store.rows import fragment_id, fragment_ids, next_position
-from wwlib.store.schema import CLOSED_ROUNDS
+from wwlib.store.schema import CLOSED_ROUNDS, FORGET_VOTERS
 from wwlib.store.transcripts import insert_turns
 
 
@@ -50,6 +50,8 @@ def insert_dataset(con: sqlite3.Connection, ds) -> dict[str, int]:
         _insert_plan(con, plan, position)
     _insert_rounds(con, ds.rounds)
     con.execute(CLOSED_ROUNDS)
+    for statement in FORGET_VOTERS:  # a round may come in closed and anonymous
+        con.execute(statement)
     insert_shortlist(con, ds.shortlist)
     insert_focus_groups(con, ds.focus_groups)
     _insert_identity(con, ds)
@@ -59,8 +61,8 @@ def insert_dataset(con: sqlite3.Connection, ds) -> dict[str, int]:
 def _insert_rounds(con: sqlite3.Connection, rounds) -> None:
     """Voting rounds as the folder records them (rounds.csv); the rest are made closed."""
     con.executemany(
-        "INSERT INTO vote_round (round, board, budget, anonymous, status, opened_at, closed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO vote_round (round, board, budget, anonymous, status, opened_at, closed_at, "
+        "voters) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 r.round,
@@ -70,6 +72,7 @@ def _insert_rounds(con: sqlite3.Connection, rounds) -> None:
                 r.status,
                 r.opened_at or None,
                 r.closed_at or None,
+                r.voters,
             )
             for r in rounds
         ],
@@ -90,7 +93,7 @@ def _insert_identity(con: sqlite3.Connection, ds) -> None:
 def insert_cohort(con: sqlite3.Connection, c) -> None:
     """The cohort row (shared by the bulk load and a REFI-QDA import into a new store)."""
     con.execute(
-        f"INSERT INTO cohort ({COHORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO cohort ({COHORT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
         (
             c.id,
             c.title,
@@ -103,6 +106,8 @@ def insert_cohort(con: sqlite3.Connection, c) -> None:
             c.source,
             json.dumps(list(c.mentioned_names), ensure_ascii=False),
             json.dumps(list(c.interview_guide), ensure_ascii=False),
+            json.dumps(list(c.never_replace), ensure_ascii=False),
+            c.min_group,
         ),
     )
 
@@ -214,7 +219,7 @@ def _insert_boards(con: sqlite3.Connection, ds, ids: dict[Fragment, int]) -> Non
     )
     con.executemany(
         "INSERT INTO vote (round, voter, note, dots) VALUES (?, ?, ?, ?)",
-        [(v.round, v.voter, v.note, v.dots) for v in ds.votes],
+        [(v.round, v.voter or None, v.note, v.dots) for v in ds.votes],
     )
 
 

@@ -12,7 +12,7 @@ from wwlib.core.model import Cohort
 
 COHORT_COLUMNS = (
     'id, title, municipalities, start, "end", language, research_question, '
-    "prioritised_themes, source, mentioned_names, interview_guide"
+    "prioritised_themes, source, mentioned_names, interview_guide, never_replace, min_group"
 )
 
 
@@ -30,6 +30,8 @@ def cohort_from_row(row: tuple) -> Cohort:
         source=row[8],
         mentioned_names=tuple(json.loads(row[9])),
         interview_guide=tuple(json.loads(row[10])),
+        never_replace=tuple(json.loads(row[11])),
+        min_group=int(row[12]),
     )
 
 
@@ -124,7 +126,7 @@ class ReadMixin:
         )
 
     def votes(self) -> pd.DataFrame:
-        """Every vote as cast."""
+        """Every vote as cast (voter None: a closed anonymous round's, whose voter is forgotten)."""
         return self._frame("SELECT * FROM vote ORDER BY id")
 
     def plans(self) -> pd.DataFrame:

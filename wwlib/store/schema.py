@@ -307,6 +307,65 @@ ALTER TABLE vote_round ADD COLUMN ends_at TEXT;      -- the round's countdown en
 ALTER TABLE vote_round ADD COLUMN close_at_end INTEGER NOT NULL DEFAULT 0;  -- 1: closes itself
 """
 
+# A closed anonymous round keeps its totals and forgets who voted (the budget needs the voter
+# only while the round is open): its votes become a row per former voter and note without a
+# voter (the dots one participant put on that note, not who), its number of voters moves to the
+# round, and the change log's lines of its votes lose the voter and the actor. For every closed
+# anonymous round that still names a voter: run when a round closes, after a load (a round can
+# come in closed) and once in V7 for the stores made before.
+_NAMED_ANONYMOUS = (
+    "SELECT round FROM vote_round WHERE anonymous = 1 AND status = 'closed' "
+    "AND round IN (SELECT round FROM vote WHERE voter IS NOT NULL)"
+)
+FORGET_VOTERS = (
+    "UPDATE vote_round SET voters = coalesce(voters, 0) + (SELECT count(DISTINCT v.voter) "
+    f"FROM vote v WHERE v.round = vote_round.round) WHERE round IN ({_NAMED_ANONYMOUS})",
+    "UPDATE change_log SET actor = 'anonymous', detail = json_set(json_remove(detail, "
+    "'$.voter'), '$.redacted', 'anonymous round') WHERE entity = 'vote' AND "
+    f"json_extract(detail, '$.round') IN ({_NAMED_ANONYMOUS}) "
+    "AND json_extract(detail, '$.redacted') IS NULL",
+    "INSERT INTO vote (round, voter, note, dots) SELECT round, NULL, note, sum(dots) FROM vote "
+    f"WHERE voter IS NOT NULL AND round IN ({_NAMED_ANONYMOUS}) "
+    "GROUP BY round, voter, note ORDER BY round, note, sum(dots) DESC",
+    f"DELETE FROM vote WHERE voter IS NOT NULL AND round IN ({_NAMED_ANONYMOUS})",
+)
+
+V7 = """
+-- Privacy issue: a closed anonymous round forgets who voted (FORGET_VOTERS), and the change log
+-- may be redacted (an anonymous round's voters, a person forgotten with `ww forget`): a line
+-- keeps its id, time, action and entity, and a redacted detail says so; lines are never removed.
+CREATE TABLE vote_new (
+    id INTEGER PRIMARY KEY,
+    round INTEGER NOT NULL CHECK (round >= 1),
+    voter TEXT REFERENCES person(id),      -- NULL: a closed anonymous round's, voter forgotten
+    note TEXT NOT NULL REFERENCES note(id),
+    dots INTEGER NOT NULL CHECK (dots >= 1)
+);
+INSERT INTO vote_new (id, round, voter, note, dots) SELECT id, round, voter, note, dots FROM vote;
+DROP TABLE vote;
+ALTER TABLE vote_new RENAME TO vote;
+CREATE INDEX vote_note ON vote(note);
+ALTER TABLE vote_round ADD COLUMN voters INTEGER;  -- a closed anonymous round's voters, else NULL
+DROP TRIGGER change_log_no_update;
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.action IS NOT OLD.action
+    OR NEW.entity IS NOT OLD.entity OR json_extract(NEW.detail, '$.redacted') IS NULL
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only; a line may only be redacted'); END;
+"""
+V7 += ";\n".join(FORGET_VOTERS) + ";\n"
+
+V8 = """
+-- Privacy issue: words never to replace in pseudonymised outputs (a place that is also a
+-- surname), the smallest group a pseudonymised comparison shows, and what deduce found in the
+-- cohort's texts (kept per state of the texts: loading deduce takes seconds).
+ALTER TABLE cohort ADD COLUMN never_replace TEXT NOT NULL DEFAULT '[]';  -- JSON list
+ALTER TABLE cohort ADD COLUMN min_group INTEGER NOT NULL DEFAULT 3 CHECK (min_group >= 1);
+CREATE TABLE name_scan (
+    digest TEXT PRIMARY KEY,      -- SHA-256 of the texts scanned and of deduce's version
+    names TEXT NOT NULL           -- JSON list: what deduce took for names that the list lacks
+);
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
 SCHEMA_VERSION = len(MIGRATIONS)

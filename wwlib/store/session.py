@@ -198,6 +198,17 @@ class SessionMixin:
             self._log(con, "rename", "cluster", board, {"from": old, "to": name}, actor)
         return moved
 
+    def notes_added_by(self, person: str, board: str) -> list[str]:
+        """The notes on `board` that `person` wrote: as their author, or added from their page
+        without an author (an anonymous note; the change log names who added it)."""
+        rows = self._con.execute(
+            "SELECT id FROM note WHERE board = ? AND (author = ? OR id IN (SELECT entity_id "
+            "FROM change_log WHERE entity = 'note' AND action = 'add' AND actor = ?)) "
+            "ORDER BY position",
+            (board, person, person),
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def not_voted(self, round: int) -> list[str]:
         """The participants who have not cast a dot in a round yet, in people order."""
         rows = self._con.execute(

@@ -6,10 +6,12 @@ a closed or unknown round takes no votes. The budget check and the insert share 
 `BEGIN IMMEDIATE` transaction, so votes cast at the same moment from many browser tabs (each
 its own kernel and connection) are all counted and never overspend.
 
-In an anonymous round the store still keeps each vote's voter, since the budget needs it, but
-nothing shows who voted for what: `analysis.vote_totals` (and the views, charts and report
+While an anonymous round is open the store keeps each vote's voter, since the budget needs it,
+but nothing shows who voted for what: `analysis.vote_totals` (and the views, charts and report
 built on it) give totals per note only, and `VotePanel` lists voters per note only for rounds
-that are not anonymous.
+that are not anonymous. When it closes the store forgets who voted (`schema.FORGET_VOTERS`):
+its votes become rows without a voter, one per former voter and note, the round keeps its
+number of voters, and the change log's lines of its votes lose voter and actor.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import MAX_DOTS, Vote, check_count
 from wwlib.store.rows import now, require
+from wwlib.store.schema import FORGET_VOTERS
 
 ROUND_COLUMNS = "round, board, budget, anonymous, status, opened_at, closed_at"
 
@@ -68,7 +71,11 @@ class VoteMixin:
         return number
 
     def close_round(self, round: int, actor: str | None = None) -> None:
-        """Close an open round: it takes no more votes and its totals are final."""
+        """Close an open round: it takes no more votes and its totals are final.
+
+        An anonymous round forgets who voted, in the same transaction.
+        """
+        self._con.execute("PRAGMA secure_delete = ON")  # what is forgotten is overwritten
         with self._write() as con:
             _open_round(con, round)
             dots, voters = con.execute(
@@ -80,20 +87,28 @@ class VoteMixin:
                 (now(), round),
             )
             self._log(con, "close", "vote_round", round, {"dots": dots, "voters": voters}, actor)
+            for statement in FORGET_VOTERS:
+                con.execute(statement)
 
     def rounds(self) -> pd.DataFrame:
         """Every round, oldest first, with the dots cast and the number of voters.
 
         Columns: round, board (None: every board), budget, anonymous (bool), status ('open' or
-        'closed'), opened_at, closed_at (None for imported rounds and open ones), dots, voters.
+        'closed'), opened_at, closed_at (None for imported rounds and open ones), dots, voters,
+        ends_at (its countdown's end, UTC ISO, or None) and close_at_end (bool).
         """
         frame = self._frame(
             "SELECT r.round, r.board, r.budget, r.anonymous, r.status, r.opened_at, "
-            "r.closed_at, coalesce(sum(v.dots), 0) AS dots, count(DISTINCT v.voter) AS voters "
+            "r.closed_at, coalesce(sum(v.dots), 0) AS dots, "
+            "coalesce(r.voters, 0) + count(DISTINCT v.voter) AS voters, "
+            "r.ends_at, r.close_at_end "
             "FROM vote_round r LEFT JOIN vote v ON v.round = r.round "
             "GROUP BY r.round ORDER BY r.round"
         )
-        return frame.assign(anonymous=frame["anonymous"].astype(bool))
+        return frame.assign(
+            anonymous=frame["anonymous"].astype(bool),
+            close_at_end=frame["close_at_end"].astype(bool),
+        )
 
     def open_round_for(self, board: str | None) -> int | None:
         """The open round that votes on `board`'s notes (its own or an every-board round)."""
@@ -105,7 +120,8 @@ class VoteMixin:
         return None if rounds.empty else int(rounds["round"].iloc[0])
 
     def round_votes(self, round: int) -> pd.DataFrame:
-        """The votes of one round as cast: id, round, voter, note, dots."""
+        """The votes of one round as cast: id, round, voter, note, dots (voter None: a closed
+        anonymous round's, one row per former voter and note)."""
         return self._frame("SELECT * FROM vote WHERE round = ? ORDER BY id", (round,))
 
     # -- votes ---------------------------------------------------------------------------

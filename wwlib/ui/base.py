@@ -8,7 +8,10 @@ from bad input); anything else is a bug and raises.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Callable
+from dataclasses import replace
 
 import ipywidgets as ipw
 import traitlets
@@ -17,8 +20,11 @@ from wwlib.core.errors import WorkbookError
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, escape, note_html
 from wwlib.present.workbook import Workbook
+from wwlib.store import Store
 
 USER_ERRORS = (WorkbookError, ValueError)
+LIVE_ERRORS = (WorkbookError,)  # the store turns SQLite's errors into StoreError
+POLL_SECONDS = 0.5  # what one page changes shows on the others within about this much
 OK_COLOUR = "#2e7d32"
 ERROR_COLOUR = "#b00020"
 
@@ -153,6 +159,100 @@ class Panel(ipw.VBox):
             people = people[people["role"] == role]
         return [(self.wb.pseudonyms.name(pid), pid) for pid in people["id"]]
 
+    @property
+    def acts_for_others(self) -> bool:
+        """Whether this page may choose whom it acts as (author, voter): only where nobody in
+        particular uses it (a notebook, `ww run`, a researcher's own server). A page served by
+        a personal link acts as its person, taken from the server, never from the browser."""
+        return not self.wb.person
+
+
+# The live panel that follows each (kind, store, board) in this kernel: re-running a cell must
+# not leave the older panel polling the store for ever.
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+class LivePanel(Panel):
+    """A panel that follows what other pages change, without a click.
+
+    Once displayed (or `start_live`), a daemon thread reads the store's change count every
+    `POLL_SECONDS` on a connection of its own; when it grew, `_follow` reads and redraws. Each
+    poll also closes the voting rounds whose countdown has ended (`close_ended_rounds`), so a
+    round closes on time while any page shows it. The thread stops when the panel is closed,
+    when a newer panel of the same kind on the same board takes over in this kernel, or at a
+    store error, which `_live_note` shows once.
+    """
+
+    board_id = ""
+
+    def __init__(self, wb: Workbook, live: bool = True, **kwargs):
+        super().__init__(wb, **kwargs)
+        self._live = live
+        self._lock = threading.RLock()  # the poller and click handlers both redraw
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+
+    def _follow(self, wb: Workbook) -> None:
+        """Read again through `wb` (the thread's own store) and redraw what changed."""
+        raise NotImplementedError
+
+    def _live_note(self, text: str, error: bool = False) -> None:
+        """Say whether the panel refreshes by itself ('' while it does not)."""
+
+    def start_live(self, seconds: float = POLL_SECONDS) -> None:
+        """Follow the store in a thread, reading again every `seconds` when it changed."""
+        key = (type(self).__name__, str(self.wb.store.path), self.board_id)
+        previous = _LIVE.get(key)
+        if previous is not None and previous is not self:
+            previous.stop_live()
+        _LIVE[key] = self
+        if self.live:
+            return
+        self._stop = threading.Event()
+        self._live_note(self._label("ui.vote.live"))
+        self._poller = threading.Thread(
+            target=self._poll, args=(seconds, self._stop), name="ww-live", daemon=True
+        )
+        self._poller.start()
+
+    def stop_live(self) -> None:
+        """Stop refreshing by itself (the thread ends within one interval)."""
+        self._stop.set()
+        self._live_note("")
+
+    @property
+    def live(self) -> bool:
+        """Whether the panel is refreshing by itself."""
+        return self._poller is not None and self._poller.is_alive() and not self._stop.is_set()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Displayed in a notebook or dashboard: from now on it follows other pages."""
+        if self._live:
+            self.start_live()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the widget and stop its thread."""
+        self.stop_live()
+        super().close()
+
+    def _poll(self, seconds: float, stop: threading.Event) -> None:
+        """The thread: its own connection (a connection belongs to one thread)."""
+        try:
+            with Store(self.wb.store.path, actor=self.wb.store.actor) as store:
+                wb, seen = replace(self.wb, store=store), None
+                while not stop.wait(seconds) and self.comm is not None:
+                    store.close_ended_rounds()
+                    count = store.change_count()
+                    if count != seen:
+                        seen = count
+                        self._follow(wb)
+        except LIVE_ERRORS as exc:
+            stop.set()
+            message = self.wb.pseudonyms.text(str(exc))
+            with self._lock:
+                self._live_note(self._label("ui.vote.live_stopped", message=message), error=True)
+
 
 def field(widget: ipw.Widget, css_class: str, description: str = "") -> ipw.Widget:
     """Give an input its stable CSS class (for tests and styling) and its label."""
@@ -169,6 +269,11 @@ def button(text: str, css_class: str, on_click: Callable) -> ipw.Button:
     btn.add_class(css_class)
     btn.on_click(on_click)
     return btn
+
+
+def wrapped(children: list[ipw.Widget]) -> ipw.HBox:
+    """A row of controls that wraps on a narrow screen (a phone) instead of running off it."""
+    return ipw.HBox(children, layout=ipw.Layout(flex_flow="row wrap"))
 
 
 def follow(source: ipw.Widget, target: ipw.Widget, name: str = "interview") -> traitlets.dlink:

@@ -19,6 +19,7 @@ from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, note_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, button, escape, field
+from wwlib.ui.roles import Act, may, read_only_note, refused
 
 SWATCH = (
     '<span class="ww-codebook-swatch" style="display:inline-block;width:0.9em;height:0.9em;'
@@ -62,7 +63,9 @@ class CodebookPanel(Panel):
     """The codebook by category with each code's colour and number of codings; change it here.
 
     `saved` holds the id of the code changed last; `changes` counts the changes stored by this
-    panel, so a `CodingPanel` can re-read the codebook when it goes up.
+    panel, so a `CodingPanel` can re-read the codebook when it goes up. A memo's author is the
+    page's person where there is one, else `author`. Changing the codebook is research work:
+    a participant's or support's page shows the codebook only (`wwlib.ui.roles`).
     """
 
     changes = traitlets.Int(0, help="how many changes this panel stored")
@@ -70,13 +73,15 @@ class CodebookPanel(Panel):
 
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
-        self._author, self._pending = author, None
+        self._author, self._pending = wb.person or author, None
         self.tree = field(ipw.HTML(), "ww-codebook-tree")
         self.tree.layout = ipw.Layout(max_height="32em", overflow="auto")
         self._make_add_form()
         self._make_change_form()
         help_text = ipw.HTML(note_html(self._label("ui.codebook.help"), "ww-codebook-help"))
         self.children = [help_text, self.tree, self._add_box, self._change_box, self.status]
+        if not may(wb, Act.EDIT_CODEBOOK):
+            self.children = [ipw.HTML(read_only_note(wb)), self.tree]
         self.add_class("ww-codebook-panel")
         self.new_category.observe(self._on_new_category, "value")
         self.code.observe(self._on_code, "value")
@@ -253,6 +258,10 @@ class CodebookPanel(Panel):
         )
 
     # -- changing --------------------------------------------------------------------------
+
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        """Every change of the codebook: the kernel asks whether this page may make it."""
+        return not refused(self, Act.EDIT_CODEBOOK) and super()._attempt(action)
 
     def _stored(self, code: str) -> None:
         """After a stored change: tell observers, show it, keep the code chosen."""

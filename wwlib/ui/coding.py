@@ -14,6 +14,7 @@ from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
+from wwlib.ui.roles import Act, may, read_only_note, refused
 
 COLUMNS = ("span", "code", "coder", "quote", "memo")  # of the table of an interview's codings
 
@@ -98,6 +99,10 @@ class CodingPanel(Panel):
     every coding and on the passage (the fragment). `interview` is the participant id of the
     interview shown; `saved` the id of the last coding. With `codebook`, a change made in that
     `CodebookPanel` shows here at once, and a coding made here updates its counts.
+
+    On a page of a person (`wb.person`) they are the coder: there is no chooser. Coding is
+    research work: a participant's or support's page shows the transcript and its codings only
+    (`wwlib.ui.roles`).
     """
 
     interview = traitlets.Unicode("", allow_none=True, help="participant id of the interview shown")
@@ -121,9 +126,7 @@ class CodingPanel(Panel):
         self.pick = self._dropdown(
             [(wb.pseudonyms.name(p), p) for p in with_text], "ww-coding-interview", "interview"
         )
-        people = self._people_options()
-        self.coder = self._dropdown(people, "ww-coding-coder", "coder")
-        self.coder.value = coder if coder in dict(people).values() else self._default_coder()
+        self.coder = None if wb.person else self._coder_pick(coder)
         self.transcript = field(ipw.HTML(), "ww-transcript")
         self.transcript.layout = ipw.Layout(max_height="28em", overflow="auto")
         self.paragraph = self._dropdown([], "ww-coding-paragraph", "paragraph")
@@ -153,6 +156,16 @@ class CodingPanel(Panel):
     def _dropdown(self, options: list, css_class: str, key: str) -> ipw.Dropdown:
         return field(ipw.Dropdown(options=options), css_class, self._label(f"ui.coding.{key}"))
 
+    def _coder_pick(self, coder: str) -> ipw.Dropdown:
+        """Whom one codes as, where the page is nobody's in particular (a notebook)."""
+        people = self._people_options()
+        pick = self._dropdown(people, "ww-coding-coder", "coder")
+        pick.value = coder if coder in dict(people).values() else self._default_coder()
+        return pick
+
+    def _coder_chooser(self) -> list[ipw.Dropdown]:
+        return [] if self.coder is None else [self.coder]
+
     def _default_coder(self) -> str | None:
         """The first facilitator: in a Wij-Werken Week they code the interviews."""
         facilitators = self._people_options("facilitator") or self._people_options()
@@ -163,11 +176,16 @@ class CodingPanel(Panel):
             self.add.disabled = True
             lacking = missing(self.wb, "transcripts") or self._label("ui.coding.no_transcripts")
             return [ipw.HTML(empty_html(lacking))]
+        choosers = [self.pick, *self._coder_chooser(), self.reload]
+        if not may(self.wb, Act.CODE):  # read-only: the transcript and its codings
+            self.add.disabled = True
+            read_only = ipw.HTML(read_only_note(self.wb))
+            return [read_only, ipw.HBox(choosers), self.transcript, self.status, self.codings]
         codes_label = ipw.HTML(f"<b>{escape(self._label('ui.coding.codes'))}</b>")
         self._show_no_codes()
         return [
             self.no_codes,
-            ipw.HBox([self.pick, self.coder, self.reload]),
+            ipw.HBox(choosers),
             self.transcript,
             ipw.HBox([self.paragraph, self.sentence]),
             ipw.HBox([self.start, self.end]),
@@ -258,16 +276,18 @@ class CodingPanel(Panel):
         self.quote.value = f"<blockquote>{escape(self.wb.pseudonyms.text(quote))}</blockquote>"
 
     def _on_add(self, _button) -> None:
-        """Store every ticked code on the passage, with the memo, in one transaction."""
-        if self._missing(self.pick, self.coder):
+        """Store every ticked code on the passage, with the memo, in one transaction; the coder
+        is the page's person where there is one (the kernel knows them, not the browser)."""
+        if refused(self, Act.CODE) or self._missing(self.pick, *self._coder_chooser()):
             return
+        coder = self.wb.person or self.coder.value
         if not self.codes.value:
             self.status.error(self._label("ui.coding.pick_codes"))
             return
         stored = self._attempt(
             lambda: self.wb.store.add_codings(
                 self.interview, self.start.value, self.end.value, list(self.codes.value),
-                self.coder.value, memo=self.memo.value,
+                coder, memo=self.memo.value,
             )[-1]
         )  # fmt: skip
         if not stored:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import ipywidgets as ipw
@@ -12,6 +13,7 @@ from wwlib.present.missing import missing
 from wwlib.present.render import empty_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import Panel, StaticView, button, escape
+from wwlib.ui.roles import Act, may, read_only_note, refused
 
 CELL = ipw.Layout(width="14em")
 
@@ -20,7 +22,8 @@ class InterviewStatusPanel(Panel):
     """Every participant with a status dropdown (planned, held, coded), stored on change.
 
     A participant without an interview in the store shows "geen interview" instead of a
-    dropdown. `saved` holds the participant id of the status changed last.
+    dropdown. `saved` holds the participant id of the status changed last. Interviews are
+    research work: a participant's or support's page shows the statuses read-only.
     """
 
     part = "interviews"
@@ -35,6 +38,8 @@ class InterviewStatusPanel(Panel):
         self.reload = button(self._label("ui.refresh"), "ww-interviews-refresh", self._on_reload)
         self.reload.button_style = ""
         self.children = [self.summary, self.rows, self.reload, self.status]
+        if not may(wb, Act.SET_INTERVIEW_STATUS):
+            self.children = [ipw.HTML(read_only_note(wb)), *self.children]
         self.add_class("ww-interviews-panel")
         self.refresh()
 
@@ -44,13 +49,14 @@ class InterviewStatusPanel(Panel):
         options = [(self._label(f"interview.{s.value}"), s.value) for s in InterviewStatus]
         head = [self._label(f"ui.interviews.{k}") for k in ("participant", "interviewer", "status")]
         self.picks, rows = {}, [self._line([f"<b>{escape(h)}</b>" for h in head])]
+        locked = not may(self.wb, Act.SET_INTERVIEW_STATUS)
         for row in statuses.itertuples():
             names = self.wb.pseudonyms.names([row.participant, row.interviewer])
             cells = [escape(name) for name in names]
             if row.status == "none":
                 rows.append(self._line(cells + [escape(self._label("interview.none"))]))
                 continue
-            pick = ipw.Dropdown(options=options, value=row.status, layout=CELL)
+            pick = ipw.Dropdown(options=options, value=row.status, layout=CELL, disabled=locked)
             pick.add_class("ww-interviews-status")
             pick.add_class(f"ww-interview-{row.participant}")
             pick.observe(partial(self._on_status, row.participant), "value")
@@ -84,6 +90,10 @@ class InterviewStatusPanel(Panel):
     def _on_reload(self, _button) -> None:
         self.status.clear()
         self.refresh()
+
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        """Every change of a status: the kernel asks whether this page may make it."""
+        return not refused(self, Act.SET_INTERVIEW_STATUS) and super()._attempt(action)
 
     def _on_status(self, participant: str, change) -> None:
         """Store the new status at once; on failure put the dropdown back as it was stored."""

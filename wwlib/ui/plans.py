@@ -26,6 +26,7 @@ from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.views import task_frame
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field
+from wwlib.ui.roles import Act, may, read_only_note, refused
 
 PLAN_TEXTS = ("title", "goal", "current")
 
@@ -46,7 +47,9 @@ class PlanEditor(Panel):
     `plan_id` is the plan shown (the picker sets it); `saved` the id of the last record stored;
     `figure` the road as last drawn; `today` (default: the real today) decides which tasks are
     overdue. A text that names someone whose name is hidden is shown pseudonymised and
-    read-only, so a pseudonym is never saved over the name.
+    read-only, so a pseudonym is never saved over the name. The facilitator records the plan
+    for the group: a participant's or support's page shows it read-only, as the report does,
+    with its road (`editing` false).
     """
 
     plan_id = traitlets.Unicode("", help="id of the plan being edited")
@@ -59,33 +62,44 @@ class PlanEditor(Panel):
         self.step_rows: list[StepRow] = []
         self.obstacle_rows: list[ObstacleRow] = []
         self.factor_rows: list[FactorRow] = []
+        self.editing = may(wb, Act.EDIT_PLAN)
         self.picker = field(
             ipw.Dropdown(layout=ipw.Layout(width="60%")),
             "ww-plan-pick",
             self._label("plan.edit.plan"),
         )
-        self.ensure = button(self._label("plan.edit.ensure"), "ww-plan-ensure", self._on_ensure)
         refresh = button(self._label("ui.refresh"), "ww-refresh", lambda _b: self.refresh())
         refresh.button_style = ""
+        self.road = field(ipw.Output(), "ww-plan-road")
+        if self.editing:
+            self.ensure = button(self._label("plan.edit.ensure"), "ww-plan-ensure", self._on_ensure)
+            self.body = self._forms()
+            head = [self.picker, refresh, self.ensure]
+        else:
+            self.view = field(ipw.HTML(), "ww-plan-view")
+            self.body = ipw.VBox([ipw.HTML(read_only_note(wb)), self.view, self.road])
+            head = [self.picker, refresh]
+        self.children = [ipw.HBox(head), self.status, self.body]
+        self.add_class("ww-plan-editor")
+        self.plan_id = plan_id if plan_id is not None else _first_plan(wb.store.plans())
+        self.picker.observe(self._on_pick, "value")
+        self.observe(lambda _change: self.refresh(), "plan_id")
+        self.refresh()
+
+    def _forms(self) -> ipw.VBox:
+        """The plan's texts, its steps, obstacles and factors, each with a form to add one."""
         self.title = self._text(ipw.Text(), "ww-plan-title", "plan.edit.title")
         self.goal = self._text(ipw.Textarea(rows=3), "ww-plan-goal", "plan.edit.goal")
         self.current = self._text(ipw.Textarea(rows=3), "ww-plan-current", "plan.edit.current")
         for name in PLAN_TEXTS:
             getattr(self, name).observe(partial(self._on_plan_text, name), "value")
         self.steps, self.obstacles, self.factors = ipw.VBox(), ipw.VBox(), ipw.VBox()
-        self.road = field(ipw.Output(), "ww-plan-road")
-        self.body = ipw.VBox(
+        return ipw.VBox(
             [self.title, self.goal, self.current, self._heading("plan.edit.steps"), self.steps,
              self._step_form(), self._heading("plan.edit.obstacles"), self.obstacles,
              self._obstacle_form(), self._heading("plan.edit.factors"), self.factors,
              self._factor_form(), self.road]
         )  # fmt: skip
-        self.children = [ipw.HBox([self.picker, refresh, self.ensure]), self.status, self.body]
-        self.add_class("ww-plan-editor")
-        self.plan_id = plan_id if plan_id is not None else _first_plan(wb.store.plans())
-        self.picker.observe(self._on_pick, "value")
-        self.observe(lambda _change: self.refresh(), "plan_id")
-        self.refresh()
 
     @classmethod
     def static(
@@ -170,10 +184,10 @@ class PlanEditor(Panel):
         with self._quiet():
             self.picker.options = [(self._plan_option(p), p.id) for p in plans.itertuples()]
             self.picker.value = self.plan_id if known else None
-        themes = set(plans.loc[plans["kind"] == "theme", "theme"])
-        self.ensure.layout.display = (
-            "" if set(self.wb.cohort.prioritised_themes) - themes else "none"
-        )
+        if self.editing:
+            themes = set(plans.loc[plans["kind"] == "theme", "theme"])
+            unplanned = set(self.wb.cohort.prioritised_themes) - themes
+            self.ensure.layout.display = "" if unplanned else "none"
         self.body.layout.display = "" if known else "none"
         if not known and not self.plan_id:  # nothing to choose yet: say what makes a plan
             self.status.lacking(missing(self.wb, "plans") or self._label("plan.edit.no_plans"))
@@ -182,6 +196,10 @@ class PlanEditor(Panel):
             ids = ", ".join(plans["id"])
             problem = ("plan.edit.unknown_plan" if ids else "plan.edit.no_plans", ids)
             self.status.error(self._label(problem[0], plan=self.plan_id, plans=ids), False)
+            return
+        if not self.editing:
+            self.view.value = plan_html(self.wb, self.plan_id, self.today)
+            self._draw()
             return
         plan = plans.set_index("id").loc[self.plan_id]
         for name in PLAN_TEXTS:
@@ -231,8 +249,9 @@ class PlanEditor(Panel):
     # -- changing ----------------------------------------------------------------------------
 
     def change(self, action: Callable[[], object], then: Callable[[], None]) -> bool:
-        """Store one change; on success show it (`then`), on failure keep what was typed."""
-        stored = self._attempt(action)
+        """Store one change; on success show it (`then`), on failure keep what was typed. The
+        kernel asks whether this page may change the plan, whatever the browser sent."""
+        stored = not refused(self, Act.EDIT_PLAN) and self._attempt(action)
         if stored:
             then()
         return stored

@@ -18,14 +18,17 @@ from wwlib.present.sections import build
 from wwlib.present.workbook import Workbook
 from wwlib.store.groups import group_id
 from wwlib.ui.base import Panel, button, escape, field
+from wwlib.ui.roles import Act, FacilitatorsOnly
 
 
-class ShortlistPanel(Panel):
+class ShortlistPanel(FacilitatorsOnly, Panel):
     """The shortlist of themes (drag to reorder) and the focus groups, saved on every change.
 
     One group with every participant is what a cohort that does not split chooses (Limburg).
+    The facilitator records them: other pages show them as the report does.
     """
 
+    act = Act.SHORTLIST
     section = "shortlist"  # a static run: the shortlist and focus groups as tables
 
     def __init__(self, wb: Workbook, **kwargs):
@@ -166,13 +169,15 @@ class QuotePanel(Panel):
         self.quotes.value = str(quotes_html(groups, opened=True))
 
 
-class PrioritisePanel(Panel):
+class PrioritisePanel(FacilitatorsOnly, Panel):
     """The prioritised themes, in order; each gets a Road to Progress plan when stored.
 
     The dots each shortlisted theme's board received are shown next to them, and one click
-    takes their order over; the facilitator may still change it (drag to reorder).
+    takes their order over; the facilitator may still change it (drag to reorder). Other
+    pages show them as the report does.
     """
 
+    act = Act.PRIORITISE
     section = "priorities"  # a static run: the dots per theme and the prioritised themes
 
     def __init__(self, wb: Workbook, **kwargs):

@@ -10,6 +10,7 @@ from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, heading_html, note_html
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import USER_ERRORS, Panel, button, escape, field, snippet
+from wwlib.ui.roles import Act, may, read_only_note, refused
 
 
 class SpeakerMap(Panel):
@@ -17,7 +18,8 @@ class SpeakerMap(Panel):
 
     The import maps names it recognises; Zoom credits speech to whoever held the active speaker
     tile, and a meeting-room or phone name maps to no one, so this is where a person corrects
-    it. Saving calls `store.set_speaker` for every label whose choice changed.
+    it. Saving calls `store.set_speaker` for every label whose choice changed. Correcting it is
+    research work: a participant's or support's page shows the mapping read-only.
     """
 
     part = "transcripts"
@@ -39,6 +41,8 @@ class SpeakerMap(Panel):
             self.save,
             self.status,
         ]
+        if not may(wb, Act.MAP_SPEAKERS):
+            self.children = [self.children[0], ipw.HTML(read_only_note(wb)), self.rows]
         self.add_class("ww-speaker-map")
         self.interview = interview
         self.observe(self._on_interview, "interview")
@@ -73,7 +77,10 @@ class SpeakerMap(Panel):
     def _dropdown(self, speaker: str, options: list, person: str) -> ipw.Dropdown:
         known = person if person in {value for _, value in options} else ""
         shown = self.wb.pseudonyms.text(speaker)
-        return field(ipw.Dropdown(options=options, value=known), "ww-speaker-choice", shown)
+        pick = ipw.Dropdown(
+            options=options, value=known, disabled=not may(self.wb, Act.MAP_SPEAKERS)
+        )
+        return field(pick, "ww-speaker-choice", shown)
 
     def _sample(self, group: pd.DataFrame) -> ipw.HTML:
         """How often the label speaks, and the start of its longest turn, to recognise it by."""
@@ -89,13 +96,15 @@ class SpeakerMap(Panel):
         if disabled:
             self.choices, self._stored = {}, {}
         self.rows.children = rows
-        self.save.disabled = disabled
+        self.save.disabled = disabled or not may(self.wb, Act.MAP_SPEAKERS)
 
     def _on_interview(self, change) -> None:
         self.status.clear()
         self.refresh()
 
     def _on_save(self, _button) -> None:
+        if refused(self, Act.MAP_SPEAKERS):
+            return
         changed = {s: d.value for s, d in self.choices.items() if d.value != self._stored[s]}
         if not changed:
             self.status.saved(self._label("transcripts.speakers.unchanged"))

@@ -1,16 +1,31 @@
-"""TaskPanel: the tasks of a plan, a form to add one and a way to change a task's status."""
+"""TaskPanel: the tasks of a plan, a form to add one and a way to change a task's status.
+
+The list follows the other pages: what someone adds or updates on their page appears here
+within a second, without a click (`wwlib.ui.live`).
+"""
 
 from __future__ import annotations
+
+import threading
+import weakref
 
 import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from wwlib.core.errors import WorkbookError
 from wwlib.core.model import ALL_PARTICIPANTS, TaskStatus
 from wwlib.present.missing import PLAN_PARTS, missing, sentence
 from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
+from wwlib.store import Store
 from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
+from wwlib.ui.live import LIVE_SECONDS, StoreFollower
+from wwlib.ui.roles import Act, may, refused
+
+# The panel that follows each store in this kernel: re-running a cell must not leave the older
+# panel reading the store for ever.
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 class TaskPanel(Panel):
@@ -19,12 +34,17 @@ class TaskPanel(Panel):
     `saved` holds the id of the task added or updated last. `plan_id` may change (or be
     linked to a `PlanEditor`'s); the steps are read again on every refresh and a new task goes
     under the step chosen by its id, so a step moved meanwhile in another widget stays right.
+    Everyone adds tasks (the change log names who); a task's status is changed by its owners
+    and by facilitators (`wwlib.ui.roles`). With `live`, once the panel is displayed the list
+    follows the other pages by itself (see `start_live`).
     """
 
     plan_id = traitlets.Unicode(help="id of the plan whose tasks are shown")
 
-    def __init__(self, wb: Workbook, plan_id: str, **kwargs):
+    def __init__(self, wb: Workbook, plan_id: str, live: bool = True, **kwargs):
         super().__init__(wb, **kwargs)
+        self._lock = threading.RLock()  # the follower and click handlers both redraw
+        self._live, self._follower, self._count = live, None, 0
         self.step = self._input(ipw.Dropdown(), "step")
         self.title = self._input(ipw.Text(), "title")
         owners = [(self._label("everyone"), ALL_PARTICIPANTS)] + self._people_options()
@@ -33,6 +53,8 @@ class TaskPanel(Panel):
         self.new_status = self._input(ipw.Dropdown(options=self._statuses()), "status")
         self.note = self._input(ipw.Text(), "note")
         self.add = button(self._label("ui.task.add"), "ww-task-add", self._on_add)
+        self.heading = ipw.HTML()
+        self.problem = ipw.HTML()
         self.overview = field(ipw.HTML(), "ww-task-list")
         self.task = field(ipw.Dropdown(), "ww-task-select", self._label("ui.task.title"))
         self.status_pick = field(
@@ -41,6 +63,9 @@ class TaskPanel(Panel):
         self.set_status = button(
             self._label("ui.task.set_status"), "ww-task-set-status", self._on_set_status
         )
+        self.live_note = field(ipw.HTML(), "ww-task-live")
+        self._when = ipw.HBox([self.owners, ipw.VBox([self.due, self.new_status])])
+        self._updating = ipw.HBox([self.task, self.status_pick, self.set_status])
         self.plan_id = plan_id
         self.add_class("ww-task-panel")
         self.refresh()
@@ -67,51 +92,57 @@ class TaskPanel(Panel):
     def _statuses(self) -> list[tuple[str, str]]:
         return [(self._label(f"status.{s.value}"), s.value) for s in TaskStatus]
 
-    def _layout(self, wb: Workbook, steps: pd.DataFrame) -> list[ipw.Widget]:
-        """The form, or why there is none: unknown plan, or a plan without steps."""
-        plans = wb.store.plans()
+    # -- reading and showing -----------------------------------------------------------------
+
+    def refresh(self, store: Store | None = None) -> None:
+        """Read the plan's steps and tasks again and list them (other pages add tasks too).
+
+        `store` is the connection to read on (the follower's thread has its own)."""
+        store = store or self.wb.store
+        with self._lock:
+            self._count = store.change_count()
+            steps = store.steps()
+            steps = steps[steps["plan"] == self.plan_id]
+            show = self.wb.pseudonyms.text
+            step_names = [
+                (f"{s.number}. {snippet(show(s.title))}", int(s.id)) for s in steps.itertuples()
+            ]
+            _offer(self.step, step_names)
+            tasks = store.tasks()
+            tasks = tasks[tasks["plan"] == self.plan_id]
+            mine = [t for t in tasks.itertuples() if may(self.wb, Act.SET_TASK_STATUS, t.owners)]
+            _offer(
+                self.task,
+                [(f"{t.step}.{t.number} {snippet(show(t.title), 50)}", t.id) for t in mine],
+            )
+            self.set_status.disabled = not mine
+            self.overview.value = self._table(tasks)
+            children = self._layout(store.plans(), steps, bool(mine))
+            if tuple(children) != self.children:  # the same children: nothing drawn again
+                self.children = children
+
+    def _layout(self, plans: pd.DataFrame, steps: pd.DataFrame, updatable: bool) -> list:
+        """The form, or why there is none: unknown plan, or a plan without steps; the status
+        form when there is a task this person may update (a facilitator: always)."""
         problem = ""
         if not self.plan_id:  # no plan chosen, because there is none yet
-            problem = missing(wb, "plans") or self._label("plan.edit.no_plans")
+            problem = missing(self.wb, "plans") or self._label("plan.edit.no_plans")
         elif self.plan_id not in set(plans["id"]):
             ids = ", ".join(plans["id"])
             problem = self._label("ui.task.unknown_plan", plan=self.plan_id, plans=ids)
         elif steps.empty:
             problem = self._label("ui.task.no_steps")
-        self.add.disabled = bool(problem)
+        self.add.disabled = bool(problem) or not may(self.wb, Act.ADD_TASK)
         title = plans.loc[plans["id"] == self.plan_id, "title"]
-        heading = f"<h3>{escape(title.iloc[0])}</h3>" if len(title) else ""
-        form = [
-            self.step, self.title, ipw.HBox([self.owners, ipw.VBox([self.due, self.new_status])]),
-            self.note, self.add,
-        ]  # fmt: skip
-        if problem:
-            form = [ipw.HTML(empty_html(problem))]
-        tracking = [self.overview, ipw.HBox([self.task, self.status_pick, self.set_status])]
-        return [ipw.HTML(heading), *form, self.status, *tracking]
-
-    def refresh(self) -> None:
-        """Read the plan's steps and tasks again and list them."""
-        steps = self.wb.store.steps()
-        steps = steps[steps["plan"] == self.plan_id]
-        show = self.wb.pseudonyms.text
-        chosen_step = self.step.value
-        self.step.options = [
-            (f"{s.number}. {snippet(show(s.title))}", int(s.id)) for s in steps.itertuples()
-        ]
-        if chosen_step in set(steps["id"]):
-            self.step.value = chosen_step
-        self.children = self._layout(self.wb, steps)
-        tasks = self.wb.store.tasks()
-        tasks = tasks[tasks["plan"] == self.plan_id]
-        chosen = self.task.value
-        self.task.options = [
-            (f"{t.step}.{t.number} {snippet(show(t.title), 50)}", t.id) for t in tasks.itertuples()
-        ]
-        if chosen in set(tasks["id"]):
-            self.task.value = chosen
-        self.set_status.disabled = tasks.empty
-        self.overview.value = self._table(tasks)
+        self.heading.value = f"<h3>{escape(title.iloc[0])}</h3>" if len(title) else ""
+        self.problem.value = empty_html(problem) if problem else ""
+        form = [self.step, self.title, self._when, self.note, self.add]
+        if problem or not may(self.wb, Act.ADD_TASK):
+            form = [self.problem]
+        tracking = [self.overview]
+        if updatable or self.wb.facilitates:
+            tracking.append(self._updating)
+        return [self.heading, *form, self.status, *tracking, self.live_note]
 
     def _table(self, tasks: pd.DataFrame) -> str:
         if tasks.empty:
@@ -138,7 +169,61 @@ class TaskPanel(Panel):
         ]
         return ", ".join(names + ([self.wb.pseudonyms.text(owner_note)] if owner_note else []))
 
+    # -- the live list -------------------------------------------------------------------------
+
+    def start_live(self, seconds: float = LIVE_SECONDS) -> None:
+        """Read the store's change count every `seconds` in a thread; refresh when it grew."""
+        key = str(self.wb.store.path)
+        previous = _LIVE.get(key)
+        if previous is not None and previous is not self:
+            previous.stop_live()
+        _LIVE[key] = self
+        if self.live:
+            return
+        self._follower = StoreFollower(
+            self.wb.store.path,
+            self.refresh,
+            self._live_stopped,
+            alive=lambda: self.comm is not None,
+            seconds=seconds,
+            name="ww-task-live",
+        )
+        self.live_note.value = f"<p><small>{escape(self._label('ui.task.live'))}</small></p>"
+        with self._lock:
+            self._follower.start(self._count)
+
+    def stop_live(self) -> None:
+        """Stop following the other pages (the thread ends within one interval)."""
+        if self._follower is not None:
+            self._follower.stop()
+        self.live_note.value = ""
+
+    @property
+    def live(self) -> bool:
+        """Whether the list follows the other pages by itself."""
+        return self._follower is not None and self._follower.running
+
+    def _live_stopped(self, exc: WorkbookError) -> None:
+        text = self._label("ui.task.live_stopped", message=self.wb.pseudonyms.text(str(exc)))
+        with self._lock:
+            self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Displayed in a notebook or dashboard: from now on the list follows other pages."""
+        if self._live:
+            self.start_live()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the widget and stop its thread."""
+        self.stop_live()
+        super().close()
+
+    # -- handlers ------------------------------------------------------------------------------
+
     def _on_add(self, _button) -> None:
+        if refused(self, Act.ADD_TASK):
+            return
         steps = self.wb.store.steps().set_index("id")["number"]
         number = int(steps.get(self.step.value, 0)) if self.step.value is not None else 0
         stored = self._attempt(
@@ -162,10 +247,24 @@ class TaskPanel(Panel):
         if self._missing(self.task):
             return
         task = self.task.value
+        tasks = self.wb.store.tasks().set_index("id")
+        owners = tasks.at[task, "owners"] if task in tasks.index else []
+        if refused(self, Act.SET_TASK_STATUS, owners):  # the kernel asks, not the browser
+            return
         stored = self._attempt(lambda: self.wb.store.set_task_status(task, self.status_pick.value))
         if stored:
             self.saved = task
             self.refresh()
+
+
+def _offer(dropdown: ipw.Dropdown, options: list[tuple[str, object]]) -> None:
+    """Give a dropdown new options, keeping the one chosen; nothing when they are the same."""
+    if list(dropdown.options) == options:
+        return
+    chosen = dropdown.value
+    dropdown.options = options
+    if chosen in {value for _, value in options}:
+        dropdown.value = chosen
 
 
 def _lacking(wb: Workbook, plan_id: str) -> str:

@@ -1,25 +1,25 @@
 """VotePanel: dot voting on a board's sticky notes, in rounds the facilitator opens and closes.
 
-The totals follow the votes cast in other browser tabs (each its own kernel) without a click:
-a daemon thread re-reads the store on a connection of its own every `POLL_SECONDS` and redraws
-only what changed. It stops when the panel is closed, when a newer panel on the same board
-takes over in this kernel, or at a store error, which it reports once under the totals.
+The totals follow the votes cast on other pages (each its own kernel) without a click
+(`LivePanel`). On a page served by a personal link the panel acts as its person: a participant
+votes by clicking the board's cards (`wwlib.ui.board`) and sees their dots left here; only a
+facilitator's page has the round's controls (open, close, budget, anonymous, a countdown, who
+has not voted yet). Where nobody in particular uses it (a notebook, a researcher's own server)
+it has every control, and a chooser of the voter to enter votes for the group.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.core.errors import WorkbookError
 from wwlib.core.model import category_colour
+from wwlib.present.boards import shown_notes
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, note_html, vote_chart_html
 from wwlib.present.views import note_dots
@@ -27,20 +27,14 @@ from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.ui.base import (
     USER_ERRORS,
-    Panel,
+    LivePanel,
     StaticView,
     button,
     escape,
     field,
     snippet,
+    wrapped,
 )
-
-POLL_SECONDS = 2.0
-LIVE_ERRORS = (WorkbookError,)  # the store turns SQLite's errors into StoreError
-
-# The panel whose thread follows each (store, board) in this kernel: re-running a cell must
-# not leave the older panel polling the store for ever.
-_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,11 +48,14 @@ class RoundState:
     notes: pd.DataFrame  # the board's notes
     votes: pd.DataFrame  # the round's votes (on other boards too, in an every-board round)
     rounds: pd.DataFrame  # the rounds on this board or on every board
+    close_at_end: bool = False  # a countdown runs that closes the round at its end
+    not_voted: tuple[str, ...] = ()  # the participants without a dot in the round shown
 
     def key(self) -> tuple:
         """What the screen depends on, to redraw only when it changed."""
         return (
-            self.round, self.is_open, self.budget, self.anonymous,
+            self.round, self.is_open, self.budget, self.anonymous, self.close_at_end,
+            self.not_voted,
             tuple(self.notes[["id", "text", "category"]].itertuples(index=False, name=None)),
             tuple(self.votes[["id", "voter", "note", "dots"]].itertuples(index=False, name=None)),
         )  # fmt: skip
@@ -70,7 +67,11 @@ class RoundState:
 def read_state(
     store: Store, board_id: str, wanted: int | None = None, budget: int = 5
 ) -> RoundState:
-    """The round a panel on `board_id` shows, read from `store` (any connection)."""
+    """The round a panel on `board_id` shows, read from `store` (any connection).
+
+    Every note of the board is in it: a page that may not show some (private mode) filters them
+    (`shown_notes`).
+    """
     rounds = store.rounds()
     rounds = rounds[rounds["board"].isna() | (rounds["board"] == board_id)]
     numbers = rounds["round"].tolist()
@@ -88,17 +89,20 @@ def read_state(
         notes=notes,
         votes=votes,
         rounds=rounds,
+        close_at_end=row is not None and row["status"] == "open" and bool(row["close_at_end"]),
+        not_voted=tuple(store.not_voted(shown)) if row is not None else (),
     )
 
 
-class VotePanel(Panel):
+class VotePanel(LivePanel):
     """Dot voting on one board: the facilitator opens and closes rounds, participants vote.
 
     Each participant has the round's budget of dots and may stack them on a note, or take one
     back. `round` is the round shown: the open one, else `round` as asked, else the board's
     latest. `budget` is what the facilitator's form offers for a new round. `voter` is the
-    person chosen; `saved` the id of the last vote (or round) stored. With `live`, once the
-    panel is displayed its totals refresh by themselves (see `start_live`).
+    person chosen where the page may choose (a notebook); a personal link's page votes as its
+    person whatever `voter` says. `saved` holds the id of the last vote (or round) stored.
+    With `live`, once the panel is displayed its totals refresh by themselves.
     """
 
     voter = traitlets.Unicode("", allow_none=True, help="person id of the voter chosen")
@@ -113,43 +117,42 @@ class VotePanel(Panel):
         live: bool = True,
         **kwargs,
     ):
-        super().__init__(wb, **kwargs)
-        self.board_id, self.budget, self._wanted, self._live = board_id, budget, round, live
-        self._lock = threading.RLock()  # the poller and click handlers both redraw
-        self._stop = threading.Event()
-        self._poller: threading.Thread | None = None
+        super().__init__(wb, live=live, **kwargs)
+        self.board_id, self.budget, self._wanted = board_id, budget, round
         self._shown: tuple | None = None
-        self._build_facilitator(budget)
-        self._build_participant()
+        self.round_info = field(ipw.HTML(), "ww-vote-round")
+        self.remaining = field(ipw.HTML(), "ww-vote-remaining")
         self.totals = field(ipw.HTML(), "ww-vote-totals")
         self.live_note = field(ipw.HTML(), "ww-vote-live")
+        self.refresh_button = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
+        self.refresh_button.button_style = ""
         self.children = [
             self.round_info,
-            ipw.HBox([self.facilitator, self.budget_pick, self.anonymous]),
-            ipw.HBox([self.open_button, self.close_button]),
-            ipw.HBox([self.voter_pick, self.note, self.dots]),
-            ipw.HBox([self.add, self.take_back, self.refresh_button]),
+            *(self._build_facilitator(budget) if wb.facilitates else []),
+            *(self._build_voting() if self.acts_for_others else [self._hint()]),
+            self.refresh_button,
             self.status,
             self.remaining,
             self.totals,
             self.live_note,
         ]
         self.add_class("ww-vote-panel")
-        ipw.link((self.voter_pick, "value"), (self, "voter"))
-        self.observe(self._on_voter, "voter")
+        if self.acts_for_others:
+            ipw.link((self.voter_pick, "value"), (self, "voter"))
+            self.observe(self._on_voter, "voter")
         self.refresh()
         lacking = _lacking(wb, board_id)
-        if lacking and board_id not in set(wb.store.boards()["id"]):
+        if not board_id or (lacking and board_id not in set(wb.store.boards()["id"])):
             self._live = False  # no board to vote on: nothing to follow
-            self.children = [ipw.HTML(empty_html(lacking))]
+            self.children = [ipw.HTML(empty_html(lacking))] if lacking else []
         elif lacking:  # a board without notes yet: the facilitator may still open a round
             self.children = [ipw.HTML(empty_html(lacking)), *self.children]
 
-    def _build_facilitator(self, budget: int) -> None:
-        self.facilitator = ipw.HTML(f"<b>{escape(self._label('ui.vote.facilitator'))}</b>")
-        self.round_info = field(ipw.HTML(), "ww-vote-round")
+    def _build_facilitator(self, budget: int) -> list[ipw.Widget]:
+        """The round's controls, on a facilitator's page only."""
+        facilitator = ipw.HTML(f"<b>{escape(self._label('ui.vote.facilitator'))}</b>")
         self.budget_pick = field(
-            ipw.BoundedIntText(value=budget, min=1, max=99, layout={"width": "14em"}),
+            ipw.BoundedIntText(value=budget, min=1, max=99, layout={"width": "18em"}),
             "ww-vote-budget",
             self._label("ui.vote.budget"),
         )
@@ -158,8 +161,26 @@ class VotePanel(Panel):
         self.open_button = button(self._label("ui.vote.open"), "ww-vote-open", self._on_open)
         self.close_button = button(self._label("ui.vote.close"), "ww-vote-close", self._on_close)
         self.close_button.button_style = "warning"
+        self.minutes = field(
+            ipw.BoundedIntText(value=5, min=0, max=240, layout={"width": "20em"}),
+            "ww-vote-minutes",
+            self._label("ui.board.minutes"),
+        )
+        self.close_at_end = field(ipw.Checkbox(value=True, indent=False), "ww-vote-close-at-end")
+        self.close_at_end.description = self._label("ui.vote.close_at_end")
+        self.timer_button = button(self._label("ui.board.timer"), "ww-vote-timer", self._on_timer)
+        self.timer_button.button_style = ""
+        self.close_at_end.layout.width = "auto"
+        self.not_voted = field(ipw.HTML(), "ww-vote-not-voted")
+        return [
+            wrapped([facilitator, self.budget_pick, self.anonymous]),
+            wrapped([self.open_button, self.close_button]),
+            wrapped([self.minutes, self.close_at_end, self.timer_button]),
+            self.not_voted,
+        ]
 
-    def _build_participant(self) -> None:
+    def _build_voting(self) -> list[ipw.Widget]:
+        """Votes entered for the group: choose the voter, the note and the dots."""
         self.voter_pick = field(
             ipw.Dropdown(options=self._people_options("participant")),
             "ww-vote-voter",
@@ -172,16 +193,22 @@ class VotePanel(Panel):
             self._label("ui.vote.take_back"), "ww-vote-take-back", self._on_take_back
         )
         self.take_back.button_style = ""
-        self.refresh_button = button(self._label("ui.refresh"), "ww-refresh", self._on_refresh)
-        self.refresh_button.button_style = ""
-        self.remaining = field(ipw.HTML(), "ww-vote-remaining")
+        return [
+            wrapped([self.voter_pick, self.note, self.dots]),
+            wrapped([self.add, self.take_back]),
+        ]
+
+    def _hint(self) -> ipw.HTML:
+        """A participant votes on the board's cards; the panel says so."""
+        key = "ui.vote.click_cards" if self.wb.role == "participant" else "ui.vote.watch"
+        return field(ipw.HTML(str(note_html(self._label(key), "ww-vote-hint"))), "ww-vote-hint")
 
     @classmethod
     def static(cls, wb: Workbook, board_id: str, round: int | None = None, **kwargs) -> StaticView:
         """Every round on the board with its totals (never who voted for what), as HTML."""
         lacking = _lacking(wb, board_id)
-        if lacking:
-            return StaticView(empty_html(lacking), board_id=board_id, round=None)
+        if lacking or not board_id:
+            return StaticView(empty_html(lacking) if lacking else "", board_id=board_id, round=None)
         state = read_state(wb.store, board_id)
         parts = []
         for row in state.rounds.itertuples():
@@ -196,7 +223,23 @@ class VotePanel(Panel):
 
     def refresh(self) -> None:
         """Read the round and its votes again and show them (other tabs vote too)."""
-        self._show(read_state(self.wb.store, self.board_id, self._wanted, self.budget), force=True)
+        self._show(self._read(self.wb), force=True)
+
+    def _follow(self, wb: Workbook) -> None:
+        self._show(self._read(wb))
+
+    def _read(self, wb: Workbook) -> RoundState:
+        """The round shown, with only the notes this page may show (private mode)."""
+        state = read_state(wb.store, self.board_id, self._wanted, self.budget)
+        if wb.facilitates or self.board_id not in set(wb.store.boards()["id"]):
+            return state
+        private = wb.store.board_state(self.board_id)["private"]
+        notes = shown_notes(wb, self.board_id, state.notes, private)
+        return state if len(notes) == len(state.notes) else replace(state, notes=notes)
+
+    def _voter(self) -> str:
+        """Who votes from this page: its person, or (where the page may choose) the one chosen."""
+        return (self.voter or "") if self.acts_for_others else self.wb.person
 
     def _show(self, state: RoundState, force: bool = False) -> None:
         with self._lock:
@@ -204,18 +247,25 @@ class VotePanel(Panel):
                 return
             self._shown, self.state = state.key(), state
             self.round = state.round
-            self._note_options(state.notes)
-            budgets = list(range(1, state.budget + 1))
-            if list(self.dots.options) != budgets:
-                chosen = self.dots.value
-                self.dots.options = budgets
-                self.dots.value = chosen if chosen in budgets else 1
-            for widget in (self.add, self.take_back, self.close_button):
-                widget.disabled = not state.is_open
-            self.open_button.disabled = state.is_open
+            if self.acts_for_others:
+                self._show_voting(state)
+            if self.wb.facilitates:
+                self.close_button.disabled = self.timer_button.disabled = not state.is_open
+                self.open_button.disabled = state.is_open
+                self.not_voted.value = self._not_voted_html(state)
             self.round_info.value = self._round_html(state)
             self._show_remaining(state)
             self.totals.value = self._totals_html(state)
+
+    def _show_voting(self, state: RoundState) -> None:
+        self._note_options(state.notes)
+        budgets = list(range(1, state.budget + 1))
+        if list(self.dots.options) != budgets:
+            chosen = self.dots.value
+            self.dots.options = budgets
+            self.dots.value = chosen if chosen in budgets else 1
+        for widget in (self.add, self.take_back):
+            widget.disabled = not state.is_open
 
     def _note_options(self, notes: pd.DataFrame) -> None:
         """The board's notes to vote on, keeping the one chosen."""
@@ -237,21 +287,31 @@ class VotePanel(Panel):
         text = self._label("ui.vote.round_open", round=state.round, n=state.budget)
         if state.anonymous:
             text += " " + self._label("ui.vote.round_anonymous")
+        if state.close_at_end:
+            text += " " + self._label("ui.vote.closes_at_end")
         return f"<p><b>{escape(text)}</b></p>"
 
     def _show_remaining(self, state: RoundState) -> None:
-        """How many dots the chosen voter has left in the open round."""
-        if not (self.voter and state.is_open):
+        """How many dots the voter (the page's participant, or the one chosen) has left."""
+        voter = self._voter()
+        votes_here = self.acts_for_others or self.wb.role == "participant"
+        if not (voter and votes_here and state.is_open):
             self.remaining.value = ""
             return
-        text = self._label(
-            "ui.vote.remaining",
-            name=self.wb.pseudonyms.name(self.voter),
-            left=max(state.budget - state.spent(self.voter), 0),
-            n=state.budget,
-            round=state.round,
-        )
+        left = max(state.budget - state.spent(voter), 0)
+        values = dict(left=left, n=state.budget, round=state.round)
+        if self.acts_for_others:
+            text = self._label("ui.vote.remaining", name=self.wb.pseudonyms.name(voter), **values)
+        else:
+            text = self._label("ui.board.dots_left", **values)
         self.remaining.value = f"<p>{escape(text)}</p>"
+
+    def _not_voted_html(self, state: RoundState) -> str:
+        if not state.is_open:
+            return ""
+        names = [self.wb.pseudonyms.name(p) for p in state.not_voted]
+        text = self._label("ui.vote.not_voted", names=", ".join(names)) if names else ""
+        return f"<p>{escape(text or self._label('ui.vote.all_voted'))}</p>"
 
     def _totals_html(self, state: RoundState) -> str:
         if state.round is None:
@@ -260,57 +320,13 @@ class VotePanel(Panel):
         who = None if state.anonymous else self.wb.pseudonyms.name
         return heading + totals_table(self.wb, state.notes, state.votes, who)
 
-    # -- the live totals -----------------------------------------------------------------
-
-    def start_live(self, seconds: float = POLL_SECONDS) -> None:
-        """Re-read the store every `seconds` in a thread and redraw when something changed."""
-        key = (str(self.wb.store.path), self.board_id)
-        previous = _LIVE.get(key)
-        if previous is not None and previous is not self:
-            previous.stop_live()
-        _LIVE[key] = self
-        if self.live:
-            return
-        self._stop = threading.Event()
-        self.live_note.value = f"<p><small>{escape(self._label('ui.vote.live'))}</small></p>"
-        self._poller = threading.Thread(
-            target=self._poll, args=(seconds, self._stop), name="ww-vote-live", daemon=True
-        )
-        self._poller.start()
-
-    def stop_live(self) -> None:
-        """Stop refreshing by itself (the thread ends within one interval)."""
-        self._stop.set()
-        self.live_note.value = ""
-
-    @property
-    def live(self) -> bool:
-        """Whether the totals are refreshing by themselves."""
-        return self._poller is not None and self._poller.is_alive() and not self._stop.is_set()
-
-    def _repr_mimebundle_(self, **kwargs):
-        """Displayed in a notebook or dashboard: from now on the totals follow other tabs."""
-        if self._live:
-            self.start_live()
-        return super()._repr_mimebundle_(**kwargs)
-
-    def close(self) -> None:
-        """Close the widget and stop its thread."""
-        self.stop_live()
-        super().close()
-
-    def _poll(self, seconds: float, stop: threading.Event) -> None:
-        """The thread: its own connection (a connection belongs to one thread)."""
-        try:
-            with Store(self.wb.store.path, actor=self.wb.store.actor) as store:
-                while not stop.wait(seconds) and self.comm is not None:
-                    self._show(read_state(store, self.board_id, self._wanted, self.budget))
-        except LIVE_ERRORS as exc:
-            stop.set()
-            message = self.wb.pseudonyms.text(str(exc))
-            text = self._label("ui.vote.live_stopped", message=message)
-            with self._lock:
-                self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
+    def _live_note(self, text: str, error: bool = False) -> None:
+        if not text:
+            self.live_note.value = ""
+        elif error:
+            self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
+        else:
+            self.live_note.value = f"<p><small>{escape(text)}</small></p>"
 
     # -- handlers ------------------------------------------------------------------------
 
@@ -324,7 +340,17 @@ class VotePanel(Panel):
         self.refresh()
         self.start_live()
 
+    def _facilitator_only(self) -> bool:
+        """True (and the status line says why) unless this is a facilitator's page: a forged
+        message reaches the handler, and stops here."""
+        if self.wb.facilitates:
+            return False
+        self.status.error(self._label("role.refused"))
+        return True
+
     def _on_open(self, _button) -> None:
+        if self._facilitator_only():
+            return
         board, budget, anonymous = self.board_id, self.budget_pick.value, self.anonymous.value
         number = self._store(
             lambda: self.wb.store.open_round(board, budget, anonymous), self._open_refusal
@@ -333,7 +359,7 @@ class VotePanel(Panel):
             self.status.saved(self._label("ui.vote.opened", round=number))
 
     def _on_close(self, _button) -> None:
-        if self._no_open_round():
+        if self._facilitator_only() or self._no_open_round():
             return
         number = self.state.round
 
@@ -344,10 +370,25 @@ class VotePanel(Panel):
         if self._store(close, partial(self._round_refusal, number)) is not None:
             self.status.saved(self._label("ui.vote.closed", round=number))
 
+    def _on_timer(self, _button) -> None:
+        """Start (or, at 0 minutes, stop) the open round's countdown."""
+        if self._facilitator_only() or self._no_open_round():
+            return
+        number, minutes, closes = self.state.round, self.minutes.value, self.close_at_end.value
+
+        def start() -> int:
+            self.wb.store.start_timebox(minutes * 60, round=number, close_at_end=closes)
+            return number
+
+        if self._store(start, partial(self._round_refusal, number)) is not None:
+            key = "ui.board.timer_started" if minutes else "ui.board.timer_stopped"
+            self.status.saved(self.wb.labels.count(key, minutes))
+
     def _on_add(self, _button) -> None:
         if self._missing(self.voter_pick, self.note) or self._no_open_round():
             return
-        number, voter, note, dots = self.state.round, self.voter, self.note.value, self.dots.value
+        number, voter, note = self.state.round, self._voter(), self.note.value
+        dots = self.dots.value
         vote = self._store(
             lambda: self.wb.store.add_vote(number, voter, note, dots),
             partial(self._round_refusal, number),
@@ -358,7 +399,7 @@ class VotePanel(Panel):
     def _on_take_back(self, _button) -> None:
         if self._missing(self.voter_pick, self.note) or self._no_open_round():
             return
-        number, voter, note = self.state.round, self.voter, self.note.value
+        number, voter, note = self.state.round, self._voter(), self.note.value
         vote = self._store(
             lambda: self.wb.store.take_back_dot(number, voter, note),
             partial(self._round_refusal, number, taking_back=True),
@@ -394,26 +435,39 @@ class VotePanel(Panel):
 
     def _round_refusal(self, asked: int, exc: Exception, taking_back: bool = False) -> str:
         """Why a vote (or closing) in round `asked` was refused, from the store's state now."""
-        state = self.state
-        row = state.rounds[state.rounds["round"] == asked]
-        if row.empty:
-            return self._label("ui.vote.error.no_round")
-        if row["status"].iloc[0] != "open":
-            return self._label("ui.vote.error.closed", round=asked)
-        name = self.wb.pseudonyms.name(self.voter or "")
-        field_name = getattr(exc, "field", "")
-        if field_name == "dots":
-            left = max(state.budget - state.spent(self.voter), 0)
-            return self._label(
-                "ui.vote.error.budget", name=name, left=left, n=state.budget, round=asked
-            )
-        if field_name == "note" and taking_back:
-            return self._label("ui.vote.error.nothing_to_take_back", name=name, round=asked)
-        return str(exc)
+        return round_refusal(self.wb, self.state, asked, self._voter(), exc, taking_back)
+
+
+def round_refusal(
+    wb: Workbook, state: RoundState, asked: int, voter: str, exc: Exception, taking_back=False
+) -> str:
+    """Why a vote by `voter` in round `asked` was refused, read from `state` (the store now):
+    the round closed, the voter's dots spent, nothing to take back, or the store's reason."""
+    row = state.rounds[state.rounds["round"] == asked]
+    if row.empty:
+        return wb.labels("ui.vote.error.no_round")
+    if row["status"].iloc[0] != "open":
+        return wb.labels("ui.vote.error.closed", round=asked)
+    name = wb.pseudonyms.name(voter or "")
+    yours = bool(wb.person) and voter == wb.person  # a page that votes as its own person
+    field_name = getattr(exc, "field", "")
+    if field_name == "dots":
+        left = max(state.budget - state.spent(voter), 0)
+        key = "ui.vote.error.your_budget" if yours else "ui.vote.error.budget"
+        return wb.labels(key, name=name, left=left, n=state.budget, round=asked)
+    if field_name == "note" and taking_back:
+        key = "ui.vote.error.nothing_of_yours" if yours else "ui.vote.error.nothing_to_take_back"
+        return wb.labels(key, name=name, round=asked)
+    return str(exc)
 
 
 def _lacking(wb: Workbook, board_id: str) -> str:
-    """What voting on `board_id` still needs: the board itself, or notes on it ('' if none)."""
+    """What voting on `board_id` still needs: the board itself, or notes on it ('' if none).
+
+    No board at all (`board_id` ''): '', since the board's own panel says what is missing.
+    """
+    if not board_id:
+        return ""
     if board_id not in set(wb.store.boards()["id"]):
         return missing(wb, "ideas_board") or missing(wb, "boards")
     return missing(wb, "board_notes", board=board_id)

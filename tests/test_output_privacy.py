@@ -1,0 +1,142 @@
+"""Outputs hold no place on the computer, no user name, and no name a person may not be shown."""
+
+from __future__ import annotations
+
+import getpass
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from wwlib.app.cli import main
+from wwlib.cohorts.home import init_cohort
+from wwlib.cohorts.privacy import pseudonymiser
+from wwlib.qdpx.model import PROJECT_NS
+from wwlib.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+USER = "gebruiker-q7x"  # a user name no output could hold by chance
+NOT_NAMED = ("Joost", "Meulen", "Gerda", "Smeets")  # Lindeveen's two with consent_named: nee
+MENTIONED = ("Henk", "Mirjam", "Fatima")
+
+
+def readable(path: Path) -> dict[str, bytes]:
+    """A file's bytes, or each member of a zip (.xlsx, .docx, .qdpx) unpacked, with its name."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return {f"{path}:{m}": m.encode() + archive.read(m) for m in archive.namelist()}
+    return {str(path): path.read_bytes()}
+
+
+@pytest.mark.slow
+def test_no_output_names_a_place_or_the_user(tmp_path, ww_home, monkeypatch):
+    home = tmp_path / f"thuis-{USER}"
+    home.mkdir()
+    for variable in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.setenv(variable, USER)
+    monkeypatch.setenv("HOME", str(home))
+    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "data/limburg-2020", "--out", "out"]) == 0
+    for what, name in [
+        ("qdpx", "project.qdpx"),
+        ("qdc", "codeboek.qdc"),
+        ("xlsx", "analyse.xlsx"),
+        ("tasks", "taken.xlsx"),
+        ("ics", "taken.ics"),
+        ("handreiking", "handreikingen"),
+    ]:
+        assert main(["export", what, "data/limburg-2020", f"out/{name}"]) == 0
+    outputs = {}
+    for path in sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file()):
+        outputs |= readable(path)
+    assert len(outputs) > 20 and any(".ipynb" in name for name in outputs)
+    places = {str(tmp_path), str(ww_home), str(home), USER, getpass.getuser()}
+    if len(Path.home().parts) > 1 and getpass.getuser() != "root":  # "root" is also a word
+        places.add(str(Path.home()))
+    places.discard("root")
+    found = [
+        f"{name}: {place}"
+        for name, data in outputs.items()
+        for place in places
+        for encoding in ("utf-8", "utf-16-le")
+        if place.encode(encoding) in data
+    ]
+    assert found == []
+
+
+@pytest.fixture
+def lindeveen_folder(tmp_path, monkeypatch) -> Path:
+    """Lindeveen with its store; deduce's search for unlisted names out of the way (slow)."""
+    monkeypatch.setattr("wwlib.cohorts.privacy.person_names", lambda texts: [])
+    folder = tmp_path / "lindeveen-2026"
+    shutil.copytree(DATA / "lindeveen-2026", folder)
+    init_cohort(folder)
+    return folder
+
+
+def project(path: Path) -> tuple[etree._Element, dict[str, str], str]:
+    """project.qde, the sources' texts by GUID, and everything as one text."""
+    with zipfile.ZipFile(path) as archive:
+        qde = etree.fromstring(archive.read("project.qde"))
+        sources = {
+            Path(m).stem: archive.read(m).decode("utf-8")
+            for m in archive.namelist()
+            if m.startswith("sources/")
+        }
+        everything = "\n".join(archive.read(m).decode("utf-8") for m in archive.namelist())
+    return qde, sources, everything
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+def test_qdpx_never_names_who_did_not_consent(lindeveen_folder, tmp_path):
+    out = tmp_path / "lindeveen.qdpx"
+    assert main(["export", "qdpx", str(lindeveen_folder), str(out)]) == 0
+    qde, _, everything = project(out)
+    assert not words(everything) & set(NOT_NAMED)
+    assert "Ineke Verhoeven" in everything  # named with consent
+    users = {u.get("id") for u in qde.iter(f"{{{PROJECT_NS}}}User")}
+    assert "marit-hofstede" in users and not any("meulen" in u for u in users)
+
+
+def test_a_pseudonymised_qdpx_names_no_one_and_keeps_codings_on_their_words(
+    lindeveen_folder, tmp_path
+):
+    out = tmp_path / "lindeveen.qdpx"
+    assert main(["export", "qdpx", str(lindeveen_folder), str(out), "--pseudonymise"]) == 0
+    qde, sources, everything = project(out)
+    with Store(init_cohort(lindeveen_folder, replace=True)) as store:
+        people = store.people()
+        names = pseudonymiser(store, True, "nl")
+        quotes = [
+            names.text(store.transcript(c.interview)[c.start : c.end])
+            for c in store.codings().itertuples()
+        ]
+    parts = {part for name in people["name"] for part in name.split() if part[0].isupper()}
+    assert not words(everything) & (parts | set(MENTIONED))
+    users = {u.get("id") for u in qde.iter(f"{{{PROJECT_NS}}}User")}
+    assert users == {"f01", "f02"}  # the coders, by pseudonym
+    spans = [
+        sources[source.get("guid")][int(s.get("startPosition")) : int(s.get("endPosition"))]
+        for source in qde.iter(f"{{{PROJECT_NS}}}TextSource")
+        for s in source.iter(f"{{{PROJECT_NS}}}PlainTextSelection")
+        for _ in s.iter(f"{{{PROJECT_NS}}}Coding")
+    ]
+    assert sorted(spans) == sorted(quotes)
+    cases = {c.get("name") for c in qde.iter(f"{{{PROJECT_NS}}}Case")}
+    assert cases == set(people["pseudonym"])
+    function = qde.find(f".//{{{PROJECT_NS}}}Variable[@name='function']").get("guid")
+    refs = {r.get("targetGUID") for r in qde.iter(f"{{{PROJECT_NS}}}VariableRef")}
+    assert function not in refs  # a function next to a pseudonym names the person
+
+
+def test_a_pseudonymised_codebook(lindeveen_folder, tmp_path, capsys):
+    out = tmp_path / "codeboek.qdc"
+    assert main(["export", "qdc", str(lindeveen_folder), str(out), "--pseudonymise"]) == 0
+    assert "31 codes" in capsys.readouterr().out

@@ -101,7 +101,7 @@ class Person:
 @dataclass
 class Run:
     preheat: int
-    people: list[Person]
+    everyone: list[Person]
     budget: int = 0
     seen: dict = field(default_factory=dict)  # person -> the page's record
     memory: dict = field(default_factory=dict)
@@ -109,6 +109,11 @@ class Run:
     server_pid: int = 0
     warm_up: float = 0.0  # seconds until the preheated pool was ready
     join_cpu: dict = field(default_factory=dict)  # CPU seconds while everyone joined
+
+    @property
+    def people(self) -> list[Person]:
+        """Those whose page showed its first widget: they take part in the rest."""
+        return [p for p in self.everyone if not p.error]
 
 
 def now_ms() -> float:
@@ -119,9 +124,17 @@ def now_ms() -> float:
 
 
 async def join(person: Person, start: float) -> None:
-    """Open the personal link; the first widget is the box for a new note."""
-    await person.page.goto(person.url, wait_until="commit", timeout=TIMEOUT_MS)
-    await person.page.wait_for_selector(FIRST_WIDGET, state="visible", timeout=TIMEOUT_MS)
+    """Open the personal link; the first widget is the box for a new note. A page that never
+    shows it keeps what it shows instead in `error` and takes no further part."""
+    from playwright.async_api import TimeoutError as PageTimeout
+
+    try:
+        await person.page.goto(person.url, wait_until="commit", timeout=TIMEOUT_MS)
+        await person.page.wait_for_selector(FIRST_WIDGET, state="visible", timeout=TIMEOUT_MS)
+    except PageTimeout:
+        shown = " ".join((await person.page.inner_text("body")).split())
+        person.error = f"no first widget in {TIMEOUT_MS // 1000} s; the page ends: {shown[-160:]!r}"
+        return
     person.first_widget = time.monotonic() - start
 
 
@@ -173,16 +186,16 @@ async def session(run: Run, store_path: Path) -> None:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        for person in run.people:
+        for person in run.everyone:
             context = await browser.new_context()
             await context.add_init_script(OBSERVER)
             person.page = await context.new_page()
         before, start = cpu_seconds(run.server_pid), time.monotonic()
-        await asyncio.gather(*(join(p, start) for p in run.people))
+        await asyncio.gather(*(join(p, start) for p in run.everyone))
         after = cpu_seconds(run.server_pid)
         run.join_cpu = {k: after[k] - before[k] for k in after}
 
-        facilitator = next(p for p in run.people if p.role == "facilitator")
+        facilitator = next(p for p in run.people if p.role == "facilitator")  # one must be in
         await facilitator.page.click(".ww-vote-open", timeout=TIMEOUT_MS)
         run.budget = await open_budget(store_path)
 
@@ -318,7 +331,10 @@ def dot_latencies(run: Run) -> list[float]:
 
 
 def check(run: Run, store_path: Path) -> None:
-    """Every note once and by its author, every budget exact, no write lost."""
+    """Every page opened; every note once and by its author, every budget exact, no write
+    lost (of those whose page opened)."""
+    lost = [f"{p.id}: {p.error}" for p in run.everyone if p.error]
+    run.checks.append(("every page showed its first widget", not lost, "; ".join(lost)))
     with Store(store_path) as store:
         notes, log = store.notes(), store.change_log()
         open_round = store.rounds().query("status == 'open'")["round"].iloc[-1]
@@ -430,6 +446,7 @@ def seconds(values: list[float]) -> str:
 
 FIGURES = (  # (name, target)
     ("first widget, s (median / p95 / max)", f"p95 <= {TARGETS['first']:.0f}"),
+    ("pages without a first widget", "0"),
     ("note added -> another page, s (median / p95 / max)", f"p95 <= {TARGETS['other']:.0f}"),
     ("dot cast -> another page, s (median / p95 / max)", f"p95 <= {TARGETS['other']:.0f}"),
     ("pairs measured (notes / dots)", ""),
@@ -455,6 +472,7 @@ def figures(run: Run, notes: list[float], dots: list[float]) -> list[str]:
 
     return [
         seconds([p.first_widget for p in run.people]),
+        f"{len(run.everyone) - len(run.people)} of {len(run.everyone)}",
         seconds(notes),
         seconds(dots),
         f"{len(notes)} / {len(dots)}",

@@ -21,7 +21,10 @@ dots after the click (several people vote on one card at once, so a click is not
 from another on the same card). Memory is read with psutil over the server and its kernels
 after the session: RSS, USS (what a kernel alone holds) and PSS (shared pages shared out; the
 sum is the true total). Only the session's notebook is served, so that a preheat warms that
-notebook alone (`ww dashboard --preheat N` warms N kernels for each of the five).
+notebook alone (`ww dashboard --preheat N` warms N kernels for each of the five). The browser
+shares the machine with the server, as eleven people's browsers would not: a row says who used
+the CPU while everyone joined (the browser, the kernels, the server, and the rest: other work
+on the machine, which makes the figures worthless when it is large).
 
 Prints a table with the issue's targets beside the figures, then a PASS or FAIL line per
 check (every note stored once and by its author, every budget exact, no write lost); exits 1
@@ -358,7 +361,9 @@ def check(run: Run, store_path: Path) -> None:
     others = sorted(set(spent.index) - set(voters))
     budget_ok = not off and not others
     said = f"spent {off}" if off else (f"dots of non-participants {others}" if others else "")
-    run.checks.append((f"every budget exact ({run.budget} dots each)", budget_ok, said))
+    extra = sum(p.extra for p in run.people)
+    what = f"every budget exact ({run.budget} dots each; {extra} clicks over it refused)"
+    run.checks.append((what, budget_ok, said))
     stored = sum(1 for p in run.people for text, _ in p.notes if (notes["text"] == text).any())
     dots, due = int(votes["dots"].sum()), len(voters) * run.budget
     said = f"{stored} of {expected} notes, {dots} of {due} dots"

@@ -198,7 +198,11 @@ async def session(run: Run, store_path: Path) -> None:
         after = cpu_seconds(run.server_pid)
         run.join_cpu = {k: after[k] - before[k] for k in after}
 
-        facilitator = next(p for p in run.people if p.role == "facilitator")  # one must be in
+        facilitators = [p for p in run.people if p.role == "facilitator"]
+        if not facilitators:
+            lost = "; ".join(f"{p.id}: {p.error}" for p in run.everyone if p.error)
+            raise RuntimeError(f"no facilitator's page opened, so no round: {lost}")
+        facilitator = facilitators[0]
         await facilitator.page.click(".ww-vote-open", timeout=TIMEOUT_MS)
         run.budget = await open_budget(store_path)
 

@@ -20,10 +20,9 @@ from wwlib.core.errors import WorkbookError
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, escape, note_html
 from wwlib.present.workbook import Workbook
-from wwlib.store import Store
+from wwlib.ui.live import StoreFollower
 
 USER_ERRORS = (WorkbookError, ValueError)
-LIVE_ERRORS = (WorkbookError,)  # the store turns SQLite's errors into StoreError
 POLL_SECONDS = 0.5  # what one page changes shows on the others within about this much
 OK_COLOUR = "#2e7d32"
 ERROR_COLOUR = "#b00020"
@@ -175,22 +174,25 @@ _LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 class LivePanel(Panel):
     """A panel that follows what other pages change, without a click.
 
-    Once displayed (or `start_live`), a daemon thread reads the store's change count every
-    `POLL_SECONDS` on a connection of its own; when it grew, `_follow` reads and redraws. Each
-    poll also closes the voting rounds whose countdown has ended (`close_ended_rounds`), so a
-    round closes on time while any page shows it. The thread stops when the panel is closed,
-    when a newer panel of the same kind on the same board takes over in this kernel, or at a
-    store error, which `_live_note` shows once.
+    Once displayed (or `start_live`), a `StoreFollower` thread reads the store's change count
+    every `POLL_SECONDS` on a connection of its own; when it grew, `_follow` reads and redraws.
+    Each poll also closes the voting rounds whose countdown has ended (`close_ended_rounds`),
+    so a round closes on time while any page shows it. The thread stops when the panel is
+    closed, when a newer panel of the same kind on the same board takes over in this kernel,
+    or at a store error, which `_live_note` shows once. A subclass names its own status texts
+    (`live_label`, `live_stopped_label`).
     """
 
     board_id = ""
+    live_label = "ui.vote.live"
+    live_stopped_label = "ui.vote.live_stopped"
+    _count: int | None = None  # the change count the panel shows; None: redraw on first poll
 
     def __init__(self, wb: Workbook, live: bool = True, **kwargs):
         super().__init__(wb, **kwargs)
         self._live = live
-        self._lock = threading.RLock()  # the poller and click handlers both redraw
-        self._stop = threading.Event()
-        self._poller: threading.Thread | None = None
+        self._lock = threading.RLock()  # the follower and click handlers both redraw
+        self._follower: StoreFollower | None = None
 
     def _follow(self, wb: Workbook) -> None:
         """Read again through `wb` (the thread's own store) and redraw what changed."""
@@ -208,22 +210,38 @@ class LivePanel(Panel):
         _LIVE[key] = self
         if self.live:
             return
-        self._stop = threading.Event()
-        self._live_note(self._label("ui.vote.live"))
-        self._poller = threading.Thread(
-            target=self._poll, args=(seconds, self._stop), name="ww-live", daemon=True
+        self._follower = StoreFollower(
+            self.wb.store.path,
+            lambda store: self._follow(replace(self.wb, store=store)),
+            self._live_stopped,
+            alive=lambda: self.comm is not None,
+            seconds=seconds,
+            on_poll=lambda store: store.close_ended_rounds(),
         )
-        self._poller.start()
+        self._live_note(self._label(self.live_label))
+        with self._lock:
+            self._follower.start(self._count)
 
     def stop_live(self) -> None:
         """Stop refreshing by itself (the thread ends within one interval)."""
-        self._stop.set()
+        if self._follower is not None:
+            self._follower.stop()
         self._live_note("")
 
     @property
     def live(self) -> bool:
         """Whether the panel is refreshing by itself."""
-        return self._poller is not None and self._poller.is_alive() and not self._stop.is_set()
+        return self._follower is not None and self._follower.running
+
+    @property
+    def _poller(self):
+        """The follower's thread (None before the panel follows the store)."""
+        return self._follower._thread if self._follower is not None else None
+
+    def _live_stopped(self, exc: WorkbookError) -> None:
+        message = self.wb.pseudonyms.text(str(exc))
+        with self._lock:
+            self._live_note(self._label(self.live_stopped_label, message=message), error=True)
 
     def _repr_mimebundle_(self, **kwargs):
         """Displayed in a notebook or dashboard: from now on it follows other pages."""
@@ -235,23 +253,6 @@ class LivePanel(Panel):
         """Close the widget and stop its thread."""
         self.stop_live()
         super().close()
-
-    def _poll(self, seconds: float, stop: threading.Event) -> None:
-        """The thread: its own connection (a connection belongs to one thread)."""
-        try:
-            with Store(self.wb.store.path, actor=self.wb.store.actor) as store:
-                wb, seen = replace(self.wb, store=store), None
-                while not stop.wait(seconds) and self.comm is not None:
-                    store.close_ended_rounds()
-                    count = store.change_count()
-                    if count != seen:
-                        seen = count
-                        self._follow(wb)
-        except LIVE_ERRORS as exc:
-            stop.set()
-            message = self.wb.pseudonyms.text(str(exc))
-            with self._lock:
-                self._live_note(self._label("ui.vote.live_stopped", message=message), error=True)
 
 
 def field(widget: ipw.Widget, css_class: str, description: str = "") -> ipw.Widget:

@@ -35,14 +35,17 @@ class StoreFollower:
         alive: Callable[[], bool] = lambda: True,
         seconds: float = LIVE_SECONDS,
         name: str = "ww-live",
+        on_poll: Callable[[Store], None] | None = None,
     ):
         self.path, self.seconds = Path(path), seconds
         self._on_change, self._on_error, self._alive = on_change, on_error, alive
+        self._on_poll = on_poll  # e.g. closing the rounds whose countdown ended
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, name=name, daemon=True)
 
-    def start(self, count: int) -> None:
-        """Start following; `count` is the change count the panel shows now."""
+    def start(self, count: int | None) -> None:
+        """Start following; `count` is the change count the panel shows now (None: unknown,
+        so the first reading calls `on_change`)."""
         self._seen = count
         self._thread.start()
 
@@ -58,6 +61,8 @@ class StoreFollower:
         try:
             with Store(self.path, actor="live") as store:
                 while not self._stop.wait(self.seconds) and self._alive():
+                    if self._on_poll is not None:
+                        self._on_poll(store)
                     count = store.change_count()
                     if count != self._seen:
                         self._seen = count

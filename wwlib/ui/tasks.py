@@ -6,29 +6,20 @@ within a second, without a click (`wwlib.ui.live`).
 
 from __future__ import annotations
 
-import threading
-import weakref
-
 import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
-from wwlib.core.errors import WorkbookError
 from wwlib.core.model import ALL_PARTICIPANTS, TaskStatus
 from wwlib.present.missing import PLAN_PARTS, missing, sentence
 from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
 from wwlib.store import Store
-from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
-from wwlib.ui.live import LIVE_SECONDS, StoreFollower
+from wwlib.ui.base import LivePanel, StaticView, button, escape, field, snippet
 from wwlib.ui.roles import Act, may, refused
 
-# The panel that follows each store in this kernel: re-running a cell must not leave the older
-# panel reading the store for ever.
-_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
-
-class TaskPanel(Panel):
+class TaskPanel(LivePanel):
     """Add tasks to the steps of one plan (Road to Progress or integration) and track them.
 
     `saved` holds the id of the task added or updated last. `plan_id` may change (or be
@@ -42,9 +33,7 @@ class TaskPanel(Panel):
     plan_id = traitlets.Unicode(help="id of the plan whose tasks are shown")
 
     def __init__(self, wb: Workbook, plan_id: str, live: bool = True, **kwargs):
-        super().__init__(wb, **kwargs)
-        self._lock = threading.RLock()  # the follower and click handlers both redraw
-        self._live, self._follower, self._count = live, None, 0
+        super().__init__(wb, live=live, **kwargs)
         self.step = self._input(ipw.Dropdown(), "step")
         self.title = self._input(ipw.Text(), "title")
         owners = [(self._label("everyone"), ALL_PARTICIPANTS)] + self._people_options()
@@ -171,53 +160,19 @@ class TaskPanel(Panel):
 
     # -- the live list -------------------------------------------------------------------------
 
-    def start_live(self, seconds: float = LIVE_SECONDS) -> None:
-        """Read the store's change count every `seconds` in a thread; refresh when it grew."""
-        key = str(self.wb.store.path)
-        previous = _LIVE.get(key)
-        if previous is not None and previous is not self:
-            previous.stop_live()
-        _LIVE[key] = self
-        if self.live:
-            return
-        self._follower = StoreFollower(
-            self.wb.store.path,
-            self.refresh,
-            self._live_stopped,
-            alive=lambda: self.comm is not None,
-            seconds=seconds,
-            name="ww-task-live",
-        )
-        self.live_note.value = f"<p><small>{escape(self._label('ui.task.live'))}</small></p>"
-        with self._lock:
-            self._follower.start(self._count)
+    live_label = "ui.task.live"
+    live_stopped_label = "ui.task.live_stopped"
 
-    def stop_live(self) -> None:
-        """Stop following the other pages (the thread ends within one interval)."""
-        if self._follower is not None:
-            self._follower.stop()
-        self.live_note.value = ""
+    def _follow(self, wb: Workbook) -> None:
+        self.refresh(wb.store)
 
-    @property
-    def live(self) -> bool:
-        """Whether the list follows the other pages by itself."""
-        return self._follower is not None and self._follower.running
-
-    def _live_stopped(self, exc: WorkbookError) -> None:
-        text = self._label("ui.task.live_stopped", message=self.wb.pseudonyms.text(str(exc)))
-        with self._lock:
+    def _live_note(self, text: str, error: bool = False) -> None:
+        if not text:
+            self.live_note.value = ""
+        elif error:
             self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
-
-    def _repr_mimebundle_(self, **kwargs):
-        """Displayed in a notebook or dashboard: from now on the list follows other pages."""
-        if self._live:
-            self.start_live()
-        return super()._repr_mimebundle_(**kwargs)
-
-    def close(self) -> None:
-        """Close the widget and stop its thread."""
-        self.stop_live()
-        super().close()
+        else:
+            self.live_note.value = f"<p><small>{escape(text)}</small></p>"
 
     # -- handlers ------------------------------------------------------------------------------
 

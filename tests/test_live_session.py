@@ -30,6 +30,7 @@ PANEL = f'.ww-note-board-panel:has([data-board="{BOARD}"])'
 BUDGET = 3
 SEEN_WITHIN_S = 2.0
 TIMEOUT_MS = 90_000
+OPEN_TIMEOUT_MS = 180_000  # a kernel per page starts while the other test worker runs too
 NEVER_ON_A_PARTICIPANTS_PAGE = (
     ".ww-vote-open, .ww-vote-close, .ww-vote-voter, .ww-note-author, .ww-board-lock, "
     ".ww-board-private, .ww-note-move, .ww-vote-timer"
@@ -46,17 +47,30 @@ def room(tmp_path_factory):
         server = dashboard.start(ROOT / "notebooks", output=log, serving=serving)
         with server:
             links = read_links(write_links(store, server, [NOTEBOOK], tmp / "links.csv"))
-            yield store, links
+            yield store, links, tmp / "voila.log"
 
 
 async def open_page(browser, url: str, width: int | None = None):
-    """A browser of one's own (a context) on a personal link, once the board shows."""
+    """A browser of one's own (a context) on a personal link, once the board shows.
+
+    A page whose board does not show fails with what it shows instead and what its console
+    said, so that a failure on a busy machine says why.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     viewport = {"width": width, "height": 800} if width else None
     context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
-    await page.goto(url, timeout=TIMEOUT_MS)
-    await page.wait_for_selector(f"{CARDS} .ww-note-card", timeout=TIMEOUT_MS)
-    await page.wait_for_selector(".ww-vote-panel", timeout=TIMEOUT_MS)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    await page.goto(url, timeout=OPEN_TIMEOUT_MS)
+    try:
+        await page.wait_for_selector(f"{CARDS} .ww-note-card", timeout=OPEN_TIMEOUT_MS)
+        await page.wait_for_selector(".ww-vote-panel", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        shown = await page.evaluate("() => document.body.innerText.slice(0, 3000)")
+        pytest.fail(f"the board did not show on {url}:\n{shown}\nconsole:\n" + "\n".join(console))
     return page
 
 
@@ -117,13 +131,10 @@ async def session(links: list[dict], store_path: Path) -> dict:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        try:
-            facilitator, *participants = await asyncio.gather(
-                open_page(browser, facilitator_row["url"]),
-                *(
-                    open_page(browser, r["url"], 375 if i == 0 else None)
-                    for i, r in enumerate(rows)
-                ),
+        try:  # the facilitator opens the session; then the participants join at once
+            facilitator = await open_page(browser, facilitator_row["url"])
+            participants = await asyncio.gather(
+                *(open_page(browser, r["url"], 375 if i == 0 else None) for i, r in enumerate(rows))
             )
             pages = [facilitator, *participants]
             absent = [await p.locator(NEVER_ON_A_PARTICIPANTS_PAGE).count() for p in participants]
@@ -192,9 +203,18 @@ async def session(links: list[dict], store_path: Path) -> dict:
 
 @pytest.mark.browser
 def test_a_facilitator_and_three_participants_work_on_one_board_at_once(room):
-    store_path, links = room
+    store_path, links, server_log = room
     started = time.monotonic()
-    seen = asyncio.run(session(links, store_path))
+    try:
+        seen = asyncio.run(session(links, store_path))
+    except BaseException:
+        log = server_log.read_text(encoding="utf-8", errors="replace").splitlines()
+        print(
+            "the server's log, at the end:",
+            *[line for line in log if "TCP" not in line][-60:],
+            sep="\n",
+        )
+        raise
     print(
         f"\nnote on the other pages after {max(seen['note_seconds']):.2f} s (max of "
         f"{', '.join(f'{s:.2f}' for s in seen['note_seconds'])}); a dot on the facilitator's "

@@ -39,10 +39,18 @@ def _names(store: Path) -> list[str]:
         return list(s.people()["name"])
 
 
-def test_run_limburg_writes_notebooks_and_a_report(tmp_path, capsys):
-    out, store = tmp_path / "out", tmp_path / "limburg.sqlite"
-    assert main(["run", str(DATA / "limburg-2020"), "--out", str(out), "--store", str(store)]) == 0
-    assert "report" in capsys.readouterr().out
+def test_run_limburg_with_relative_paths_writes_notebooks_and_a_report(
+    tmp_path, monkeypatch, capsys
+):
+    """From a folder of one's own, with relative paths, as the README says."""
+    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WW_HOME", "home")  # relative too, as a user might set it
+    assert main(["run", "data/limburg-2020", "--out", "out/limburg"]) == 0
+    out = tmp_path / "out" / "limburg"
+    assert str(out / "report.html") in capsys.readouterr().out
+    assert (tmp_path / "home" / "stores" / "limburg-2020.sqlite").is_file()
+    assert not (Path(__file__).resolve().parents[1] / "notebooks" / "out").exists()
     for name in NOTEBOOKS:
         executed = json.loads((out / name).read_text(encoding="utf-8"))
         errors = [
@@ -69,7 +77,7 @@ def test_run_limburg_writes_notebooks_and_a_report(tmp_path, capsys):
     assert re.search(r"<(script|link|img)\b[^>]*\b(src|href)=[\"']?(https?:)?//", report) is None
 
 
-def test_run_pseudonymised_shows_no_name_anywhere(tmp_path):
+def test_a_pseudonymised_static_run_shows_no_name_and_panels_as_html(tmp_path):
     folder = DATA / "lindeveen-2026"
     out, store = tmp_path / "out", tmp_path / "lindeveen.sqlite"
     assert (
@@ -82,6 +90,13 @@ def test_run_pseudonymised_shows_no_name_anywhere(tmp_path):
         for surname in (name, name.split()[-1]):
             assert not any(surname in text for text in texts), f"{surname} appears in an output"
     assert "P01" in texts[0]
+    # a static run: panels are HTML, never widgets nobody can use
+    for name, text in zip(NOTEBOOKS, texts[1:], strict=True):
+        assert "application/vnd.jupyter.widget-view+json" not in text, name
+    kickoff, interviews = texts[1], texts[2]
+    assert "ww-table" in kickoff  # the people, as a table
+    assert "ww-board" in kickoff  # the kick-off board, as the report draws it
+    assert "ww-static" in interviews
 
 
 def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys):
@@ -101,18 +116,6 @@ def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys
     assert "broken-2020" in index and "people.csv" in index
 
 
-def test_a_static_run_shows_panels_as_html_without_widgets(tmp_path):
-    out = tmp_path / "out"
-    assert main(["run", str(DATA / "lindeveen-2026"), "--out", str(out)]) == 0
-    for name in NOTEBOOKS:
-        text = (out / name).read_text(encoding="utf-8")
-        assert "application/vnd.jupyter.widget-view+json" not in text, name
-    kickoff = (out / "01_kickoff.ipynb").read_text(encoding="utf-8")
-    assert "ww-table" in kickoff  # the people, as a table
-    assert "ww-board" in kickoff  # the kick-off board, as the report draws it
-    assert "ww-static" in (out / "02_interviews.ipynb").read_text(encoding="utf-8")
-
-
 def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
     import nbformat
 
@@ -121,22 +124,22 @@ def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
 
     source = tmp_path / "notebooks"
     shutil.copytree(notebooks_dir(), source)
-    broken = nbformat.read(source / NOTEBOOKS[2], as_version=4)
+    broken = nbformat.read(source / NOTEBOOKS[1], as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell("1 / 0"))
-    nbformat.write(broken, source / NOTEBOOKS[2])
+    nbformat.write(broken, source / NOTEBOOKS[1])
     out = tmp_path / "out"
     with pytest.raises(RunError) as caught:
         run_cohort(DATA / "limburg-2020", out, notebooks=source, report=False)
-    assert caught.value.notebook == NOTEBOOKS[2]
+    assert caught.value.notebook == NOTEBOOKS[1]
     assert caught.value.cell_index == len(broken.cells)  # papermill's injected cell counts too
     assert "ZeroDivisionError" in str(caught.value)
-    executed = json.loads((out / NOTEBOOKS[2]).read_text(encoding="utf-8"))
+    executed = json.loads((out / NOTEBOOKS[1]).read_text(encoding="utf-8"))
     assert any(
         o.get("ename") == "ZeroDivisionError"
         for c in executed["cells"]
         for o in c.get("outputs", [])
     )
-    assert not (out / NOTEBOOKS[3]).exists()
+    assert not (out / NOTEBOOKS[2]).exists()
 
 
 def test_a_kernel_that_died_before_replying_is_started_again():
@@ -157,17 +160,3 @@ def test_a_kernel_that_died_before_replying_is_started_again():
 
     with pytest.raises(RuntimeError, match="something else"):
         _with_kernel_retries(broken, "nb")
-
-
-def test_run_with_relative_paths_writes_where_the_command_was_started(
-    tmp_path, monkeypatch, capsys
-):
-    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WW_HOME", "home")  # relative too, as a user might set it
-    assert main(["run", "data/limburg-2020", "--out", "out/limburg"]) == 0
-    report = tmp_path / "out" / "limburg" / "report.html"
-    assert report.is_file()
-    assert str(report) in capsys.readouterr().out
-    assert (tmp_path / "home" / "stores" / "limburg-2020.sqlite").is_file()
-    assert not (Path(__file__).resolve().parents[1] / "notebooks" / "out").exists()

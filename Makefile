@@ -20,21 +20,26 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded) and
-# Debian's nginx, which tests/test_proxy.py runs in front of a server as docs/nginx.conf says.
+# Debian's nginx, which tests/test_proxy.py runs in front of a server as docs/nginx.conf says;
+# Debian's LibreOffice without a desktop, which writes the report as .odt and PDF/A-2b.
 chromium:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -x /usr/bin/soffice ] || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing > /dev/null; \
-	  else echo "browser tests need Debian's$$missing: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	  else echo "the tests need Debian's$$missing: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 
 demo: install
 	$(BIN)/ww batch data/*/ --out $(OUT) --jobs 2
 
+# Two workers for everything but the crowded live sessions (several browsers and kernels at once),
+# which then run alone: on two cores beside other browser tests they measure the machine.
 test: install chromium
-	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not crowd" tests notebooks
+	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m crowd tests
 
 lint: install
 	$(BIN)/ruff check wwlib tests benchmarks
@@ -49,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/live_session.py
+	$(BIN)/python benchmarks/accessibility.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

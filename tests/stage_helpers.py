@@ -52,13 +52,18 @@ STAGES = (
 STAGE_IDS = tuple(s for s, _ in STAGES)
 
 # rows added under the headers (and comments) ww new wrote
-PEOPLE = (
-    "lotte-verbeek,Lotte Verbeek,participant,Gemeente Heidevaart,Heidevaart,teamleider,P01,ja\n"
-    "sander-mol,Sander Mol,participant,Gemeente Heidevaart,Heidevaart,beleidsadviseur,P02,ja\n"
-    "yara-el-idrissi,Yara el Idrissi,participant,Welzijn Heidevaart,Heidevaart,"
-    "opbouwwerker,P03,nee\n"
-    "wim-oosterhuis,Wim Oosterhuis,participant,Welzijn Heidevaart,Heidevaart,coördinator,P04,ja\n"
-    "ellen-de-graaf,Ellen de Graaf,facilitator,Bureau Kompas,,onderzoeker,F01,ja\n"
+CONSENT = ",ja,ja,2027-03-01,interview en eindrapportage"  # recording, quotes, date, covers
+PEOPLE = "".join(
+    f"{row}{CONSENT}\n"
+    for row in (
+        "lotte-verbeek,Lotte Verbeek,participant,Gemeente Heidevaart,Heidevaart,teamleider,P01,ja",
+        "sander-mol,Sander Mol,participant,Gemeente Heidevaart,Heidevaart,beleidsadviseur,P02,ja",
+        "yara-el-idrissi,Yara el Idrissi,participant,Welzijn Heidevaart,Heidevaart,"
+        "opbouwwerker,P03,nee",
+        "wim-oosterhuis,Wim Oosterhuis,participant,Welzijn Heidevaart,Heidevaart,"
+        "coördinator,P04,ja",
+        "ellen-de-graaf,Ellen de Graaf,facilitator,Bureau Kompas,,onderzoeker,F01,ja",
+    )
 )
 PARTICIPANTS = ("lotte-verbeek", "sander-mol", "yara-el-idrissi", "wim-oosterhuis")
 INTERVIEWS = "".join(f"{p},{FACILITATOR},2027-03-09,planned,\n" for p in PARTICIPANTS)

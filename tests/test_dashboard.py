@@ -20,7 +20,7 @@ from wwlib.store import Store
 
 KICKOFF_NOTEBOOK = ROOT / "notebooks" / "01_kickoff.ipynb"  # the real one, served as it is
 FIRST_WIDGET = ".ww-note-text textarea"
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 150_000  # a page waits for its kernel, which shares two cores with the other worker
 
 
 # -- the command line (no server) ----------------------------------------------------------

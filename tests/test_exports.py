@@ -332,6 +332,12 @@ def test_pseudonymised_handreiking_hides_names_in_quotes_and_plan_text(make_coho
         **{
             "codings.csv": append("bram-de-vries,samen-werken,femke-bos,Zoals Chloë zegt,,"),
             "plans.yaml": replace("Eén werkwijze", "Met Anna Jansen één werkwijze"),
+            # everyone consented to be quoted (without it, no quote of theirs is in a handreiking)
+            "people.csv": lambda t: (
+                t.replace("consent_named\n", "consent_named,consent_quotes\n")
+                .replace(",ja\n", ",ja,ja\n")
+                .replace(",nee\n", ",nee,ja\n")
+            ),
         }
     )
     with Store(tmp_path / "mini.sqlite", create=True) as store:

@@ -6,6 +6,10 @@ The facilitator opens a round and starts its countdown; each participant writes 
 appears on the other pages within 2 s, and spends their dots by clicking cards, faster than
 the server answers. The store then holds every note once with its author, every budget exact,
 no write lost, and a change log that names each person.
+
+Then Thursday's dashboard served "for yourself" (`ww dashboard` without links): a facilitator
+types in two participants' dots from two tabs at the same moment, counted exactly. Both open
+several pages at once, so they share this file: one test worker runs them one after the other.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, DATA, ROOT
+from a11y_helpers import axe_serious_async, tab_to_async
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, DATA, ROOT, voila_serving
 
 from wwlib.app import dashboard
 from wwlib.app.links import read_links, write_links
 from wwlib.cohorts.home import init_cohort
 from wwlib.store import Store
+
+pytestmark = pytest.mark.crowd
 
 COHORT = "lindeveen-2026"
 NOTEBOOK = "01_kickoff.ipynb"
@@ -75,8 +82,22 @@ async def open_page(browser, url: str, width: int | None = None):
 
 
 async def seen_everywhere(pages, selector: str, since: float) -> float:
-    """Seconds from `since` until `selector` shows on every page (fails after TIMEOUT_MS)."""
-    await asyncio.gather(*(p.wait_for_selector(selector, timeout=TIMEOUT_MS) for p in pages))
+    """Seconds from `since` until `selector` shows on every page; after TIMEOUT_MS it fails
+    naming the pages that lack it and what their board and status lines say."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    waits = [p.wait_for_selector(selector, timeout=TIMEOUT_MS) for p in pages]
+    results = await asyncio.gather(*waits, return_exceptions=True)
+    lacking = [i for i, r in enumerate(results) if isinstance(r, PlaywrightTimeout)]
+    if lacking:
+        said = [
+            await pages[i].evaluate(
+                "() => [...document.querySelectorAll('.ww-status, .ww-vote-live, .ww-cards')]"
+                ".map(e => e.innerText.slice(0, 400)).join(' | ')"
+            )
+            for i in lacking
+        ]
+        pytest.fail(f"{selector} not on pages {lacking} after {TIMEOUT_MS} ms: {said}")
     return time.monotonic() - since
 
 
@@ -94,10 +115,13 @@ async def open_round_with_countdown(facilitator) -> None:
 
 
 async def add_note(page, others, text: str) -> float:
-    """Write a note on `page`; seconds until every other page shows it."""
-    await page.fill(f"{PANEL} .ww-note-text textarea", text)
+    """Write a note on `page` with the keyboard alone (Tab to the box, type, Tab to the
+    button, Enter); seconds until every other page shows it."""
+    await tab_to_async(page, f"{PANEL} .ww-note-text textarea")
+    await page.keyboard.insert_text(text)  # as typed at once (one change, as a paste)
+    await tab_to_async(page, f"{PANEL} .ww-note-add")
     clicked = time.monotonic()
-    await page.click(f"{PANEL} .ww-note-add")
+    await page.keyboard.press("Enter")
     card = f"{CARDS} .ww-note-card:has-text('{text}')"
     return await seen_everywhere([page, *others], card, clicked)
 
@@ -116,9 +140,9 @@ async def burst(page, notes: list[str]) -> None:
 
 
 async def by_keyboard(page, notes: list[str]) -> None:
-    """Vote with the keyboard: a card is a button, Enter and Space press it."""
+    """Vote with the keyboard alone: Tab to a card (a button), Enter or Space presses it."""
     for note, key in zip(notes, ["Enter", "Space", "Enter", "Space"], strict=False):
-        await page.focus(f'{CARDS} .ww-note-card[data-note="{note}"]')
+        await tab_to_async(page, f'{CARDS} .ww-note-card[data-note="{note}"]')
         await page.keyboard.press(key)
 
 
@@ -138,6 +162,7 @@ async def session(links: list[dict], store_path: Path) -> dict:
             )
             pages = [facilitator, *participants]
             absent = [await p.locator(NEVER_ON_A_PARTICIPANTS_PAGE).count() for p in participants]
+            axe = [await axe_serious_async(p) for p in (facilitator, participants[1])]
             present = await facilitator.locator(".ww-vote-open, .ww-board-lock").count()
             started = time.monotonic()
             await open_round_with_countdown(facilitator)
@@ -182,6 +207,7 @@ async def session(links: list[dict], store_path: Path) -> dict:
             )
             return {
                 "absent": absent,
+                "axe": axe,
                 "present": present,
                 "countdown": countdown,
                 "note_seconds": note_seconds,
@@ -223,6 +249,7 @@ def test_a_facilitator_and_three_participants_work_on_one_board_at_once(room):
         f"session {time.monotonic() - started:.1f} s"
     )
     assert seen["absent"] == [0, 0, 0] and seen["present"] == 2
+    assert seen["axe"] == [[], []]  # no serious or critical WCAG A/AA violation on either page
     assert max(seen["note_seconds"]) <= SEEN_WITHIN_S and seen["dot_seconds"] <= SEEN_WITHIN_S
     assert seen["refused"] == 3 and seen["left"].startswith(f"Je hebt nog 0 van {BUDGET} stippen")
     assert seen["bold"] == 0 and seen["shown"] == seen["texts"][0]  # text, never HTML
@@ -248,3 +275,107 @@ def test_a_facilitator_and_three_participants_work_on_one_board_at_once(room):
     assert vote_actors == dict.fromkeys(seen["people"], BUDGET)
     opened = log[(log["entity"] == "vote_round") & (log["action"].isin(["open", "timebox"]))]
     assert set(opened["actor"]) == {seen["facilitator"]}
+
+
+# -- Thursday, served for yourself: a facilitator types in votes from two tabs --------------
+
+THURSDAY = ROOT / "notebooks" / "04_road_to_progress.ipynb"  # the real one, served as it is
+IDEAS, NOTE = "oplossingen", "i-01"  # the ideas board and its first note
+VOTERS = {"ineke-verhoeven": "Ineke Verhoeven", "naima-bakkali": "Naima Bakkali"}
+VOTE_BUDGET = 4
+VOTES = ".ww-vote-panel"
+
+
+@pytest.fixture(scope="module")
+def served_thursday(tmp_path_factory):
+    """Voila serving the Thursday notebook, with a fresh Lindeveen store in a temporary home."""
+    tmp = tmp_path_factory.mktemp("voila-votes")
+    with voila_serving(tmp, THURSDAY, COHORT) as (server, store):
+        yield server, store
+
+
+async def open_vote_panel(browser, url: str):
+    """A new browser context (a participant's own browser) showing the vote panel."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(url, timeout=TIMEOUT_MS)
+    await page.wait_for_selector(f"{VOTES} button.ww-vote-open", timeout=TIMEOUT_MS)
+    return page
+
+
+async def open_round(page, budget: int) -> None:
+    await page.fill(f"{VOTES} .ww-vote-budget input", str(budget))
+    await page.press(f"{VOTES} .ww-vote-budget input", "Tab")
+    await page.click(f"{VOTES} button.ww-vote-open")
+    await page.wait_for_selector(
+        f"{VOTES} .ww-vote-round :text('{budget} stippen per deelnemer')", timeout=TIMEOUT_MS
+    )
+
+
+async def spend_all_dots(page, name: str) -> None:
+    """Choose yourself and the note, put every dot on it one click at a time, and one more."""
+    await page.wait_for_selector(f"{VOTES} button.ww-vote-add:enabled", timeout=TIMEOUT_MS)
+    await page.select_option(f"{VOTES} .ww-vote-voter select", label=name)
+    await page.select_option(f"{VOTES} .ww-vote-note select", index=0)
+    for _ in range(VOTE_BUDGET + 1):  # the last click is one dot too many
+        await page.click(f"{VOTES} button.ww-vote-add")
+    # A kernel handles one tab's clicks in order: once the extra one is refused, all are done.
+    await page.wait_for_selector(
+        f"{VOTES} .ww-status .ww-error:text('nog 0 van {VOTE_BUDGET} stippen')", timeout=TIMEOUT_MS
+    )
+
+
+async def vote_in_two_tabs(url: str) -> dict:
+    """The facilitator's tab opens a round; then it and another tab each spend one
+    participant's dots at the same moment, as a facilitator typing in paper votes would."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            facilitator, other = await asyncio.gather(
+                *(open_vote_panel(browser, url) for _ in range(2))
+            )
+            await open_round(facilitator, VOTE_BUDGET)
+            # The other tab sees the round open by itself, then both vote at once.
+            voting = zip((facilitator, other), VOTERS.values(), strict=True)
+            await asyncio.gather(*(spend_all_dots(page, name) for page, name in voting))
+            voted = time.monotonic()
+            total = f"tr[data-note='{NOTE}'][data-dots='{VOTE_BUDGET * len(VOTERS)}']"
+            await other.wait_for_selector(f"{VOTES} .ww-vote-totals {total}", timeout=TIMEOUT_MS)
+            seconds = time.monotonic() - voted
+            names = await facilitator.inner_text(VOTES)
+            await facilitator.click(f"{VOTES} button.ww-vote-close")
+            await other.wait_for_selector(
+                f"{VOTES} button.ww-vote-add:disabled", timeout=TIMEOUT_MS
+            )
+            return {"chart_seconds": seconds, "names": names}
+        finally:
+            await browser.close()
+
+
+@pytest.mark.browser
+def test_two_participants_voting_at_once_are_counted_exactly(served_thursday):
+    server, store_path = served_thursday
+    with Store(store_path) as store:
+        before = len(store.votes())
+        number = int(store.rounds()["round"].max()) + 1
+    seen = asyncio.run(vote_in_two_tabs(server.url(THURSDAY.name, cohort=COHORT)))
+    print(f"\nlive chart showed the totals {seen['chart_seconds']:.2f} s after the last vote")
+
+    with Store(store_path) as store:
+        votes = store.round_votes(number)
+        rounds = store.rounds().set_index("round")
+        log = store.change_log()
+        assert len(store.votes()) == before + len(votes)
+    assert votes.groupby("voter")["dots"].sum().to_dict() == dict.fromkeys(VOTERS, VOTE_BUDGET)
+    assert set(votes["note"]) == {NOTE} and set(votes["dots"]) == {1}
+    assert (rounds.at[number, "board"], rounds.at[number, "budget"]) == (IDEAS, VOTE_BUDGET)
+    assert rounds.at[number, "status"] == "closed" and rounds.at[
+        number, "dots"
+    ] == VOTE_BUDGET * len(VOTERS)
+    added = log[(log["action"] == "add") & (log["entity"] == "vote")]
+    assert len(added) == VOTE_BUDGET * len(VOTERS)
+    assert "Ineke Verhoeven (4)" in seen["names"]  # an open round shows who voted

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from plotly.offline import get_plotlyjs
 
 from wwlib.app.cli import main
 from wwlib.app.runner import NOTEBOOKS, run_cohort
 from wwlib.cohorts.privacy import findings_table, review
 from wwlib.exchange import export_xlsx
+from wwlib.outputs.report import plotly_js
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "privacy"
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ IDENTIFYING = (
 
 def visible_text(raw: str) -> str:
     """A file's text as a reader could find a name in it: unescaped, without plotly.js."""
-    raw = raw.replace(get_plotlyjs(), "")
+    raw = raw.replace(plotly_js(), "")
     raw = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw)
     return html.unescape(raw.replace("\\n", "\n").replace('\\"', '"'))
 

@@ -11,17 +11,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from plotly.offline import get_plotlyjs
 
 from wwlib import open_workbook
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
-from wwlib.outputs.report import build_report, write_report
+from wwlib.outputs.report import build_report, plotly_js, write_report
 from wwlib.present.workbook import Workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
-PLOTLY_JS = get_plotlyjs()
+PLOTLY_JS = plotly_js()
 
 
 def workbook(store, pseudonymise: bool = False, lang: str = "nl") -> Workbook:

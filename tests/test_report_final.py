@@ -9,16 +9,15 @@ import json
 import re
 
 import pytest
-from plotly.offline import get_plotlyjs
 from store_helpers import forbidden_names
 
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
-from wwlib.outputs.report import build_report, write_report
+from wwlib.outputs.report import build_report, plotly_js, write_report
 from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
-PLOTLY_JS = get_plotlyjs()
+PLOTLY_JS = plotly_js()
 COHORTS = ["limburg_store", "lindeveen"]
 
 
@@ -45,6 +44,7 @@ def lindeveen_report(lindeveen):
 def test_sections_follow_the_limburg_report(lindeveen_report):
     headings = re.findall(r"<h2>([^<]*)</h2>", lindeveen_report)
     assert headings == [
+        "Samenvatting",  # the week on one page, before the contents (test_report_reads.py)
         "Inhoud",
         "1 Inleiding",
         "2 Resultaten uit de Look-fase",

@@ -100,7 +100,10 @@ def test_a_new_cohort_says_what_each_section_lacks(new_store, key, lang):
 def test_a_complete_week_lacks_nothing(lindeveen, key):
     section = build(workbook(lindeveen), key)
     assert section.missing == ""
-    assert [p.name for p in section.parts if p.missing] == []
+    # a part that drawn would say nothing is its sentence: Lindeveen's 31 codes share a
+    # fragment in 10 of 465 pairs, too few for a matrix (figures.connection.MIN_FILLED)
+    says_nothing = {"cooccurrence": ["heatmap"]}
+    assert [p.name for p in section.parts if p.missing] == says_nothing.get(key, [])
 
 
 def test_a_section_is_built_once_per_state_of_the_store(lindeveen_copy):

@@ -254,7 +254,8 @@ def test_a_new_folder_keeps_its_guidance_until_its_rows_change(tmp_path, capsys)
     scaffold = folder_bytes(folder)
     people = folder / "people.csv"
     people.write_text(
-        people.read_text(encoding="utf-8") + "sanne-vos,Sanne Vos,participant,,,,P01,ja\n",
+        people.read_text(encoding="utf-8")
+        + "sanne-vos,Sanne Vos,participant,,,,P01,ja,ja,ja,2027-03-01,\n",
         encoding="utf-8",
     )
     assert main(["update", str(folder)]) == 0

@@ -22,8 +22,15 @@ import pandas as pd
 from wwlib.analysis.frames import by_category_then, cohort_keys, participants
 from wwlib.core.errors import ParameterError
 
-# not attributes to group by: ids and names, and the role (every participant has the same)
-NOT_ATTRIBUTES = {"id", "name", "pseudonym", "consent_named", "guid", "position", "cohort", "role"}
+# not attributes to group by: ids and names, the role (every participant has the same) and
+# the consent on record (to compare what people said by what they consented to tells nothing)
+NOT_ATTRIBUTES = {"id", "name", "pseudonym", "guid", "position", "cohort", "role"} | {
+    "consent_named",
+    "consent_recording",
+    "consent_quotes",
+    "consent_date",
+    "consent_covers",
+}
 COLUMNS = ["code", "category", "group", "participants", "mentioning", "share", "spread"]
 OTHER_GROUP = "\uffffother"  # small groups merged (sorts last); shown as "overig"
 

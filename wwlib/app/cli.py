@@ -72,7 +72,17 @@ def _parser() -> argparse.ArgumentParser:
             help="replace personal names by pseudonym codes everywhere",
         )
         run.add_argument(
-            "--pdf", action="store_true", help="also print report.pdf with headless Chromium"
+            "--pdf",
+            action="store_true",
+            help="also write report.pdf: PDF/A-2b with LibreOffice, else printed by Chromium",
+        )
+        run.add_argument(
+            "--docx", action="store_true", help="also write the report as Word (report.docx)"
+        )
+        run.add_argument(
+            "--odt",
+            action="store_true",
+            help="also write the report as OpenDocument (report.odt; needs LibreOffice)",
         )
         if name == "run":
             run.add_argument("--store", type=Path)
@@ -99,7 +109,16 @@ def _parser() -> argparse.ArgumentParser:
         tasks="the task list of every plan (.xlsx)",
         ics="every dated task as a calendar event (.ics)",
         handreiking="one adaptable .docx per theme plan, into the folder OUT",
+        register="the processing-register entry (AVG article 30) as .docx, for the DPIA",
     )
+    register = exports.pop("register")
+    register.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the .docx to write (default: verwerkingsregister-<cohort id>.docx here)",
+    )
+    register.add_argument("--lang", choices=("nl", "en"), default="nl")
     for what, one in exports.items():
         one.add_argument("out", type=Path)
         if what not in ("qdpx", "qdc"):
@@ -185,6 +204,31 @@ def _parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="do it (it cannot be undone); without it: nothing"
     )
     forget.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
+
+    purge = sub.add_parser(
+        "purge",
+        help="delete a cohort's personal data once its retention date has passed",
+        description="Delete the cohort's store, the backups beside it and the files of the "
+        "folder that name or quote people (people.csv, transcripts, notes, votes, plans, ...), "
+        "overwritten with zeros first. The programme, the codebook, the boards and cohort.yaml "
+        "(without the names it lists) stay, with a note PURGED.txt. It cannot be undone: "
+        "--yes is the consent, and without it nothing changes. Before the retention date in "
+        "cohort.yaml (or without one) it also needs --early.",
+    )
+    purge.add_argument("folder", type=Path, help="the cohort folder")
+    purge.add_argument(
+        "--keep-report",
+        type=Path,
+        metavar="FILE",
+        help="first write a pseudonymised report (HTML) to FILE, e.g. rapport-2027.html",
+    )
+    purge.add_argument(
+        "--early", action="store_true", help="purge before the retention date (or without one)"
+    )
+    purge.add_argument(
+        "--yes", action="store_true", help="do it (it cannot be undone); without it: nothing"
+    )
+    purge.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
 
     links = sub.add_parser("links", help="revoke a person's personal link (a new one replaces it)")
     links.add_argument("folder", type=Path)
@@ -277,7 +321,7 @@ def _run(args) -> int:
     from wwlib.app.runner import run_cohort
 
     result = run_cohort(args.folder, args.out, store=args.store, **_report_options(args))
-    print(f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else ""))
+    _print_result(result)
     return 0
 
 
@@ -286,9 +330,7 @@ def _batch(args) -> int:
 
     results, failures = run_batch(args.folder, args.out, jobs=args.jobs, **_report_options(args))
     for result in results:
-        print(
-            f"{result.cohort}: report {result.report}" + (f", {result.pdf}" if result.pdf else "")
-        )
+        _print_result(result)
     for folder, message in failures.items():
         print(f"FAILED {folder}: {message}", file=sys.stderr)
     print(f"index: {Path(args.out) / 'index.html'}")
@@ -297,7 +339,21 @@ def _batch(args) -> int:
 
 def _report_options(args) -> dict:
     """The options `ww run` and `ww batch` share, as the runner takes them."""
-    return {"lang": args.lang, "pseudonymise": args.pseudonymise, "pdf": args.pdf}
+    return {
+        "lang": args.lang,
+        "pseudonymise": args.pseudonymise,
+        "pdf": args.pdf,
+        "docx": args.docx,
+        "odt": args.odt,
+    }
+
+
+def _print_result(result) -> None:
+    """A run's reports on one line; what to know about them on stderr."""
+    extra = [p for p in (result.docx, result.odt, result.pdf) if p]
+    print(f"{result.cohort}: report {result.report}" + "".join(f", {p}" for p in extra))
+    for note in result.notes:
+        print(f"{result.cohort}: note: {note}", file=sys.stderr)
 
 
 def _dashboard(args) -> int:
@@ -372,6 +428,49 @@ def _forget(args) -> int:
     return 0
 
 
+def _purge(args) -> int:
+    from wwlib.cohorts.purge import check_purge, purge
+
+    check_purge(args.folder, early=args.early)
+    if not args.yes:
+        print(
+            f"ww purge: this deletes the store of {args.folder}, its backups and the folder's "
+            "files that name or quote people, and cannot be undone; nothing was changed: add "
+            "--yes to do it (and --keep-report FILE to keep a pseudonymised report)",
+            file=sys.stderr,
+        )
+        return 1
+    report = None
+    if args.keep_report:
+        from wwlib.app.runner import write_cohort_report
+
+        report = write_cohort_report(args.folder, args.keep_report, store=args.store)
+    result = purge(args.folder, args.store, report)
+    print(result)
+    if result.leftovers:
+        print(
+            "these files still hold a form of a name (the workbook did not write it there; "
+            "remove or edit them by hand):",
+            file=sys.stderr,
+        )
+        for path in result.leftovers:
+            print(f"  - {path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _retention_warnings(args: argparse.Namespace) -> None:
+    """Every command on a cohort whose retention date has passed says so (on stderr)."""
+    if args.command in ("purge", "new"):
+        return
+    from wwlib.cohorts.purge import retention_warning
+
+    folders = getattr(args, "folder", None)
+    for folder in folders if isinstance(folders, list) else [folders]:
+        if isinstance(folder, Path) and (warning := retention_warning(folder)):
+            print(f"ww {args.command}: warning: {warning}", file=sys.stderr)
+
+
 def _import(args) -> int:
     from wwlib import exchange
 
@@ -383,6 +482,9 @@ def _import(args) -> int:
 def _export(args) -> int:
     from wwlib import exchange
 
+    if args.what == "register":
+        print(exchange.export_register(args.folder, args.out, store=args.store, lang=args.lang))
+        return 0
     if args.what in exchange.EXPORTERS:
         exporter = exchange.EXPORTERS[args.what]
         print(exporter(args.folder, args.out, store=args.store, pseudonymise=args.pseudonymise))
@@ -407,6 +509,7 @@ COMMANDS = {
     "dashboard": _dashboard,
     "links": _links,
     "forget": _forget,
+    "purge": _purge,
     "privacy": _privacy,
     "import": _import,
     "export": _export,
@@ -433,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("WW_HOME"):  # kernels and Voila start elsewhere: give them the same stores
         os.environ["WW_HOME"] = str(Path(os.environ["WW_HOME"]).expanduser().absolute())
     try:
+        _retention_warnings(args)
         return COMMANDS[args.command](args)
     except WorkbookError as exc:
         print(f"ww {args.command}: {exc}", file=sys.stderr)

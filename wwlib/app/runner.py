@@ -41,6 +41,9 @@ class RunResult:
     report: Path
     notebooks: tuple[Path, ...]
     pdf: Path | None = None
+    docx: Path | None = None
+    odt: Path | None = None
+    notes: tuple[str, ...] = ()  # what the person should know, e.g. why a PDF is not PDF/A
 
 
 def run_cohort(
@@ -53,6 +56,8 @@ def run_cohort(
     report: bool = True,
     overlap_report: bool = True,
     pdf: bool = False,
+    docx: bool = False,
+    odt: bool = False,
 ) -> RunResult:
     """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
 
@@ -62,7 +67,17 @@ def run_cohort(
     turns that off, because its other jobs keep every core busy already. With `pdf`, headless
     Chromium prints the report to `report.pdf` (`wwlib.outputs.pdf`; a clear error without
     Chromium).
+    With `docx` the same report is also written as `report.docx` (`wwlib.outputs.report_docx`),
+    with `odt` as OpenDocument `report.odt`; with `pdf` and LibreOffice installed, `report.pdf`
+    is PDF/A-2b converted from the docx (`wwlib.outputs.office`), else Chromium prints the HTML
+    and the result's `notes` say why it is not PDF/A. `odt` and `pdf` write the docx too.
     """
+    from wwlib.outputs import office
+
+    if odt and office.why_not():  # before the notebooks run, not after
+        raise WorkbookError(f"--odt cannot write report.odt: {office.why_not()}")
+    pdfa = pdf and report and not office.why_not()
+    docx = report and (docx or odt or pdfa)
     folder, out = Path(folder).resolve(), Path(out).absolute()  # papermill changes the cwd
     cohort_id = load_dataset(folder).cohort.id
     store_path = Path(store).absolute() if store else default_store_path(cohort_id).absolute()
@@ -70,7 +85,7 @@ def run_cohort(
         init_cohort(folder, store_path)
     source = Path(notebooks) if notebooks else notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
-    build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out)
+    build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out, docx)
     reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
     pending = reporting.submit(build) if reporting else None
     # The executed notebooks show their parameters: none names a place on this computer. The
@@ -95,12 +110,21 @@ def run_cohort(
         if reporting:
             reporting.shutdown(wait=True)
     report_path = pending.result() if pending else (build() if report else out / "report.html")
-    pdf_path = None
-    if pdf and report:
+    docx_path = report_path.with_suffix(".docx") if docx else None
+    odt_path = (
+        office.write_odt(docx_path, report_path.with_suffix(".odt")) if docx_path and odt else None
+    )
+    pdf_path, notes = None, ()
+    if pdfa:
+        pdf_path = office.write_pdfa(docx_path, report_path.with_suffix(".pdf"))
+    elif pdf and report:
         from wwlib.outputs.pdf import write_pdf
 
         pdf_path = write_pdf(report_path, report_path.with_suffix(".pdf"))
-    return RunResult(cohort_id, out, report_path, tuple(written), pdf_path)
+        notes = (f"{pdf_path.name} is not PDF/A-2b: {office.why_not()}; Chromium printed it",)
+    return RunResult(
+        cohort_id, out, report_path, tuple(written), pdf_path, docx_path, odt_path, notes
+    )
 
 
 def _execute(
@@ -174,7 +198,34 @@ def _with_kernel_retries(execute, *args, **kwargs):
                 raise
 
 
-def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Path:
+def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out, docx=False) -> Path:
+    path = out / "report.html"
+    return _write_report(cohort_id, folder, lang, pseudonymise, store_path, path, docx)
+
+
+def write_cohort_report(
+    folder: str | Path,
+    path: str | Path,
+    pseudonymise: bool = True,
+    lang: str | None = None,
+    store: str | Path | None = None,
+) -> Path:
+    """Only the report of the cohort in `folder` (no notebooks run), in the cohort's language
+    unless `lang`; pseudonymised unless told otherwise. Returns its path."""
+    folder = Path(folder).resolve()
+    cohort = load_dataset(folder).cohort
+    store_path = Path(store).absolute() if store else default_store_path(cohort.id).absolute()
+    if not store_path.exists():
+        init_cohort(folder, store_path)
+    lang = lang or cohort.language
+    return _write_report(cohort.id, folder, lang, pseudonymise, store_path, Path(path).absolute())
+
+
+def _write_report(
+    cohort_id, folder, lang, pseudonymise, store_path, path: Path, docx: bool = False
+) -> Path:
+    """The HTML report at `path` (and with `docx` the Word report beside it, from the same
+    workbook and so the same sections); the HTML's path."""
     from wwlib.outputs.report import write_report
 
     workbook = open_workbook(
@@ -186,7 +237,12 @@ def _build_report(cohort_id, folder, lang, pseudonymise, store_path, out) -> Pat
         interactive=False,  # a static output: pseudonymised, it asks deduce for unlisted names
     )
     try:
-        return write_report(workbook, out / "report.html")
+        written = write_report(workbook, path)
+        if docx:
+            from wwlib.outputs.report_docx import write_docx
+
+            write_docx(workbook, path.with_suffix(".docx"))
+        return written
     finally:
         workbook.store.close()
 

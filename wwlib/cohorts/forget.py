@@ -164,17 +164,33 @@ def name_forms(name: str, person_id: str = "") -> list[str]:
 
 
 def find_name(forms: Iterable[str], places: Iterable[Path]) -> list[str]:
-    """Every file under `places` that holds one of `forms` (any case, as a whole word), read
-    as UTF-8 and as UTF-16; paths as given."""
-    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])", re.IGNORECASE)
+    """Every file under `places` that holds one of `forms` as a whole word, read as UTF-8 and
+    as UTF-16; paths as given.
+
+    A form that is one plain word, as a name's part is written ("Iris", "Verhoeven"), counts
+    as written or in capitals: in lower case it is a word ("iris", "roos") or code (a script's
+    "iris" browser), not a name. Every other form (an id, an e-mail form, a whole name)
+    counts in any case.
+    """
+    forms = sorted(set(forms), key=len, reverse=True)
+    words = [f for f in forms if f.isalpha() and f[:1].isupper()]
+    spaced = [f for f in forms if f not in words]
+    patterns = [_whole(spaced, re.IGNORECASE)] if spaced else []
+    if words:
+        patterns.append(_whole([v for w in words for v in (w, w.upper())], 0))
     found = []
     for place in places:
         files = sorted(p for p in Path(place).rglob("*") if p.is_file() and not p.is_symlink())
         for path in files:
-            if any(pattern.search(text) for text in _readings(path.read_bytes())):
+            readings = list(_readings(path.read_bytes()))
+            if any(p.search(text) for p in patterns for text in readings):
                 found.append(str(path))
     return list(dict.fromkeys(found))
+
+
+def _whole(forms: list[str], flags: int) -> re.Pattern:
+    alternatives = "|".join(map(re.escape, forms))
+    return re.compile(rf"(?<![^\W_])({alternatives})(?![^\W_])", flags)
 
 
 def _readings(data: bytes) -> Iterable[str]:

@@ -113,6 +113,7 @@ class Cohort:
     interview_guide: tuple[str, ...] = ()  # Tuesday's questions, in the order they are asked
     never_replace: tuple[str, ...] = ()  # words pseudonymisation keeps (a place, also a surname)
     min_group: int = 3  # pseudonymised, no group of fewer people is shown
+    retention: dt.date | None = None  # keep personal data until this date, then `ww purge`
 
     def __post_init__(self):
         check_slug("id", self.id)
@@ -135,6 +136,10 @@ class Cohort:
             raise ValidationError("min_group", "a whole number of people", self.min_group)
         if not 1 <= self.min_group <= 100:
             raise ValidationError("min_group", "between 1 and 100", self.min_group, "default 3")
+        if self.retention is not None and self.retention < self.end:
+            raise ValidationError(
+                "retention", f"on or after the week's end {self.end}", str(self.retention)
+            )
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,12 @@ class Person:
     municipality: str = ""
     function: str = ""
     consent_named: bool = False
+    # consent on record (AVG): a recording of their interview, their words quoted in the
+    # report, the day it was given (None: not on record) and what it covers, in words
+    consent_recording: bool = False
+    consent_quotes: bool = False
+    consent_date: dt.date | None = None
+    consent_covers: str = ""
 
     def __post_init__(self):
         check_slug("id", self.id)
@@ -174,6 +185,14 @@ class Person:
             raise ValidationError(
                 "pseudonym", "a short code of letters and digits", self.pseudonym, "e.g. P01"
             )
+        for name in ("consent_named", "consent_recording", "consent_quotes"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValidationError(name, "ja or nee", getattr(self, name))
+        if self.consent_date is not None and type(self.consent_date) is not dt.date:
+            raise ValidationError(
+                "consent_date", "a date YYYY-MM-DD", self.consent_date, "e.g. 2026-10-05"
+            )
+        check_text("consent_covers", self.consent_covers, required=False)
 
 
 @dataclass(frozen=True)

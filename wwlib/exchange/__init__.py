@@ -76,6 +76,18 @@ def export_handreiking(folder, out, store=None, lang="nl", pseudonymise=False):
     return write(folder, out, store=store, lang=lang, pseudonymise=pseudonymise)
 
 
+def export_register(folder, out=None, store=None, lang="nl"):
+    """The cohort's processing-register entry (AVG article 30) as .docx; names no one. `out`
+    defaults to 'verwerkingsregister-<cohort id>.docx' in the current directory."""
+    from pathlib import Path
+
+    from wwlib.outputs.register import register_docx, register_file_name
+    from wwlib.present.workbook import opened_workbook
+
+    with opened_workbook(folder, store, lang, False, actor="ww export register") as wb:
+        return register_docx(wb, out if out is not None else Path(register_file_name(wb)))
+
+
 IMPORTERS = {"transcripts": import_transcripts, "qdpx": import_qdpx, "qdc": import_qdc}
 EXPORTERS = {"qdpx": export_qdpx, "qdc": export_qdc}
 # exports of what people read: labels in a language, names pseudonymised on request

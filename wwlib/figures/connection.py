@@ -34,6 +34,7 @@ HEAT_COLOURS = [[0, "#ffffff"], [1, "#1f4e79"]]
 EDGE_COLOUR = "rgba(90, 90, 90, 0.45)"
 COUNTED = {"fragment": "fragments", "participant": "participants"}  # frequencies' columns
 COUNT_LABELS = {"fragments": "count.fragment", "participants": "count.participant"}
+MIN_FILLED = 0.1  # the share of code pairs that must occur together for a matrix to be drawn
 
 # -- co-occurrence --------------------------------------------------------------------------
 
@@ -50,7 +51,8 @@ def cooccurrence_heatmap(
     `matrix` is `analysis.cooccurrence_matrix(pairs, frequencies)` (codes used, NaN diagonal),
     `frequencies` is `analysis.code_frequencies(...)`: it gives each code's category (a colour
     mark before its name) and its count of `unit`s for the hover. Pairs never together stay
-    blank.
+    blank; when fewer than `MIN_FILLED` of all pairs go together, the matrix would be nearly
+    all blank, and the figure is an empty state whose message says how few pairs there are.
     """
     key, where = "fig.look.cooccurrence", _unit_words(unit, labels)
     if matrix.empty:
@@ -58,6 +60,11 @@ def cooccurrence_heatmap(
     values = matrix.to_numpy(dtype=float)
     if np.nansum(values) == 0:
         return _empty(labels, key, where, f"{key}.none", unit=where)
+    pairs = int((np.nan_to_num(values) > 0).sum()) // 2
+    possible = len(values) * (len(values) - 1) // 2
+    if pairs < MIN_FILLED * possible:  # a matrix of blank cells says nothing: say so instead
+        sparse = {"unit": where, "pairs": pairs, "possible": possible}
+        return _empty(labels, key, where, f"{key}.sparse", **sparse)
     codes = [str(c) for c in matrix.index]
     info = frequencies.set_index("code")
     fig = titled(new_figure(labels, key, height=380 + 30 * len(codes)), labels, key, unit=where)

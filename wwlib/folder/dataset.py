@@ -49,6 +49,10 @@ COLUMNS = {
         "function",
         "pseudonym",
         "consent_named",
+        "consent_recording",
+        "consent_quotes",
+        "consent_date",
+        "consent_covers",
     ],
     "programme.csv": ["id", "date", "start", "end", "phase", "activity"],
     "codebook.csv": ["id", "category", "name", "colour", "parent", "description"],
@@ -72,7 +76,16 @@ COLUMNS = {
     "guids.csv": ["kind", "key", "guid"],
 }
 OPTIONAL = {  # columns that may be left out of the header
-    "people.csv": ("organisation", "municipality", "function", "consent_named"),
+    "people.csv": (
+        "organisation",
+        "municipality",
+        "function",
+        "consent_named",
+        "consent_recording",
+        "consent_quotes",
+        "consent_date",
+        "consent_covers",
+    ),
     "programme.csv": ("start", "end"),
     "codebook.csv": ("colour", "parent", "description"),
     "interviews.csv": ("date", "transcript"),
@@ -215,6 +228,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
             "focus_groups",
             "never_replace",
             "min_group",
+            "retention",
         }
         for key in data:
             if key not in known:
@@ -250,6 +264,7 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
                 interview_guide=self._interview_guide(data),
                 never_replace=self._words(data, "never_replace"),
                 min_group=data.get("min_group", 3),
+                retention=self._date_or_none(data, "retention"),
             )
         except ValidationError as exc:
             self.problem(name, data.lines.get(exc.field), exc.field, str(exc))
@@ -265,6 +280,10 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
         except ValidationError:
             return None
         return (start, end) if start <= end else None
+
+    def _date_or_none(self, data: LineDict, key: str) -> dt.date | None:
+        """An optional date (left out or empty: None)."""
+        return as_date(data[key], key) if data.get(key) else None
 
     def _words(self, data: LineDict, key: str) -> tuple[str, ...]:
         """An optional list of words (one word may be written without the list)."""
@@ -322,11 +341,10 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
         name, people, ids, codes = "people.csv", [], set(), set()
         # no people yet is the state of a new cohort's first day (ww new)
         for line, row in self._rows(name, required=True, rows_required=False):
-            consent = row["consent_named"].lower()
-            if consent not in YES:
-                self.problem(name, line, "consent_named", f"must be ja or nee (got {consent!r})")
+            consent = self._consent(name, line, row)
+            if consent is None:
                 continue
-            person = self.build_row(name, line, Person, row, consent_named=YES[consent])
+            person = self.build_row(name, line, Person, row, **consent)
             if (
                 person
                 and self._unique(name, line, "id", person.id, ids)
@@ -334,6 +352,25 @@ class _Loader(InterviewReading, BoardReading, GroupReading, IdentityReading):
             ):
                 people.append(person)
         return people
+
+    def _consent(self, name: str, line: int, row: dict[str, str]) -> dict | None:
+        """A person's consent fields from their row, or None after a problem for each bad one."""
+        consent, good = {}, True
+        for column in ("consent_named", "consent_recording", "consent_quotes"):
+            said = row[column].lower()
+            if said not in YES:
+                self.problem(name, line, column, f"must be ja or nee (got {said!r})", "empty: nee")
+                good = False
+            else:
+                consent[column] = YES[said]
+        try:
+            consent["consent_date"] = (
+                as_date(row["consent_date"], "consent_date") if row["consent_date"] else None
+            )
+        except ValidationError as exc:
+            self.problem(name, line, "consent_date", str(exc), "or leave it empty: not on record")
+            good = False
+        return consent if good else None
 
     def _sessions(self) -> list[Session]:
         name, sessions, ids = "programme.csv", [], set()

@@ -212,9 +212,14 @@ def _people_csv(cohort: Cohort, labels: Labels) -> str:
     function = labels("scaffold.people.function")
     agency = labels("scaffold.people.facilitator_organisation")
     facilitating = labels("scaffold.people.facilitator_function")
+    no, asked = labels("scaffold.people.no"), cohort.start - dt.timedelta(days=7)
+    covers = labels("scaffold.people.covers")
+    own = labels("scaffold.people.facilitator_covers")
     examples = [
-        ["anna-jansen", "Anna Jansen", "participant", organisation, place, function, "P01", yes],
-        ["femke-bos", "Femke Bos", "facilitator", agency, "", facilitating, "F01", yes],
+        ["anna-jansen", "Anna Jansen", "participant", organisation, place, function, "P01", yes]
+        + [yes, yes, asked.isoformat(), covers],
+        ["femke-bos", "Femke Bos", "facilitator", agency, "", facilitating, "F01", yes]
+        + [no, no, asked.isoformat(), own],
     ]
     return _csv_file("people.csv", labels("scaffold.people.help"), examples)
 

@@ -159,6 +159,8 @@ def _cohort_yaml(rows: FolderRows) -> str:
         data["never_replace"] = list(c.never_replace)
     if c.min_group != Cohort.min_group:  # the default is left out
         data["min_group"] = c.min_group
+    if c.retention:
+        data["retention"] = c.retention
     if rows.shortlist != list(c.prioritised_themes):  # without it, the prioritised themes
         data["shortlist"] = list(rows.shortlist)
     if rows.focus_groups:

@@ -338,11 +338,13 @@ def _why(document, wb: Workbook, theme: object) -> None:
 
 
 def _quotes(wb: Workbook, theme: str, limit: int = 3) -> list[str]:
-    """Up to `limit` short fragments coded with the theme, each from another interview."""
+    """Up to `limit` short fragments coded with the theme, each from another interview (none
+    of an interview whose participant did not consent to be quoted)."""
     codings = wb.store.codings().query("code == @theme")
     quotes: dict[str, str] = {}
+    unquoted = wb.unquoted()
     for coding in codings.itertuples():
-        if coding.interview in quotes:
+        if coding.interview in quotes or coding.interview in unquoted:
             continue
         text = wb.store.transcript(coding.interview)[coding.start : coding.end]
         text = " ".join(text.split())

@@ -73,7 +73,7 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 120)
             html_path.as_uri(),
         ]
         try:
-            returncode, stderr = _run(command, timeout)
+            returncode, stderr = run_in_group(command, timeout)
         except subprocess.TimeoutExpired:
             partial.unlink(missing_ok=True)
             raise WorkbookError(
@@ -92,9 +92,9 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 120)
     return pdf_path
 
 
-def _run(command: list[str], timeout: float) -> tuple[int, str]:
-    """Run Chromium in a process group of its own, ended whole when it runs past `timeout`;
-    its exit code and what it said on stderr."""
+def run_in_group(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run a program (Chromium, LibreOffice) in a process group of its own, ended whole when it
+    runs past `timeout`; its exit code and what it said on stderr."""
     process = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,

@@ -1,6 +1,8 @@
 """The final report ("eindrapportage"): one self-contained HTML file per cohort.
 
-plotly.js is embedded once, inline; every figure is a div with a fixed id, so two builds from
+plotly.js is embedded once, inline: its cartesian bundle (`static/`, see its README), which holds
+every trace type the figures use (`CARTESIAN_TRACES`) at a third of the full bundle's size;
+every figure is a div with a fixed id, so two builds from
 the same store differ only in the generation date. The template autoescapes: everything from
 the store is shown as text. Names are shown as the workbook's pseudonymiser decides.
 
@@ -12,17 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache, partial
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from wwlib import analysis, figures
 from wwlib.core.model import PlanKind, Role
+from wwlib.figures.alt import alt_text, figure_data
 from wwlib.figures.base import empty_message
 from wwlib.present import views
 from wwlib.present.boards import board
@@ -35,6 +37,7 @@ from wwlib.present.render import (
     empty_html,
     environment,
     figure_div,
+    figure_with_alt,
     sentence_html,
     table_html,
 )
@@ -55,6 +58,12 @@ ANALYSIS = (
     "shortlist",
 )
 TRAIL_FRAGMENTS = 3  # interview fragments shown under "Waarom deze taak?"
+PLOTLY_BUNDLE = "plotly-cartesian.min.js"  # plotly.js-cartesian-dist-min, in static/
+# the trace types that bundle draws (its README); a figure of another type would stay blank
+CARTESIAN_TRACES = frozenset(
+    "bar box contour heatmap histogram histogram2d histogram2dcontour image pie scatter "
+    "scatterternary violin".split()
+)
 
 
 def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
@@ -68,18 +77,19 @@ def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
     return template.render(
         t=wb.labels,
         lang=wb.lang,
-        plotly_js=Markup(get_plotlyjs()),
+        plotly_js=Markup(plotly_js()),
         css=Markup(TABLE_CSS + BOARD_CSS),
         generated=wb.labels(
             "report.generated",
             date=views.long_date(generated.date(), wb.labels),
             time=generated.strftime("%H:%M"),
         ),
-        version=_version(),
+        version=workbook_version(),
+        summary=build(wb, "summary").html(2, _plot),
         intro=_intro(wb),
         look=_look(wb),
         think=_think(wb),
-        plans=[_plan(wb, p, trails) for p in _plans(wb, PlanKind.THEME)],
+        plans=[_plan(wb, p, trails) for p in plans_of_kind(wb, PlanKind.THEME)],
         integration=_integration(wb, trails),
         boards=_boards(wb),
         missing=partial(_missing, wb),
@@ -95,6 +105,13 @@ def write_report(wb: Workbook, path: str | Path, generated: dt.datetime | None =
     return path
 
 
+@cache
+def plotly_js() -> str:
+    """The plotly.js the report embeds: the cartesian bundle shipped in `static/`."""
+    bundle = resources.files("wwlib.outputs").joinpath("static", PLOTLY_BUNDLE)
+    return bundle.read_text(encoding="utf-8")
+
+
 # -- sections -------------------------------------------------------------------------------
 
 
@@ -104,18 +121,20 @@ def _intro(wb: Workbook) -> dict:
     return {
         "title": wb.pseudonyms.text(cohort.title),
         "cohort_id": cohort.id,
-        "dates": _date_range(cohort.start, cohort.end, wb),
-        "municipalities": _joined(list(cohort.municipalities), wb),
+        "dates": date_range(cohort.start, cohort.end, wb),
+        "municipalities": joined(list(cohort.municipalities), wb),
         "question": wb.pseudonyms.text(cohort.research_question),
         "source": wb.pseudonyms.text(cohort.source),
         "pseudonymised": wb.pseudonymise,
         "some_hidden": not people["consent_named"].all(),
-        "people": {role.value: _people(wb, people, role) for role in Role},
+        "people": {role.value: people_of_role(wb, people, role) for role in Role},
         "people_note": views.people_note(wb),
         "programme": table_html(views.programme_table(wb)),
-        "method": method_paragraphs(wb.store, wb.labels, wb.pseudonyms.text(cohort.title)),
+        "method": method_paragraphs(
+            wb.store, wb.labels, wb.pseudonyms.text(cohort.title), wb.pseudonyms
+        ),
         "timeline": _figure(
-            figures.programme_timeline(views.session_frame(wb), wb.labels), "ww-programme"
+            wb, figures.programme_timeline(views.session_frame(wb), wb.labels), "ww-programme"
         ),
     }
 
@@ -139,7 +158,7 @@ def _think(wb: Workbook) -> dict:
     # the ideas board(s) first ("ideas" sorts before "theme"), then the theme boards, in order
     ideas = boards[boards["kind"].isin(["ideas", "theme"])].sort_values("kind", kind="stable")
     return {
-        "idea_boards": [_board_reference(wb, b) for b in ideas.itertuples()],
+        "idea_boards": [board_reference(wb, b) for b in ideas.itertuples()],
         "votes": _section(wb, "votes", aside=wb.labels("report.think.votes_text")),
         "priorities": _section(wb, "priorities"),
     }
@@ -149,8 +168,8 @@ def _integration(wb: Workbook, trails: dict[str, EvidenceTrail]) -> dict:
     """The integration plan(s) and the timeline of every task."""
     tasks = views.task_frame(wb)
     return {
-        "plans": [_plan(wb, p, trails) for p in _plans(wb, PlanKind.INTEGRATION)],
-        "timeline": _figure(figures.task_timeline(tasks, wb.labels), "ww-tasks")
+        "plans": [_plan(wb, p, trails) for p in plans_of_kind(wb, PlanKind.INTEGRATION)],
+        "timeline": _figure(wb, figures.task_timeline(tasks, wb.labels), "ww-tasks")
         if not tasks.empty
         else None,
     }
@@ -164,7 +183,7 @@ def _boards(wb: Workbook) -> list[Markup]:
 # -- pieces ---------------------------------------------------------------------------------
 
 
-def _plans(wb: Workbook, kind: PlanKind) -> list:
+def plans_of_kind(wb: Workbook, kind: PlanKind) -> list:
     """The plans of one kind, as rows of `store.plans()`."""
     plans = wb.store.plans()
     return list(plans[plans["kind"] == kind.value].itertuples())
@@ -189,10 +208,21 @@ def _plan(wb: Workbook, plan, trails: dict[str, EvidenceTrail]) -> dict:
         ],
         "obstacles": [(text(o.obstacle), text(o.way_to_deal)) for o in obstacles.itertuples()],
         "factors": [text(f) for f in factors["text"]],
-        "board": _board_of(wb, plan),
+        "board": board_of(wb, plan),
     }
     shown["recorded"] = bool(shown["goal"] or shown["current"] or shown["steps"])
+    shown["road"] = _road(wb, plan) if shown["steps"] else Markup("")
     return shown
+
+
+def _road(wb: Workbook, plan) -> Markup:
+    """A theme plan drawn as its road: the `plans` section's part, as the notebook shows it
+    ('' for the integration plan, which the task timeline draws)."""
+    name = f"road-{plan.id}"
+    section = build(wb, "plans")
+    if plan.kind != PlanKind.THEME.value or name not in {p.name for p in section.parts}:
+        return Markup("")
+    return section.part_html(name)
 
 
 def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTrail]) -> dict:
@@ -214,7 +244,7 @@ def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTra
     }
 
 
-def _board_reference(wb: Workbook, board) -> dict:
+def board_reference(wb: Workbook, board) -> dict:
     """A board where a chapter names it: heading, how many notes, a link to its appendix.
 
     Its notes are shown once, in the appendix; the chapter links there ("zie flap 3").
@@ -234,7 +264,7 @@ def _anchor(board) -> str:
     return f"flap-{board.number}"
 
 
-def _board_of(wb: Workbook, plan) -> str:
+def board_of(wb: Workbook, plan) -> str:
     """The appendix heading of the board that belongs to a plan's theme ('' if none)."""
     boards = wb.store.boards()
     kind = "theme" if plan.kind == PlanKind.THEME.value else "integration"
@@ -247,7 +277,7 @@ def _board_of(wb: Workbook, plan) -> str:
     )
 
 
-def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
+def people_of_role(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
     """'Name (organisation)' for everyone with this role; next to a pseudonym, no organisation
     that would point to one person (`views.shown_attribute`)."""
     organisations = dict(
@@ -264,7 +294,7 @@ def _people(wb: Workbook, people: pd.DataFrame, role: Role) -> list[str]:
 
 def _section(wb: Workbook, key: str, aside: str = "") -> Markup:
     """A section of the week (`wwlib.present.sections`) as the notebooks show it, at level 3."""
-    return build(wb, key).html(3, _figure, aside)
+    return build(wb, key).html(3, _plot, aside)
 
 
 def _missing(wb: Workbook, part: str, **context: str) -> Markup:
@@ -277,14 +307,25 @@ def _lacking(wb: Workbook, need: str) -> Markup:
     return sentence_html(sentence(wb, need))
 
 
-def _figure(fig: go.Figure, div_id: str) -> Markup:
-    """A figure as a div with a fixed id (`render.figure_div`); a figure without data as its
-    message, never an empty frame."""
+def _figure(wb: Workbook, fig: go.Figure, div_id: str) -> Markup:
+    """A figure as a div with a fixed id (`render.figure_div`) and its text alternative; a
+    figure without data as its message, never an empty frame."""
+    lacking = empty_message(fig)
+    if lacking:
+        return empty_html(lacking)
+    alt = alt_text(wb.labels, fig, fig.layout.title.text or "")
+    data = figure_data(fig, wb.lang)
+    return figure_with_alt(figure_div(fig, div_id), alt, wb.labels("figure.data"), data)
+
+
+def _plot(fig: go.Figure, div_id: str) -> Markup:
+    """A section's figure as a div with a fixed id (its section adds the text alternative);
+    a figure without data as its message, never an empty frame."""
     lacking = empty_message(fig)
     return empty_html(lacking) if lacking else figure_div(fig, div_id)
 
 
-def _date_range(start: dt.date, end: dt.date, wb: Workbook) -> str:
+def date_range(start: dt.date, end: dt.date, wb: Workbook) -> str:
     """'20–24 april 2020', '26 februari – 1 maart 2024' or one date."""
     last = views.long_date(end, wb.labels, weekday=False)
     if start == end:
@@ -295,7 +336,7 @@ def _date_range(start: dt.date, end: dt.date, wb: Workbook) -> str:
     return f"{views.long_date(start, wb.labels, weekday=False, year=not same_year)} – {last}"
 
 
-def _joined(items: list[str], wb: Workbook) -> str:
+def joined(items: list[str], wb: Workbook) -> str:
     """'A, B en C'."""
     items = [wb.pseudonyms.text(i) for i in items]
     if len(items) < 2:
@@ -316,7 +357,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _version() -> str:
+def workbook_version() -> str:
     """The installed wwlib's version."""
     try:
         return metadata.version("wwlib")

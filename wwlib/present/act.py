@@ -11,15 +11,33 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from wwlib.core.dates import as_date
 from wwlib.core.duedate import DueDate
 from wwlib.core.model import ALL_PARTICIPANTS
+from wwlib.figures.act import road_chart
 from wwlib.present.views import due_texts, labelled, labels_of, task_frame
 from wwlib.present.workbook import Workbook
 
 STATES = ("overdue", "soon", "later", "no_date", "done")
 FINISHED = {"done", "cancelled"}
+PLAN_TEXTS = ("title", "goal", "current")
+
+
+def plan_road(wb: Workbook, plan_id: str, today: dt.date | None = None) -> go.Figure:
+    """`figures.road_chart` of one plan, names shown as the workbook's pseudonymiser says: the
+    road the plan editor draws and the report and the `plans` section show."""
+    show = wb.pseudonyms.text
+    plan = wb.store.plans().set_index("id").loc[plan_id]
+    plan = pd.Series({"id": plan_id, **{k: show(plan[k]) for k in PLAN_TEXTS}})
+    steps = _of_plan(wb.store.steps(), plan_id)
+    steps = steps.assign(title=[show(t) for t in steps["title"]])
+    return road_chart(plan, steps, _of_plan(task_frame(wb), plan_id), wb.labels, today)
+
+
+def _of_plan(frame: pd.DataFrame, plan_id: str) -> pd.DataFrame:
+    return frame[frame["plan"] == plan_id]
 
 
 def follow_up_states(tasks: pd.DataFrame, today: dt.date, soon: int = 14) -> pd.Series:

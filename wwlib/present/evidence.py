@@ -321,12 +321,14 @@ def render_trail(wb: Workbook, trail: EvidenceTrail, fragments: int | None = Non
         names = ", ".join(text(t.name) for t in trail.themes)
         view["lines"].append((label("evidence.theme"), label("evidence.no_theme", themes=names)))
         return render.trail_html(view)
-    shown = trail.fragments if fragments is None else trail.fragments[:fragments]
+    quotable = _quotable(wb, trail.fragments)
+    shown = quotable if fragments is None else quotable[:fragments]
     notes = trail.notes
     if fragments is not None:  # only the notes the fragments shown came from
         ids = {f.id for f in shown}
         notes = tuple(n for n in notes if ids & {f.id for f in n.fragments})
-    rest = len(trail.fragments) - len(shown)
+    rest = len(quotable) - len(shown)
+    left_out = len(trail.fragments) - len(quotable)
     view |= {
         "theme": {
             "heading": label("evidence.theme"),
@@ -345,7 +347,10 @@ def render_trail(wb: Workbook, trail: EvidenceTrail, fragments: int | None = Non
         "fragments_heading": label("evidence.fragments"),
         "fragments": [{"text": text(f.text), "source": _source(wb, f)} for f in shown],
         "no_fragments": label("evidence.no_fragments"),
-        "more": label("evidence.more", n=rest) if rest else "",
+        "more": " ".join(
+            ([label("evidence.more", n=rest)] if rest else [])
+            + ([label("evidence.left_out", n=left_out)] if left_out else [])
+        ),
         "notes_heading": label("evidence.notes"),
         "notes": [(text(n.text), _sources(wb, n.fragments)) for n in notes],
     }
@@ -372,9 +377,17 @@ def _lines(wb: Workbook, trail: EvidenceTrail) -> list[tuple[str, str, str]]:
         ("code", text(c.name), f"{wb.labels(f'evidence.relation.{c.relation}')}, {c.fragments}")
         for c in trail.codes
     ]
+    # every fragment, also of who did not consent to be quoted: the researchers' own view of
+    # the trail; what is shown to others (`render_trail`, the report) leaves those out
     lines += [("fragment", text(f.text), _source(wb, f)) for f in trail.fragments]
     lines += [("note", text(n.text), _sources(wb, n.fragments)) for n in trail.notes]
     return lines
+
+
+def _quotable(wb: Workbook, fragments: tuple[TrailFragment, ...]) -> tuple[TrailFragment, ...]:
+    """The fragments that may be quoted: not of an interview without consent to quote."""
+    unquoted = wb.unquoted()
+    return tuple(f for f in fragments if f.interview not in unquoted)
 
 
 def _source(wb: Workbook, fragment: TrailFragment) -> str:

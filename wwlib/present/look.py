@@ -51,6 +51,12 @@ def tables(wb: Workbook, attribute: str = "organisation") -> dict[str, pd.DataFr
             min_group=min_group(wb),
         )
         result["comparison"] = result.pop(f"comparison_{attribute}")
+        # the strongest quotes of people who did not consent to be quoted are left out (not
+        # replaced: the sentence under the quotes says how many)
+        quoted = result["quotes"]
+        unquoted = quoted["interview"].isin(wb.unquoted())
+        result["quotes"] = quoted[~unquoted].reset_index(drop=True)
+        result["quotes_left_out"] = quoted[unquoted].reset_index(drop=True)
         wb._look_tables = cached = (state, result)
     return cached[1]
 
@@ -121,6 +127,12 @@ def quotes_table(wb: Workbook, code: str | None = None) -> pd.DataFrame:
             "coders": quotes["coders"],
         },
     )
+
+
+def quotes_left_out(wb: Workbook) -> str:
+    """The sentence that says how many quotes were left out for lack of consent ('' if none)."""
+    left_out = len(tables(wb)["quotes_left_out"])
+    return wb.labels.count("look.quotes.left_out", left_out) if left_out else ""
 
 
 def quote_groups(wb: Workbook, code: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -24,13 +24,18 @@ from wwlib.present.views import shown_numbers
 if TYPE_CHECKING:  # plotly loads only where a figure is shown
     import plotly.graph_objects as go
 
+    from wwlib.core.labels import Labels
     from wwlib.present.boards import Board
 
 TABLE_CSS = (
+    ".ww-figure{margin:0.5em 0}.ww-figure-alt{font-size:14px;color:#444;margin:0.3em 0}"
+    ".ww-figure-data summary{cursor:pointer;font-size:14px}"
     ".ww-table{border-collapse:collapse;font-size:15px;margin:0.5em 0}"
     ".ww-table th{text-align:left;background:#f2f2f2;padding:4px 8px;vertical-align:bottom}"
     ".ww-table td{padding:4px 8px;vertical-align:top;border-top:1px solid #ddd;"
     "white-space:pre-wrap;max-width:40em}"
+    ".ww-table .ww-text{text-align:left}"
+    ".ww-table .ww-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".ww-table tr.ww-detail td{border-top:none;padding-top:0}"
 )
 BOARD_CSS = (
@@ -83,33 +88,50 @@ def table_html(df: pd.DataFrame, details: list | None = None) -> Markup:
     """A DataFrame as an escaped `ww-table`: numbers as the table's language writes them
     (`views.shown_numbers`), a named index as leading columns, column levels as header rows.
 
-    A cell that is Markup stays HTML; `details`, one per row ('' for none), are shown under
-    their row across the table (the report's evidence trail under a task).
+    A column of numbers is right-aligned (class `ww-num` on its cells and its own heading),
+    any other left-aligned (`ww-text`). A cell that is Markup stays HTML; `details`, one per
+    row ('' for none), are shown under their row across the table (the report's evidence
+    trail under a task).
     """
     frame = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     shown = shown_numbers(frame, df.attrs.get("lang")).astype(object).where(frame.notna(), "")
     rows = [[_cell(v) for v in row] for row in shown.itertuples(index=False, name=None)]
-    view = {"head": _header(list(frame.columns)), "rows": rows, "details": details or []}
+    kinds = [column_kind(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    head = _header(list(frame.columns), kinds)
+    view = {"head": head, "rows": rows, "kinds": kinds, "details": details or []}
     return _macro("table")(view)
+
+
+def column_kind(column: pd.Series) -> str:
+    """'ww-num' for a column of numbers (empty cells aside), else 'ww-text'."""
+    if pd.api.types.is_bool_dtype(column):
+        return "ww-text"
+    if pd.api.types.is_numeric_dtype(column):
+        return "ww-num"
+    filled = [v for v in column if not (v is None or v == "" or (isinstance(v, float) and v != v))]
+    numbers = [v for v in filled if isinstance(v, int | float) and not isinstance(v, bool)]
+    return "ww-num" if filled and len(numbers) == len(filled) else "ww-text"
 
 
 def _cell(value: object) -> object:
     return value if hasattr(value, "__html__") else str(value)
 
 
-def _header(columns: list) -> list[list[tuple[str, int]]]:
-    """Header rows: one per column level, equal neighbours under the same parent joined."""
+def _header(columns: list, kinds: list[str]) -> list[list[tuple[str, int, str]]]:
+    """Header rows: one per column level, equal neighbours under the same parent joined; a
+    heading over one column aligns as its column does (`kinds`), one over several left."""
     keys = [c if isinstance(c, tuple) else (c,) for c in columns]
     rows = []
     for level in range(max((len(k) for k in keys), default=1)):
         spans: list[list] = []
-        for key in keys:
+        for key, kind in zip(keys, kinds, strict=True):
             prefix = key[: level + 1]
             if spans and spans[-1][0] == prefix:
                 spans[-1][1] += 1
+                spans[-1][2] = "ww-text"
             else:
-                spans.append([prefix, 1])
-        rows.append([("" if p[-1] is None else str(p[-1]), n) for p, n in spans])
+                spans.append([prefix, 1, kind])
+        rows.append([("" if p[-1] is None else str(p[-1]), n, k) for p, n, k in spans])
     return rows
 
 
@@ -121,6 +143,19 @@ def figure_div(fig: go.Figure, div_id: str) -> Markup:
     return Markup(
         fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=FIGURE_CONFIG)
     )
+
+
+def figure_with_alt(plot: Markup, alt: str, data_label: str, data: pd.DataFrame) -> Markup:
+    """A drawn figure with its text alternative: `alt` as its caption, its `data` as a table
+    in a `<details>` element headed `data_label`."""
+    if not isinstance(data.index, pd.RangeIndex):  # a heatmap's rows: shown as a column
+        lang = data.attrs.get("lang")
+        data = data.rename_axis("").reset_index()
+        data.attrs["lang"] = lang
+    return Markup(
+        '<figure class="ww-figure">{}<figcaption class="ww-figure-alt">{}</figcaption>'
+        '<details class="ww-figure-data"><summary>{}</summary>{}</details></figure>'
+    ).format(plot, alt, data_label, table_html(data))
 
 
 def board_html(board: Board, level: int = 3) -> Markup:
@@ -144,10 +179,23 @@ def items_html(texts: list[str], kind: str = "ww-items") -> Markup:
     return _macro("items")(texts, kind)
 
 
-def quotes_html(groups: list[tuple[str, list[tuple[str, str]]]], opened: bool = False) -> Markup:
-    """[(code, [(quote, who), ...]), ...] as one `<details>` element a code: one click away
-    (or `opened`)."""
-    return _macro("quotes")(groups, opened)
+def quotes_html(
+    groups: list[tuple[str, list[tuple[str, str]]]], labels: Labels, opened: bool = False
+) -> Markup:
+    """[(code, [(quote, who), ...]), ...] per code: its strongest quote (the first) shown, the
+    others in a `<details>` element one click away (or `opened`)."""
+    more = [labels.count("quotes.more", len(said) - 1) for _code, said in groups]
+    return _macro("quotes")(groups, more, opened)
+
+
+def paragraphs_html(texts: list[str], kind: str) -> Markup:
+    """Texts as paragraphs in a `div` of class `kind` (`commands` as code)."""
+    return _macro("paragraphs")(texts, kind)
+
+
+def summary_themes_html(themes: list[dict], goal_label: str) -> Markup:
+    """The summary's themes (`summary.themes`): name, goal and strongest quote each."""
+    return _macro("summary_themes")(themes, goal_label)
 
 
 def part_html(view: dict) -> Markup:

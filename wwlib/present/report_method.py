@@ -7,10 +7,13 @@ none (`missing.is_public_record`), a week without votes does not speak of dots.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from wwlib.core.dates import long_date
 from wwlib.core.labels import Labels
-from wwlib.core.model import PlanKind
+from wwlib.core.model import PlanKind, Role
+from wwlib.core.pseudonym import Pseudonymiser
 from wwlib.present.missing import is_public_record
 from wwlib.store import Store
 
@@ -80,9 +83,82 @@ def week_facts(store: Store) -> WeekFacts:
     )
 
 
-def method_paragraphs(store: Store, labels: Labels, title: str) -> list[dict[str, str]]:
-    """The method section of the cohort in `store` (`week_facts`, `describe_week`)."""
-    return describe_week(week_facts(store), labels, title)
+@dataclass(frozen=True)
+class ConsentFacts:
+    """The consent on record (people.csv's consent columns), as the method section sums it up."""
+
+    participants: int
+    named: int  # participants who consented to being named
+    recording: int  # ... to a recording of their interview
+    quotes: int  # ... to being quoted verbatim
+    first: dt.date | None  # the earliest and latest date consent was given (anyone's)
+    last: dt.date | None
+    covers: tuple[str, ...]  # what it covers, each text once, in people order
+    unrecorded: tuple[str, ...]  # ids of people (any role) without a date of consent
+
+
+def consent_facts(store: Store) -> ConsentFacts:
+    """Count the consent on record in `store`."""
+    people = store.people()
+    participants = people[people["role"] == Role.PARTICIPANT.value]
+    dates = sorted(dt.date.fromisoformat(d) for d in people["consent_date"] if d)
+    covers = [c.strip() for c in people["consent_covers"] if c and c.strip()]
+    return ConsentFacts(
+        participants=len(participants),
+        named=int(participants["consent_named"].sum()),
+        recording=int(participants["consent_recording"].sum()),
+        quotes=int(participants["consent_quotes"].sum()),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        covers=tuple(dict.fromkeys(covers)),
+        unrecorded=tuple(people.loc[people["consent_date"].eq(""), "id"]),
+    )
+
+
+def describe_consent(facts: ConsentFacts, labels: Labels, names: Pseudonymiser) -> str:
+    """The consent on record in one paragraph: who consented to what, when, what it covers and
+    who has none on record; people and texts as `names` shows them."""
+    counts = {
+        "named": labels.number(facts.named),
+        "recording": labels.number(facts.recording),
+        "quotes": labels.number(facts.quotes),
+    }
+    said = [labels.count("report.method.consent.given", facts.participants, **counts)]
+    if facts.first and facts.first == facts.last:
+        said.append(labels("report.method.consent.date", date=long_date(facts.first, labels)))
+    elif facts.first:
+        first, last = (long_date(d, labels, weekday=False) for d in (facts.first, facts.last))
+        said.append(labels("report.method.consent.dates", first=first, last=last))
+    if facts.covers:
+        covers = "; ".join(names.text(c) for c in facts.covers)
+        said.append(labels("report.method.consent.covers", covers=covers))
+    if facts.unrecorded:
+        who = ", ".join(names.name(p) for p in facts.unrecorded)
+        unrecorded = len(facts.unrecorded)
+        said.append(labels.count("report.method.consent.unrecorded", unrecorded, names=who))
+    else:
+        said.append(labels("report.method.consent.all_recorded"))
+    return " ".join(said)
+
+
+def consent_paragraph(
+    store: Store, labels: Labels, names: Pseudonymiser | None = None
+) -> dict[str, str]:
+    """The method section's paragraph on consent (`consent_facts`, `describe_consent`); names
+    as `names` shows them (default: by pseudonym whoever did not consent to being named)."""
+    if names is None:
+        names = Pseudonymiser(store.people(), False, store.cohort().mentioned_names)
+    text = describe_consent(consent_facts(store), labels, names)
+    return {"phase": labels("report.method.consent"), "text": text}
+
+
+def method_paragraphs(
+    store: Store, labels: Labels, title: str, names: Pseudonymiser | None = None
+) -> list[dict[str, str]]:
+    """The method section of the cohort in `store` (`week_facts`, `describe_week`), with the
+    consent on record last (`consent_paragraph`, names as `names` shows them)."""
+    week = describe_week(week_facts(store), labels, title)
+    return week + [consent_paragraph(store, labels, names)]
 
 
 def describe_week(facts: WeekFacts, labels: Labels, title: str) -> list[dict[str, str]]:

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
 from wwlib import analysis, figures
+from wwlib.figures.alt import alt_text, figure_data
 from wwlib.figures.base import empty_message
-from wwlib.present import act, look, render, views
+from wwlib.present import act, look, quiet, render, summary, views
 from wwlib.present.boards import board
 from wwlib.present.evidence import evidence_trails, render_trail
 from wwlib.present.missing import missing
@@ -46,6 +47,9 @@ class Part:
     heading: str = ""
     note: str = ""
     anchor: str = ""
+    alt: str = ""  # a figure's text alternative: what it shows (`build` sets it)
+    alt_data: str = ""  # the heading of its data as a table
+    alt_table: pd.DataFrame | None = None  # that table
 
     @property
     def is_figure(self) -> bool:
@@ -121,6 +125,9 @@ class Section:
         }
 
     def _content_html(self, part: Part, anchor: str, figure: FigureHTML) -> Markup:
+        if part.is_figure and part.alt:
+            plot = figure(part.content, anchor)
+            return render.figure_with_alt(plot, part.alt, part.alt_data, part.alt_table)
         if part.is_figure:
             return figure(part.content, anchor)
         if isinstance(part.content, pd.DataFrame):
@@ -141,8 +148,26 @@ def build(wb: Workbook, key: str, **options: object) -> Section:
         cached = wb._sections = (count, {})
     wanted = (key, tuple(sorted(options.items())))
     if wanted not in cached[1]:
-        cached[1][wanted] = SECTIONS[key](wb, **options)
+        cached[1][wanted] = _with_alternatives(wb, SECTIONS[key](wb, **options))
     return cached[1][wanted]
+
+
+def _with_alternatives(wb: Workbook, section: Section) -> Section:
+    """Every drawn figure of the section with its text alternative (WCAG 1.1.1): a sentence
+    that says what it shows, and its data as a table one click away."""
+    heading = wb.labels("figure.data")
+    parts = tuple(
+        replace(
+            p,
+            alt=alt_text(wb.labels, p.content, p.heading or section.title),
+            alt_data=heading,
+            alt_table=figure_data(p.content, wb.lang),
+        )
+        if p.is_figure and not p.missing
+        else p
+        for p in section.parts
+    )
+    return replace(section, parts=parts)
 
 
 def _section(
@@ -160,7 +185,7 @@ def _section(
 
 def _table_section(wb: Workbook, key: str, need: str, table: Callable[[], pd.DataFrame]) -> Section:
     """A section of one table, made when the cohort holds what it `need`s."""
-    return _section(wb, key, missing(wb, need), lambda: (Part("table", table()),))
+    return _section(wb, key, missing(wb, need), lambda: (_table(wb, "table", table()),))
 
 
 def _chart_and_table(
@@ -176,13 +201,25 @@ def _chart_and_table(
         wb,
         key,
         missing(wb, need),
-        lambda: (_figure("chart", chart(), anchor), Part("table", table())),
+        lambda: (_figure(wb, "chart", chart(), anchor), _table(wb, "table", table())),
     )
 
 
-def _figure(name: str, fig: go.Figure, anchor: str = "") -> Part:
-    """A figure, or its own message when it has no data: never an empty chart frame."""
-    return Part(name, fig, missing=empty_message(fig), anchor=anchor)
+def _figure(wb: Workbook, name: str, fig: go.Figure, anchor: str = "") -> Part:
+    """A figure, or its own message when it has no data, or the sentence that says all its
+    values are 0 (`quiet`): never an empty chart frame."""
+    lacking = empty_message(fig)
+    if not lacking and quiet.figure_says_nothing(fig):
+        lacking = wb.labels("quiet.figure.zero")
+    return Part(name, fig, missing=lacking, anchor=anchor)
+
+
+def _table(wb: Workbook, name: str, table: pd.DataFrame, note: str = "", heading: str = "") -> Part:
+    """A table, without its columns of zeros (named in the note); a table that would say
+    nothing is the sentence that says so (`quiet.quiet_table`)."""
+    shown, lacking, dropped = quiet.quiet_table(table, wb.labels)
+    note = " ".join(t for t in (note, dropped) if t)
+    return Part(name, shown, missing=lacking, heading=heading, note=note)
 
 
 def _words(key: str) -> Callable[[Workbook], Section]:
@@ -217,7 +254,7 @@ def _people(wb: Workbook) -> Part:
 
 def _programme(wb: Workbook) -> Part:
     timeline = figures.programme_timeline(views.session_frame(wb), wb.labels)
-    return _figure("programme", timeline, "ww-programme")
+    return _figure(wb, "programme", timeline, "ww-programme")
 
 
 def interviews(wb: Workbook) -> Section:
@@ -274,10 +311,11 @@ def quotes(wb: Workbook) -> Section:
 
 
 def _quotes(wb: Workbook) -> Part:
-    groups = look.quote_groups(wb)
+    """The quotes, under how many were left out for lack of consent (when any were)."""
+    groups, left_out = look.quote_groups(wb), look.quotes_left_out(wb)
     if not groups:
-        return Part("quotes", missing=wb.labels("ui.quotes.none"))
-    return Part("quotes", render.quotes_html(groups))
+        return Part("quotes", missing=left_out or wb.labels("ui.quotes.none"))
+    return Part("quotes", render.quotes_html(groups, wb.labels), note=left_out)
 
 
 def who_said_what(wb: Workbook) -> Section:
@@ -286,7 +324,7 @@ def who_said_what(wb: Workbook) -> Section:
         wb,
         "who_said_what",
         missing(wb, "codings"),
-        lambda: (_figure("heatmap", look.who_said_what_heatmap(wb), "ww-who"),),
+        lambda: (_figure(wb, "heatmap", look.who_said_what_heatmap(wb), "ww-who"),),
     )
 
 
@@ -297,9 +335,9 @@ def cooccurrence(wb: Workbook) -> Section:
         "cooccurrence",
         missing(wb, "cooccurrence"),
         lambda: (
-            _figure("heatmap", look.cooccurrence_heatmap(wb, "fragment")),
-            _figure("network", look.cooccurrence_network(wb, "participant")),
-            Part("table", look.cooccurrence_table(wb, "participant")),
+            _figure(wb, "heatmap", look.cooccurrence_heatmap(wb, "fragment")),
+            _figure(wb, "network", look.cooccurrence_network(wb, "participant")),
+            _table(wb, "table", look.cooccurrence_table(wb, "participant")),
         ),
     )
 
@@ -324,8 +362,8 @@ def comparison(wb: Workbook, attribute: str = "organisation") -> Section:
         "comparison",
         missing(wb, "codings"),
         lambda: (
-            _figure("chart", chart(wb, attribute)),
-            Part("table", table(wb, attribute), note=look.small_groups_note(wb, attribute)),
+            _figure(wb, "chart", chart(wb, attribute)),
+            _table(wb, "table", table(wb, attribute), note=look.small_groups_note(wb, attribute)),
         ),
     )
 
@@ -340,7 +378,9 @@ def shortlist(wb: Workbook) -> Section:
     """The themes carried into Thursday and the focus groups."""
     tables = {"shortlist": look.shortlist_table, "focus_groups": look.focus_groups_table}
     lacking = missing(wb, "shortlist")
-    return _section(wb, "shortlist", lacking, lambda: [Part(n, t(wb)) for n, t in tables.items()])
+    return _section(
+        wb, "shortlist", lacking, lambda: [_table(wb, n, t(wb)) for n, t in tables.items()]
+    )
 
 
 # -- Thursday -------------------------------------------------------------------------------
@@ -366,7 +406,7 @@ def votes(wb: Workbook) -> Section:
 
 def _votes(wb: Workbook) -> list[Part]:
     totals = views.vote_totals_frame(wb)
-    chart = _figure("chart", figures.vote_chart(totals, wb.labels), "ww-votes")
+    chart = _figure(wb, "chart", figures.vote_chart(totals, wb.labels), "ww-votes")
     return ([] if totals.empty else [chart]) + [
         Part(f"round-{number}", None if table.empty else table, heading=heading, note=about)
         for number, heading, about, table in views.vote_rounds(wb)
@@ -381,16 +421,28 @@ def priorities(wb: Workbook) -> Section:
 def _priorities(wb: Workbook) -> tuple[Part, Part]:
     names = wb.store.codes().set_index("id")["name"]
     chosen = tuple(wb.pseudonyms.text(names.get(t, t)) for t in wb.cohort.prioritised_themes)
+    unvoted = missing(wb, "votes")  # until a vote every count is 0: the sentence says why
     return (
-        Part("dots", views.priorities_table(wb), note=missing(wb, "votes")),  # 0 until a vote
+        Part("dots", missing=unvoted)
+        if unvoted
+        else _table(wb, "dots", views.priorities_table(wb)),
         Part("prioritised", chosen, missing=missing(wb, "prioritised")),
     )
 
 
 def plans(wb: Workbook) -> Section:
-    """Every theme's Road to Progress: goal, steps and tasks."""
-    overview = views.plans_overview
-    return _table_section(wb, "plans", "plans", lambda: overview(wb, "theme"))
+    """Every theme's Road to Progress: goal, steps and tasks as a table, then each plan drawn
+    as a road (part `road-<plan id>`, figure id `ww-road-<plan id>`; `act.plan_road`)."""
+    themed = wb.store.plans().query("kind == 'theme'")["id"]
+    return _section(
+        wb,
+        "plans",
+        missing(wb, "plans"),
+        lambda: (
+            _table(wb, "table", views.plans_overview(wb, "theme")),
+            *(_figure(wb, f"road-{p}", act.plan_road(wb, p), f"ww-road-{p}") for p in themed),
+        ),
+    )
 
 
 # -- Friday ---------------------------------------------------------------------------------
@@ -408,7 +460,7 @@ def tasks(wb: Workbook) -> Section:
                 wb,
                 "dated_tasks",
                 "timeline",
-                lambda: _figure("timeline", timeline(views.task_frame(wb), wb.labels)),
+                lambda: _figure(wb, "timeline", timeline(views.task_frame(wb), wb.labels)),
             ),
         ),
     )
@@ -447,6 +499,51 @@ def by_owner(wb: Workbook) -> Section:
     return _table_section(wb, "by_owner", "tasks", lambda: table(wb))
 
 
+# -- the week on one page -------------------------------------------------------------------
+
+
+def summary_section(wb: Workbook) -> Section:
+    """The executive summary (`wwlib.present.summary`): the question, what the group found,
+    the prioritised themes with their goal and strongest quote, and the next steps."""
+    return _section(wb, "summary", parts=lambda: _summary(wb))
+
+
+def _summary(wb: Workbook) -> tuple[Part, ...]:
+    label, asked, said = wb.labels, summary.question(wb), summary.found(wb)
+    chosen = summary.themes(wb)
+    tasks, more = summary.next_tasks(wb)
+    no_tasks = missing(wb, "integration_plan") or ("" if len(tasks) else label("ui.task.no_tasks"))
+    heading = {k: label(f"summary.{k}") for k in ("question", "found", "themes", "next")}
+    return (
+        Part(
+            "question",
+            render.paragraphs_html([asked], "ww-summary-question"),
+            missing="" if asked else label("summary.no_question"),
+            heading=heading["question"],
+        ),
+        Part(
+            "found",
+            render.paragraphs_html(list(said), "ww-summary-found"),
+            missing="" if said else missing(wb, "codings"),
+            heading=heading["found"],
+        ),
+        Part(
+            "themes",
+            render.summary_themes_html(chosen, label("summary.theme_goal")),
+            missing="" if chosen else missing(wb, "prioritised"),
+            heading=heading["themes"],
+        ),
+        Part(
+            "next",
+            tasks,
+            missing=no_tasks,
+            heading=heading["next"],
+            note=label.count("summary.next_intro", len(tasks))
+            + (" " + label.count("summary.next_more", more) if more else ""),
+        ),
+    )
+
+
 # key -> the function that builds it, in the order of the week
 SECTIONS: dict[str, Callable[..., Section]] = {
     "kickoff": kickoff,
@@ -475,4 +572,5 @@ SECTIONS: dict[str, Callable[..., Section]] = {
     "evidence": evidence,
     "follow_up": follow_up,
     "by_owner": by_owner,
+    "summary": summary_section,
 }

@@ -366,16 +366,23 @@ def plan_overview(wb: Workbook, plan_id: str) -> pd.DataFrame:
 
 
 def plans_overview(wb: Workbook, kind: str = "theme") -> pd.DataFrame:
-    """Every plan of a kind (theme or integration) with its goal, steps and tasks, in order."""
+    """Every plan of a kind (theme or integration) with its goal, steps and tasks, in order.
+
+    A plan and its goal are written once, on its first row; a step and its description once,
+    on the first row of its tasks.
+    """
     plans = wb.store.plans().query("kind == @kind")
     frames = [
-        plan_overview(wb, plan.id)
-        .pipe(lambda df, plan=plan: df.reindex(range(max(len(df), 1))).astype(object).fillna(""))
-        .assign(
-            **{
-                wb.labels("view.col.plan"): wb.pseudonyms.text(plan.title),
-                wb.labels("view.col.goal"): wb.pseudonyms.text(plan.goal),
-            }
+        _once(
+            plan_overview(wb, plan.id)
+            .pipe(lambda df: df.reindex(range(max(len(df), 1))).astype(object).fillna(""))
+            .assign(
+                **{
+                    wb.labels("view.col.plan"): wb.pseudonyms.text(plan.title),
+                    wb.labels("view.col.goal"): wb.pseudonyms.text(plan.goal),
+                }
+            ),
+            [wb.labels(f"view.col.{k}") for k in ("plan", "goal", "step", "step_description")],
         )
         for plan in plans.itertuples()
     ]
@@ -416,6 +423,17 @@ def tasks_table(wb: Workbook) -> pd.DataFrame:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _once(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """One plan's rows with its plan and goal (`columns[:2]`) on the first row only, and a
+    step and its description (`columns[2:]`) on the first row of that step only."""
+    plan, goal, step, about = columns
+    shown = frame.copy()
+    shown.loc[shown[step].eq(shown[step].shift()), [step, about]] = ""
+    shown.loc[shown.index[1:], [plan, goal]] = ""
+    shown.attrs = dict(frame.attrs)
+    return shown
 
 
 def labels_of(wb: Workbook, kind: str, values) -> list[str]:

@@ -48,6 +48,12 @@ class Workbook:
         people["name"] = self.pseudonyms.names(people["id"])
         return people
 
+    def unquoted(self) -> set[str]:
+        """The people whose words may not be quoted verbatim (no `consent_quotes` on record):
+        no fragment of their interview is shown as a quote in a report or an export."""
+        people = self.store.people()
+        return set(people.loc[~people["consent_quotes"], "id"])
+
     def board_id(self, kind: str) -> str:
         """The first board of a kind (kickoff, ideas, theme, integration), or '' if none."""
         boards = self.store.boards()

@@ -88,9 +88,19 @@ def read_exchange_content(con: sqlite3.Connection) -> ExchangeContent:
 def _read_people_and_codes(con: sqlite3.Connection, content: ExchangeContent) -> None:
     for row in con.execute(
         "SELECT id, name, role, pseudonym, organisation, municipality, function, consent_named, "
-        "guid FROM person ORDER BY position"
+        "guid, consent_recording, consent_quotes, consent_date, consent_covers "
+        "FROM person ORDER BY position"
     ):
-        content.people.append(Person(*row[:7], consent_named=bool(row[7])))
+        content.people.append(
+            Person(
+                *row[:7],
+                consent_named=bool(row[7]),
+                consent_recording=bool(row[9]),
+                consent_quotes=bool(row[10]),
+                consent_date=dt.date.fromisoformat(row[11]) if row[11] else None,
+                consent_covers=row[12],
+            )
+        )
         content.guids.person[row[0]] = row[8]
     content.sessions = [
         Session(

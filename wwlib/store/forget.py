@@ -48,7 +48,7 @@ PERSON_COLUMNS = (
 # Free text in which anyone may name the person (transcripts apart: their spans move along).
 TEXT_COLUMNS = (
     ("cohort", ("title", "research_question", "source")),
-    ("person", ("name", "organisation", "municipality", "function")),
+    ("person", ("name", "organisation", "municipality", "function", "consent_covers")),
     ("session", ("activity",)),
     ("code", ("name", "description")),
     ("coding", ("memo",)),
@@ -112,9 +112,14 @@ class ForgetMixin:
                 "UPDATE memo SET target_id = ? WHERE target = 'interview' AND target_id = ?",
                 (f.new_id, f.person),
             )
+            # Forgetting ends their consent: no name, no recording, no quote of theirs any more.
+            # The date it was given and what it covered stay (with their name replaced, as in
+            # every text): that consent existed is what the processing rested on until now
+            # (AVG art. 7(1): the controller must be able to show it), and says nothing of who.
             con.execute(
                 "UPDATE person SET name = ?, organisation = '', municipality = '', "
-                "function = '', consent_named = 0 WHERE id = ?",
+                "function = '', consent_named = 0, consent_recording = 0, consent_quotes = 0 "
+                "WHERE id = ?",
                 (f.pseudonym, f.new_id),
             )
             con.execute("DELETE FROM person_link WHERE person IN (?, ?)", (f.person, f.new_id))

@@ -93,7 +93,7 @@ def _insert_identity(con: sqlite3.Connection, ds) -> None:
 def insert_cohort(con: sqlite3.Connection, c) -> None:
     """The cohort row (shared by the bulk load and a REFI-QDA import into a new store)."""
     con.execute(
-        f"INSERT INTO cohort ({COHORT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+        f"INSERT INTO cohort ({COHORT_COLUMNS}) VALUES ({', '.join('?' * 14)})",
         (
             c.id,
             c.title,
@@ -108,6 +108,7 @@ def insert_cohort(con: sqlite3.Connection, c) -> None:
             json.dumps(list(c.interview_guide), ensure_ascii=False),
             json.dumps(list(c.never_replace), ensure_ascii=False),
             c.min_group,
+            c.retention.isoformat() if c.retention else None,
         ),
     )
 
@@ -124,7 +125,8 @@ def insert_people(con: sqlite3.Connection, people, guids: dict | None = None) ->
     first, guids = next_position(con, "person"), guids or {}
     con.executemany(
         "INSERT INTO person (id, name, role, organisation, municipality, function, pseudonym, "
-        "consent_named, position, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "consent_named, consent_recording, consent_quotes, consent_date, consent_covers, "
+        "position, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.id,
@@ -135,6 +137,10 @@ def insert_people(con: sqlite3.Connection, people, guids: dict | None = None) ->
                 p.function,
                 p.pseudonym,
                 int(p.consent_named),
+                int(p.consent_recording),
+                int(p.consent_quotes),
+                p.consent_date.isoformat() if p.consent_date else "",
+                p.consent_covers,
                 first + i,
                 guids.get(p.id),
             )

@@ -12,7 +12,8 @@ from wwlib.core.model import Cohort
 
 COHORT_COLUMNS = (
     'id, title, municipalities, start, "end", language, research_question, '
-    "prioritised_themes, source, mentioned_names, interview_guide, never_replace, min_group"
+    "prioritised_themes, source, mentioned_names, interview_guide, never_replace, min_group, "
+    "retention"
 )
 
 
@@ -32,6 +33,7 @@ def cohort_from_row(row: tuple) -> Cohort:
         interview_guide=tuple(json.loads(row[10])),
         never_replace=tuple(json.loads(row[11])),
         min_group=int(row[12]),
+        retention=dt.date.fromisoformat(row[13]) if row[13] else None,
     )
 
 
@@ -44,9 +46,11 @@ class ReadMixin:
         return cohort_from_row(row)
 
     def people(self) -> pd.DataFrame:
-        """Everyone in the cohort, in dataset order; `consent_named` as bool."""
+        """Everyone in the cohort, in dataset order; the consents (`consent_named`,
+        `consent_recording`, `consent_quotes`) as bool, `consent_date` ISO text ('' if none)."""
         df = self._frame("SELECT * FROM person ORDER BY position").drop(columns="position")
-        df["consent_named"] = df["consent_named"].astype(bool)
+        for consent in ("consent_named", "consent_recording", "consent_quotes"):
+            df[consent] = df[consent].astype(bool)
         return df
 
     def sessions(self) -> pd.DataFrame:

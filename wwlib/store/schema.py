@@ -366,6 +366,17 @@ CREATE TABLE name_scan (
 );
 """
 
+V9 = """
+-- Privacy issue: how long the cohort's personal data may be kept (`ww purge` after that date),
+-- and each person's consent on record: named or not (consent_named, V1), a recording of their
+-- interview, quotes in the report, the date it was given and what it covers.
+ALTER TABLE cohort ADD COLUMN retention TEXT;  -- ISO date; NULL: none set
+ALTER TABLE person ADD COLUMN consent_recording INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE person ADD COLUMN consent_quotes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE person ADD COLUMN consent_date TEXT NOT NULL DEFAULT '';   -- ISO date; '': not given
+ALTER TABLE person ADD COLUMN consent_covers TEXT NOT NULL DEFAULT '';  -- what it covers, in words
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -255,8 +255,38 @@ class LivePanel(Panel):
         super().close()
 
 
+class ScrollingHTML(ipw.HTML):
+    """HTML that scrolls within `max_height` in a region of its own: reachable with the
+    keyboard (a scrolling box one cannot focus cannot be scrolled without a mouse) and named
+    `label` for a screen reader (WCAG 2.1.1)."""
+
+    def __init__(self, label: str, max_height: str, **kwargs):
+        self._region = (label, max_height)
+        super().__init__(**kwargs)
+
+    @traitlets.validate("value")
+    def _in_region(self, proposal) -> str:
+        value = proposal["value"]
+        if not value or value.startswith('<div class="ww-scroll"'):
+            return value
+        label, height = self._region
+        return (
+            f'<div class="ww-scroll" tabindex="0" role="region" aria-label="{escape(label)}" '
+            f'style="max-height:{height};overflow:auto">{value}</div>'
+        )
+
+
 def field(widget: ipw.Widget, css_class: str, description: str = "") -> ipw.Widget:
-    """Give an input its stable CSS class (for tests and styling) and its label."""
+    """Give an input its stable CSS class (for tests and styling) and its label.
+
+    A text box sends its text when it loses the focus (or on Enter), not at every keystroke:
+    the browser sends a widget's changes one at a time, waiting for the kernel's answer to each,
+    and a button is another widget, so a click right after typing could reach the kernel
+    before the last letters did and store a note cut short. Leaving the box for the button
+    sends the whole text first.
+    """
+    if isinstance(widget, ipw.Text | ipw.Textarea):
+        widget.continuous_update = False
     widget.add_class(css_class)
     if description:
         widget.description = description

@@ -18,7 +18,7 @@ from wwlib.core.model import Category, category_colour, check_text
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, note_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, button, escape, field
+from wwlib.ui.base import Panel, ScrollingHTML, button, escape, field
 from wwlib.ui.roles import Act, may, read_only_note, refused
 
 SWATCH = (
@@ -74,8 +74,9 @@ class CodebookPanel(Panel):
     def __init__(self, wb: Workbook, author: str = "", **kwargs):
         super().__init__(wb, **kwargs)
         self._author, self._pending = wb.person or author, None
-        self.tree = field(ipw.HTML(), "ww-codebook-tree")
-        self.tree.layout = ipw.Layout(max_height="32em", overflow="auto")
+        self.tree = field(
+            ScrollingHTML(self._label("ui.region.codebook"), "32em"), "ww-codebook-tree"
+        )
         self._make_add_form()
         self._make_change_form()
         help_text = ipw.HTML(note_html(self._label("ui.codebook.help"), "ww-codebook-help"))

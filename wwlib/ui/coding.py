@@ -11,7 +11,7 @@ from wwlib.core.model import Category, category_colour
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, StaticView, button, escape, field, snippet
+from wwlib.ui.base import Panel, ScrollingHTML, StaticView, button, escape, field, snippet
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.ui.roles import Act, may, read_only_note, refused
@@ -127,8 +127,9 @@ class CodingPanel(Panel):
             [(wb.pseudonyms.name(p), p) for p in with_text], "ww-coding-interview", "interview"
         )
         self.coder = None if wb.person else self._coder_pick(coder)
-        self.transcript = field(ipw.HTML(), "ww-transcript")
-        self.transcript.layout = ipw.Layout(max_height="28em", overflow="auto")
+        self.transcript = field(
+            ScrollingHTML(self._label("ui.region.transcript"), "28em"), "ww-transcript"
+        )
         self.paragraph = self._dropdown([], "ww-coding-paragraph", "paragraph")
         self.sentence = self._dropdown([], "ww-coding-sentence", "sentence")
         self.start = field(ipw.IntText(0), "ww-coding-start", self._label("ui.coding.start"))
@@ -139,8 +140,7 @@ class CodingPanel(Panel):
         self.add = button(self._label("ui.coding.add"), "ww-coding-add", self._on_add)
         self.reload = button(self._label("ui.refresh"), "ww-coding-refresh", self._on_reload)
         self.reload.button_style = ""
-        self.codings = field(ipw.HTML(), "ww-codings")
-        self.codings.layout = ipw.Layout(max_height="16em", overflow="auto")
+        self.codings = field(ScrollingHTML(self._label("ui.region.codings"), "16em"), "ww-codings")
         self.no_codes = field(ipw.HTML(), "ww-coding-no-codes")
         self.children = self._layout(with_text.empty)
         self.add_class("ww-coding-panel")

@@ -47,21 +47,30 @@ class InterviewStatusPanel(Panel):
         """Read every participant's status again (another tab may have changed one)."""
         statuses = self._statuses()
         options = [(self._label(f"interview.{s.value}"), s.value) for s in InterviewStatus]
-        head = [self._label(f"ui.interviews.{k}") for k in ("participant", "interviewer", "status")]
+        head = [self._label(f"ui.interviews.{k}") for k in ("participant", "status", "interviewer")]
         self.picks, rows = {}, [self._line([f"<b>{escape(h)}</b>" for h in head])]
         locked = not may(self.wb, Act.SET_INTERVIEW_STATUS)
         for row in statuses.itertuples():
-            names = self.wb.pseudonyms.names([row.participant, row.interviewer])
-            cells = [escape(name) for name in names]
+            participant, interviewer = self.wb.pseudonyms.names([row.participant, row.interviewer])
             if row.status == "none":
-                rows.append(self._line(cells + [escape(self._label("interview.none"))]))
+                none = self._label("interview.none")
+                rows.append(self._line([escape(t) for t in (participant, none, interviewer)]))
                 continue
-            pick = ipw.Dropdown(options=options, value=row.status, layout=CELL, disabled=locked)
+            # the participant's name is the dropdown's own label (a screen reader says whose
+            # status it is), as wide as the column it stands in
+            pick = ipw.Dropdown(
+                options=options,
+                value=row.status,
+                description=participant,
+                style={"description_width": CELL.width},
+                layout=ipw.Layout(width=f"calc(2 * {CELL.width})"),
+                disabled=locked,
+            )
             pick.add_class("ww-interviews-status")
             pick.add_class(f"ww-interview-{row.participant}")
             pick.observe(partial(self._on_status, row.participant), "value")
             self.picks[row.participant] = pick
-            rows.append(ipw.HBox([*self._cells(cells), pick]))
+            rows.append(ipw.HBox([pick, *self._cells([escape(interviewer)])]))
         self.rows.children = rows
         self._show_summary(statuses)
 

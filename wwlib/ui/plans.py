@@ -15,30 +15,18 @@ from functools import partial
 
 import ipywidgets as ipw
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 import traitlets
 
-from wwlib.figures.act import overdue, road_chart
+from wwlib.figures.act import overdue
 from wwlib.figures.base import empty_message
+from wwlib.present.act import PLAN_TEXTS, plan_road
 from wwlib.present.missing import PLAN_PARTS, missing
 from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.views import task_frame
 from wwlib.present.workbook import Workbook
 from wwlib.ui.base import ERROR_COLOUR, Panel, StaticView, button, escape, field
 from wwlib.ui.roles import Act, may, read_only_note, refused
-
-PLAN_TEXTS = ("title", "goal", "current")
-
-
-def plan_road(wb: Workbook, plan_id: str, today: dt.date | None = None) -> go.Figure:
-    """`figures.road_chart` of one plan, names shown as the workbook's pseudonymiser says."""
-    show = wb.pseudonyms.text
-    plan = wb.store.plans().set_index("id").loc[plan_id]
-    plan = pd.Series({"id": plan_id, **{k: show(plan[k]) for k in PLAN_TEXTS}})
-    steps = _of_plan(wb.store.steps(), plan_id)
-    steps = steps.assign(title=[show(t) for t in steps["title"]])
-    return road_chart(plan, steps, _of_plan(task_frame(wb), plan_id), wb.labels, today)
 
 
 class PlanEditor(Panel):

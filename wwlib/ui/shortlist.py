@@ -166,7 +166,7 @@ class QuotePanel(Panel):
             lacking = missing(self.wb, "codings") or self._label("ui.quotes.none")
             self.quotes.value = empty_html(lacking)
             return
-        self.quotes.value = str(quotes_html(groups, opened=True))
+        self.quotes.value = str(quotes_html(groups, self.wb.labels, opened=True))
 
 
 class PrioritisePanel(FacilitatorsOnly, Panel):

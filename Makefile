@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_qdpx.py
 	$(BIN)/python benchmarks/national.py
 	$(BIN)/python benchmarks/bench_sync.py
+	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/live_session.py

@@ -68,7 +68,11 @@ async def pages(urls: list[tuple[str, str]]) -> list[str]:
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         try:
-            return [row(name, await check(browser, url)) for name, url in urls]
+            rows = []
+            for name, url in urls:  # printed as they come: a page that fails leaves the rest
+                rows.append(row(name, await check(browser, url)))
+                print(rows[-1], file=sys.stderr, flush=True)
+            return rows
         finally:
             await browser.close()
 
@@ -86,7 +90,9 @@ def served(lang: str, notebooks: list[str], tmp: Path) -> list[str]:
                 (f"{nb.removesuffix('.ipynb')} {role} {lang}", f"{first['url']}&lang={lang}")
                 for nb in notebooks
                 for role in ("participant", "facilitator")
-                for first in [next(r for r in links if r["role"] == role and r["notebook"] == nb)]
+                for first in [
+                    next(r for r in links if r["role"] == role and nb.startswith(r["notebook"]))
+                ]
             ]
             return asyncio.run(pages(urls))
 
@@ -110,7 +116,7 @@ def main() -> int:
                 tmp / f"r-{lang}.html",
                 pseudonymise=False,
                 lang=lang,
-                store=tmp / "store-nl.sqlite",
+                store=tmp / f"report-{lang}.sqlite",
             ).as_uri(),
         )
         for lang in ("nl", "en")

@@ -11,9 +11,20 @@ def all_rows(path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        return {t: ordered_rows(con, t) for t in tables}
     finally:
         con.close()
+
+
+def ordered_rows(con: sqlite3.Connection, table: str) -> list:
+    """A table's rows in rowid order; a table without rowid (the search index's own tables)
+    in the order of its columns."""
+    try:
+        return con.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+    except sqlite3.OperationalError:
+        columns = len(con.execute(f'SELECT * FROM "{table}" LIMIT 0').description)
+        order = ", ".join(str(n) for n in range(1, columns + 1))
+        return con.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
 
 
 def forbidden_names(store) -> set[str]:

@@ -22,7 +22,8 @@ from wwlib.store.schema import MIGRATIONS
 
 
 def rows(path: Path) -> dict[str, list[dict]]:
-    """Every row of every table, through a connection of its own (not the store's)."""
+    """Every row of every table, through a connection of its own (not the store's); not the
+    search index, which every write keeps up to date (tests/test_search.py)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
@@ -30,7 +31,7 @@ def rows(path: Path) -> dict[str, list[dict]]:
             r[0]
             for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_%' ORDER BY name"
             )
         ]
         return {

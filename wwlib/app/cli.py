@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     for what, one in imports.items():
         one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
+    _person_options(imports["transcripts"])
     exports = _per_format(
         sub,
         "export",
@@ -130,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
                 default="organisation",
                 help="the person attribute to compare groups by (default organisation)",
             )
+            one.add_argument("--search", metavar="QUERY", help="a sheet of this query's hits")
 
     dash = sub.add_parser(
         "dashboard",
@@ -230,12 +232,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
 
+    search = sub.add_parser(
+        "search", help="find words in the transcripts, notes and memos; code every hit"
+    )
+    search.add_argument("folder", type=Path)
+    search.add_argument("query", nargs="?", help='words and "phrases", all of which must occur')
+    search.add_argument("--speaker", metavar="ID", help="only what this person said or wrote")
+    search.add_argument("--code", metavar="ID", help="only hits in fragments with this code")
+    search.add_argument("--interview", metavar="ID", help="only this interview's transcript")
+    search.add_argument("--code-all", metavar="CODE", help="code every transcript hit with CODE")
+    search.add_argument(
+        "--unit",
+        choices=("sentence", "turn"),
+        default="sentence",
+        help="with --code-all: code the hit's sentence or speaker turn",
+    )
+    search.add_argument("--coder", metavar="PERSON", help="with --code-all: who codes")
+    search.add_argument("--undo", type=int, metavar="ACTION", help="undo an autocoding")
+    search.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
+
     links = sub.add_parser("links", help="revoke a person's personal link (a new one replaces it)")
     links.add_argument("folder", type=Path)
     links.add_argument("--revoke", required=True, metavar="PERSON", help="the person's id")
     links.add_argument("--links", type=Path, metavar="FILE", help="the links file to update")
     links.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
     return parser
+
+
+def _person_options(transcripts) -> None:
+    """`ww import transcripts DIR FILE --person ID ...`: one file, whatever its name."""
+    transcripts.add_argument(
+        "--person", metavar="ID", help="the interviewee of the one FILE (any file name)"
+    )
+    transcripts.add_argument(
+        "--interviewer", metavar="ID", help="with --person (default: the interview's, else "
+        "the first facilitator)",
+    )  # fmt: skip
+    transcripts.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="with --person (default: the file's, else the "
+        "week's Tuesday, else the start)",
+    )  # fmt: skip
+    transcripts.add_argument(
+        "--speaker", action="append", default=[], metavar='"LABEL=ID"',
+        help="with --person: who a speaker of the file is (repeat it; LABEL= for no one)",
+    )  # fmt: skip
 
 
 def _per_format(sub, command: str, help_text: str, **formats: str) -> dict:
@@ -386,6 +426,33 @@ def _local(host: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
 
+def _search(args) -> int:
+    from wwlib.analysis.search import hits_tsv
+    from wwlib.cohorts.home import existing_store
+
+    if args.undo is None and args.query is None:
+        raise ParameterError("ww search needs a query (or --undo ACTION)")
+    if args.code_all and not args.coder:
+        raise ParameterError("--code-all needs --coder PERSON: the person the codings are by")
+    with existing_store(args.folder, args.store, actor="ww search") as store:
+        if args.undo is not None:
+            print(f"{store.undo_autocode(args.undo)} codings removed (autocoding {args.undo})")
+            return 0
+        hits = store.search(args.query, args.speaker, args.code, args.interview)
+        if not args.code_all:
+            sys.stdout.write(hits_tsv(hits))
+            return 0
+        action = store.autocode(hits, args.code_all, args.coder, args.unit)
+        done = store.autocoding(action)
+        for interview, start, end in done["spans"]:
+            print(f"{interview}\t{start}\t{end}\t{args.code_all}")
+        print(
+            f"autocoding {action}: {len(done['codings'])} codings of '{args.code_all}' added "
+            f"for {done['hits']} hits (undo: ww search DIR --undo {action})"
+        )
+    return 0
+
+
 def _links(args) -> int:
     from wwlib.app.links import revoke
     from wwlib.cohorts.home import store_path
@@ -416,16 +483,7 @@ def _forget(args) -> int:
         return 1
     result = forget(args.folder, args.person, args.notes, args.transcript, store=args.store)
     print(result)
-    if result.leftovers:
-        print(
-            "these files still hold a form of their name (the workbook did not write it there; "
-            "remove or edit them by hand):",
-            file=sys.stderr,
-        )
-        for path in result.leftovers:
-            print(f"  - {path}", file=sys.stderr)
-        return 1
-    return 0
+    return _leftovers(result.leftovers, "their name")
 
 
 def _purge(args) -> int:
@@ -447,16 +505,21 @@ def _purge(args) -> int:
         report = write_cohort_report(args.folder, args.keep_report, store=args.store)
     result = purge(args.folder, args.store, report)
     print(result)
-    if result.leftovers:
-        print(
-            "these files still hold a form of a name (the workbook did not write it there; "
-            "remove or edit them by hand):",
-            file=sys.stderr,
-        )
-        for path in result.leftovers:
-            print(f"  - {path}", file=sys.stderr)
-        return 1
-    return 0
+    return _leftovers(result.leftovers, "a name")
+
+
+def _leftovers(paths: tuple[str, ...], whose: str) -> int:
+    """List the files that still hold a form of `whose` name (exit code 1), else 0."""
+    if not paths:
+        return 0
+    print(
+        f"these files still hold a form of {whose} (the workbook did not write it there; "
+        "remove or edit them by hand):",
+        file=sys.stderr,
+    )
+    for path in paths:
+        print(f"  - {path}", file=sys.stderr)
+    return 1
 
 
 def _retention_warnings(args: argparse.Namespace) -> None:
@@ -474,6 +537,15 @@ def _retention_warnings(args: argparse.Namespace) -> None:
 def _import(args) -> int:
     from wwlib import exchange
 
+    if args.what == "transcripts" and (args.person or args.interviewer or args.date):
+        if not args.person:
+            raise ParameterError("--interviewer and --date go with --person")
+        given = {"interviewer": args.interviewer, "date": args.date, "speakers": args.speaker}
+        importer = exchange.import_transcript_for
+        print(importer(args.folder, args.files, args.person, args.store, **given))
+        return 0
+    if args.what == "transcripts" and args.speaker:
+        raise ParameterError("--speaker goes with --person")
     summary = exchange.IMPORTERS[args.what](args.folder, args.files, store=args.store)
     print(summary)
     return 0
@@ -492,6 +564,7 @@ def _export(args) -> int:
     options = {"store": args.store, "lang": args.lang, "pseudonymise": args.pseudonymise}
     if args.what == "xlsx":
         options["compare_by"] = args.compare_by
+        options["search"] = args.search
     written = exchange.READABLE_EXPORTS[args.what](args.folder, args.out, **options)
     for path in written if isinstance(written, list) else [written]:
         print(path)
@@ -508,6 +581,7 @@ COMMANDS = {
     "batch": _batch,
     "dashboard": _dashboard,
     "links": _links,
+    "search": _search,
     "forget": _forget,
     "purge": _purge,
     "privacy": _privacy,

@@ -131,3 +131,17 @@ class FileError(WorkbookError):
 
 class FileRefused(FileError):
     """A file is not read: it is no regular file, or larger than `wwlib/limits.py` allows."""
+
+
+class SearchQueryError(WorkbookError):
+    """A search query cannot be read: `query` as typed, `problem` what is wrong, `fix` how."""
+
+    def __init__(self, query: object, problem: str, fix: str = ""):
+        self.query = query
+        self.problem = problem
+        self.fix = fix
+        text = f"search query {query!r} cannot be read: {problem}"
+        super().__init__(f"{text} ({fix})" if fix else text)
+
+    def __reduce__(self):
+        return (SearchQueryError, (self.query, self.problem, self.fix))

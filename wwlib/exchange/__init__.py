@@ -17,6 +17,14 @@ def import_transcripts(folder, files, store=None):
     return import_files(folder, files, store=store)
 
 
+def import_transcript_for(folder, files, person, store=None, **given):
+    """One transcript file, whatever its name, as `person`'s interview (`given`: interviewer,
+    date, speakers as "LABEL=ID")."""
+    from wwlib.exchange.person_transcript import import_for_person
+
+    return import_for_person(folder, files, person, store=store, **given)
+
+
 def import_qdpx(folder, file, store=None):
     """A REFI-QDA project's codebook, sources, codings, cases and memos, added to the cohort."""
     from wwlib.exchange.qdpx import import_project
@@ -46,13 +54,16 @@ def export_qdc(folder, out, store=None, pseudonymise=False):
     return export_codebook(folder, out, store=store, pseudonymise=pseudonymise)
 
 
-def export_xlsx(folder, out, store=None, lang="nl", pseudonymise=False, compare_by="organisation"):
-    """Every table of the analysis day in one .xlsx, one sheet per table."""
+def export_xlsx(
+    folder, out, store=None, lang="nl", pseudonymise=False, compare_by="organisation", search=None
+):
+    """Every table of the analysis day in one .xlsx, one sheet per table (and the hits of the
+    query `search` on a sheet of their own)."""
     from wwlib.outputs.exports import analysis_xlsx as write
     from wwlib.present.workbook import opened_workbook
 
     with opened_workbook(folder, store, lang, pseudonymise, actor="ww export xlsx") as wb:
-        return write(wb, out, compare_by)
+        return write(wb, out, compare_by, search)
 
 
 def export_tasks(folder, out, store=None, lang="nl", pseudonymise=False):

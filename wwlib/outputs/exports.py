@@ -27,6 +27,7 @@ from wwlib.core.labels import Labels
 from wwlib.core.model import ALL_PARTICIPANTS
 from wwlib.outputs.spreadsheet import output_path, write_sheets, write_whole
 from wwlib.present import look, views
+from wwlib.present.search import search_table
 from wwlib.present.workbook import Workbook, opened_workbook
 
 __all__ = [
@@ -461,6 +462,12 @@ def _table(document, header: list[str], rows: list[tuple[str, ...]]) -> None:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def analysis_xlsx(wb: Workbook, path: str | Path, attribute: str = "organisation") -> Path:
-    """Write every table of the analysis day (`look.sheets`) to one .xlsx, one sheet a table."""
-    return write_sheets(look.sheets(wb, attribute), path, wb.labels("export.date_format"))
+def analysis_xlsx(
+    wb: Workbook, path: str | Path, attribute: str = "organisation", search: str | None = None
+) -> Path:
+    """Write every table of the analysis day (`look.sheets`) to one .xlsx, one sheet a table,
+    and with `search` a sheet of that query's hits (`search_table`)."""
+    sheets = look.sheets(wb, attribute)
+    if search is not None:
+        sheets[wb.labels("search.sheet")] = search_table(wb, search)
+    return write_sheets(sheets, path, wb.labels("export.date_format"))

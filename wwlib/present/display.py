@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
+from markupsafe import Markup
 
 from wwlib.present import render
 from wwlib.present.sections import build
@@ -35,14 +36,18 @@ def section(wb: Workbook, key: str, level: int = 2, **options: object) -> None:
 
 
 def part(wb: Workbook, key: str, name: str, **options: object) -> object:
-    """One part of a section: a figure, or its table or fragment as HTML; the sentence that
-    says what the section (or the part) lacks and which step of the week fills it instead."""
+    """One part of a section: a figure (shown) with its caption and data table, or its table
+    or fragment as HTML; the sentence that says what the section (or the part) lacks and
+    which step of the week fills it instead."""
     shown = build(wb, key, **options)
     if shown.missing:
         return HTML(render.empty_html(shown.missing))
     chosen = shown.part(name)
     if chosen.is_figure and not chosen.missing:
-        return chosen.content
+        # the chart, then its text alternative: what it shows, and its data as a table
+        display(chosen.content)
+        alt = render.figure_with_alt(Markup(""), chosen.alt, chosen.alt_data, chosen.alt_table)
+        return HTML(render.styled(alt))
     return HTML(render.styled(shown.part_html(name)))
 
 

@@ -14,6 +14,7 @@ from wwlib.store.plans import PlanMixin
 from wwlib.store.privacy import PrivacyMixin
 from wwlib.store.reads import ReadMixin
 from wwlib.store.schema import SCHEMA_VERSION
+from wwlib.store.search import SearchMixin
 from wwlib.store.session import SessionMixin
 from wwlib.store.transcripts import TranscriptMixin
 from wwlib.store.votes import VoteMixin
@@ -37,6 +38,7 @@ class Store(
     ForgetMixin,
     SessionMixin,
     PrivacyMixin,
+    SearchMixin,
     StoreCore,
 ):
     """One cohort's store: `Store(path)` opens it, `Store(path, create=True)` makes it."""

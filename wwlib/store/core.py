@@ -19,7 +19,8 @@ import pandas as pd
 
 from wwlib.core.errors import StoreError
 from wwlib.store.rows import now
-from wwlib.store.schema import MIGRATIONS, SCHEMA_VERSION
+from wwlib.store.schema import MIGRATIONS, SCHEMA_VERSION, SEARCH_SINCE
+from wwlib.store.search import refresh_index
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
@@ -96,6 +97,8 @@ class StoreCore:
             self._con.execute("BEGIN IMMEDIATE")
         try:
             yield self._con
+            if self.schema_version >= SEARCH_SINCE:  # the index follows every write
+                refresh_index(self._con)
         except sqlite3.Error as exc:
             self._con.execute("ROLLBACK")
             raise self._store_error("the change was not saved", exc) from exc

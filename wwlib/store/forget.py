@@ -135,6 +135,8 @@ class ForgetMixin:
     def compact(self) -> None:
         """Rewrite the store's file without free pages and empty its write-ahead log, so that no
         byte of a deleted row is left in either (after `forget_person`)."""
+        with self._write() as con:  # the search index's segments drop the terms deleted
+            con.execute("INSERT INTO search_terms (search_terms) VALUES ('optimize')")
         with self._sqlite_errors("it could not be compacted"):
             self._con.execute("PRAGMA secure_delete = ON")
             self._con.execute("PRAGMA temp_store = MEMORY")  # VACUUM's copy stays off the disk

@@ -377,6 +377,57 @@ ALTER TABLE person ADD COLUMN consent_date TEXT NOT NULL DEFAULT '';   -- ISO da
 ALTER TABLE person ADD COLUMN consent_covers TEXT NOT NULL DEFAULT '';  -- what it covers, in words
 """
 
+V10 = """
+-- Search issue: a full-text index (SQLite FTS5) of every transcript's speaker turns (the whole
+-- text when it has none), note and memo. FTS5 has no Dutch stemmer, so it indexes each unit's
+-- terms (folded and stemmed in Python, wwlib/analysis/search.py) and a hit is mapped back to
+-- the exact words by the unit's span. Triggers mark what changed in `search_stale`; every write
+-- transaction re-indexes what it marked before it commits (wwlib/store/search.py), whichever
+-- code path wrote. The inserts at the end mark everything, so this migration builds the index
+-- of a store made before.
+CREATE TABLE search_unit (
+    id INTEGER PRIMARY KEY,            -- the rowid of its terms in search_terms
+    kind TEXT NOT NULL CHECK (kind IN ('transcript', 'note', 'memo')),
+    source TEXT NOT NULL,              -- the interview, note or memo id
+    position INTEGER,                  -- the turn's position; NULL: the whole text
+    start INTEGER NOT NULL,            -- code points into the source's text, half-open
+    "end" INTEGER NOT NULL CHECK ("end" >= start)
+);
+CREATE INDEX search_unit_source ON search_unit(kind, source);
+CREATE VIRTUAL TABLE search_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE search_stale (
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (kind, source)
+) WITHOUT ROWID;
+"""
+
+
+def _search_triggers(table: str, kind: str, key: str) -> str:
+    """Triggers that mark a unit of the search index stale when a row of `table` changes."""
+    script = ""
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+        marks = "".join(
+            f"INSERT OR IGNORE INTO search_stale VALUES ('{kind}', {row}.{key}); " for row in rows
+        )
+        script += (
+            f"CREATE TRIGGER {table}_search_{event.lower()} AFTER {event} ON {table}\n"
+            f"BEGIN {marks}END;\n"
+        )
+    return script
+
+
+V10 += _search_triggers("transcript", "transcript", "interview")
+V10 += _search_triggers("turn", "transcript", "interview")
+V10 += _search_triggers("note", "note", "id")
+V10 += _search_triggers("memo", "memo", "id")
+V10 += """
+INSERT OR IGNORE INTO search_stale SELECT 'transcript', interview FROM transcript;
+INSERT OR IGNORE INTO search_stale SELECT 'note', id FROM note;
+INSERT OR IGNORE INTO search_stale SELECT 'memo', id FROM memo;
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
+SEARCH_SINCE = 10  # the schema version from which the store keeps its search index
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,6 +27,7 @@ class NewTranscript:
     source: str = ""
     format: str = "md"
     interviewer: str | None = None
+    date: str | None = None  # ISO; for a new interview, or to change an existing one's
 
 
 class TranscriptMixin:
@@ -47,9 +48,10 @@ class TranscriptMixin:
     def save_transcripts(self, items: Iterable[NewTranscript], actor: str | None = None) -> None:
         """Store transcripts with their turns in one transaction: all of them or none.
 
-        An interview without a row gets one (status 'held', interviewed by `interviewer`); a
-        planned interview becomes 'held'. A transcript replaces an earlier one only when no
-        coding or note points into the earlier text.
+        An interview without a row gets one (status 'held', interviewed by `interviewer` on
+        `date`); an existing one takes an `interviewer` or `date` given, and a planned one
+        becomes 'held'. A transcript replaces an earlier one only when no coding or note points
+        into the earlier text.
         """
         with self._write() as con:
             for item in items:
@@ -152,10 +154,16 @@ def _ensure_interview(con: sqlite3.Connection, item: NewTranscript) -> bool:
                 f"interview '{item.interview}' is not in the store and no interviewer was given"
             )
         con.execute(
-            "INSERT INTO interview (participant, interviewer, date, status) VALUES (?, ?, NULL, ?)",
-            (item.interview, item.interviewer, InterviewStatus.HELD.value),
+            "INSERT INTO interview (participant, interviewer, date, status) VALUES (?, ?, ?, ?)",
+            (item.interview, item.interviewer, item.date, InterviewStatus.HELD.value),
         )
         return True
+    for column in ("interviewer", "date"):  # given for an existing row: what it should say
+        if getattr(item, column):
+            con.execute(
+                f"UPDATE interview SET {column} = ? WHERE participant = ?",
+                (getattr(item, column), item.interview),
+            )
     if row[0] == InterviewStatus.PLANNED:
         con.execute(
             "UPDATE interview SET status = ? WHERE participant = ?",

@@ -26,6 +26,7 @@ class Act(StrEnum):
     SET_TASK_STATUS = "set_task_status"  # of a task one owns; facilitators: of any task
     CODE = "code"  # code passages of a transcript
     MAP_SPEAKERS = "map_speakers"  # say who a transcript's speaker is
+    IMPORT_TRANSCRIPTS = "import_transcripts"  # upload a participant's transcript file
     EDIT_CODEBOOK = "edit_codebook"  # add, rename, move, describe, merge codes; code memos
     SET_INTERVIEW_STATUS = "set_interview_status"
     SHORTLIST = "shortlist"  # the shortlist and the focus groups
@@ -45,6 +46,7 @@ ALLOWED: dict[Act, frozenset[Role]] = {
     Act.SET_TASK_STATUS: EVERYONE,
     Act.CODE: FACILITATORS,
     Act.MAP_SPEAKERS: FACILITATORS,
+    Act.IMPORT_TRANSCRIPTS: FACILITATORS,
     Act.EDIT_CODEBOOK: FACILITATORS,
     Act.SET_INTERVIEW_STATUS: FACILITATORS,
     Act.SHORTLIST: FACILITATORS,

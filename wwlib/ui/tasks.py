@@ -96,7 +96,7 @@ class TaskPanel(LivePanel):
             step_names = [
                 (f"{s.number}. {snippet(show(s.title))}", int(s.id)) for s in steps.itertuples()
             ]
-            _offer(self.step, step_names)
+            _offer(self.step, step_names, first=True)  # a new task: in the first step unless chosen
             tasks = store.tasks()
             tasks = tasks[tasks["plan"] == self.plan_id]
             mine = [t for t in tasks.itertuples() if may(self.wb, Act.SET_TASK_STATUS, t.owners)]
@@ -212,14 +212,17 @@ class TaskPanel(LivePanel):
             self.refresh()
 
 
-def _offer(dropdown: ipw.Dropdown, options: list[tuple[str, object]]) -> None:
-    """Give a dropdown new options, keeping the one chosen; nothing when they are the same."""
+def _offer(dropdown: ipw.Dropdown, options: list[tuple[str, object]], first: bool = False) -> None:
+    """Give a dropdown new options, keeping the one chosen (else, with `first`, the first;
+    without, none: the panel asks for a choice); nothing when they are the same."""
     if list(dropdown.options) == options:
         return
     chosen = dropdown.value
     dropdown.options = options
     if chosen in {value for _, value in options}:
         dropdown.value = chosen
+    elif first and options:
+        dropdown.value = options[0][1]
 
 
 def _lacking(wb: Workbook, plan_id: str) -> str:

@@ -1,0 +1,47 @@
+"""Search hits as a table to show or export: the store's hits with the catalogue's headers,
+names pseudonymised where the workbook says so."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wwlib.present.views import labelled
+from wwlib.present.workbook import Workbook
+
+
+def search_table(
+    wb: Workbook,
+    query: str,
+    speaker: str | None = None,
+    code: str | None = None,
+    interview: str | None = None,
+) -> pd.DataFrame:
+    """Every hit of `query` (see `Store.search`): source, speaker, time, start, end, hit and
+    the words around it. Raises `SearchQueryError` on a query it cannot read."""
+    hits = wb.store.search(query, speaker=speaker, code=code, interview=interview)
+    return labelled(
+        wb,
+        {
+            "source": [_source(wb, h) for h in hits.itertuples()],
+            "speaker": [wb.pseudonyms.text(wb.pseudonyms.name(s)) for s in hits["speaker"]],
+            "time": [_time(t) for t in hits["time"]],
+            "start_offset": hits["start"],
+            "end_offset": hits["end"],
+            "hit": [wb.pseudonyms.text(t) for t in hits["hit"]],
+            "context": [wb.pseudonyms.text(t) for t in hits["context"]],
+        },
+    )
+
+
+def _source(wb: Workbook, hit) -> str:
+    if hit.kind == "transcript":
+        return wb.pseudonyms.name(hit.interview)
+    return wb.labels(f"search.source.{hit.kind}", id=hit.source)
+
+
+def _time(seconds: object) -> str:
+    """Seconds into the recording as h:mm:ss ('' where the transcript has no times)."""
+    if seconds is None or pd.isna(seconds):
+        return ""
+    whole = int(float(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -163,6 +163,7 @@ async def session(links: list[dict], store_path: Path) -> dict:
             pages = [facilitator, *participants]
             absent = [await p.locator(NEVER_ON_A_PARTICIPANTS_PAGE).count() for p in participants]
             axe = [await axe_serious_async(p) for p in (facilitator, participants[1])]
+            lang = await facilitator.evaluate("() => document.documentElement.lang")
             present = await facilitator.locator(".ww-vote-open, .ww-board-lock").count()
             started = time.monotonic()
             await open_round_with_countdown(facilitator)
@@ -208,6 +209,7 @@ async def session(links: list[dict], store_path: Path) -> dict:
             return {
                 "absent": absent,
                 "axe": axe,
+                "lang": lang,
                 "present": present,
                 "countdown": countdown,
                 "note_seconds": note_seconds,
@@ -250,6 +252,7 @@ def test_a_facilitator_and_three_participants_work_on_one_board_at_once(room):
     )
     assert seen["absent"] == [0, 0, 0] and seen["present"] == 2
     assert seen["axe"] == [[], []]  # no serious or critical WCAG A/AA violation on either page
+    assert seen["lang"] == "nl"  # the page says the language it is in (the cohort's)
     assert max(seen["note_seconds"]) <= SEEN_WITHIN_S and seen["dot_seconds"] <= SEEN_WITHIN_S
     assert seen["refused"] == 3 and seen["left"].startswith(f"Je hebt nog 0 van {BUDGET} stippen")
     assert seen["bold"] == 0 and seen["shown"] == seen["texts"][0]  # text, never HTML

@@ -143,6 +143,8 @@ def voila_command(
     ]  # fmt: skip
     if serving.base_path != "/":
         command.append(f"--Voila.base_url={serving.base_path}")
+    # the pages' <html lang>: the cohort's language (WCAG 3.1.1; nbconvert's default is "en")
+    command.append(f"--HTMLExporter.language_code={serving.room.lang if serving.room else 'nl'}")
     if serving.room:
         command += [
             "--Voila.identity_provider_class=wwlib.app.identity.PersonalLinks",

@@ -148,6 +148,7 @@ def _execute(
         cwd=str(cwd),
         progress_bar=False,
         kernel_name="python3",
+        extra_arguments=KERNEL_ARGUMENTS,
     )
     try:
         nbformat.write(_placeless(run(None), name), target)
@@ -179,6 +180,10 @@ def _placeless(notebook, name: str):
     return notebook
 
 
+# A kernel's own warnings are not the user's business: ipykernel warns on every start that a
+# kernel on 127.0.0.1 talks plain TCP (the kernels of `ww run` are this machine's, started and
+# stopped by it); its errors still show.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 KERNEL_STARTS = 3  # attempts to start a kernel whose ports another process took meanwhile
 
 

@@ -199,7 +199,17 @@ class LivePanel(Panel):
         raise NotImplementedError
 
     def _live_note(self, text: str, error: bool = False) -> None:
-        """Say whether the panel refreshes by itself ('' while it does not)."""
+        """Say whether the panel refreshes by itself ('' while it does not), in its
+        `live_note` widget when it has one (a board says it on its cards instead)."""
+        note = getattr(self, "live_note", None)
+        if note is None:
+            return
+        if not text:
+            note.value = ""
+        elif error:
+            note.value = f'<p class="ww-error">{escape(text)}</p>'
+        else:
+            note.value = f"<p><small>{escape(text)}</small></p>"
 
     def start_live(self, seconds: float = POLL_SECONDS) -> None:
         """Follow the store in a thread, reading again every `seconds` when it changed."""

@@ -166,14 +166,6 @@ class TaskPanel(LivePanel):
     def _follow(self, wb: Workbook) -> None:
         self.refresh(wb.store)
 
-    def _live_note(self, text: str, error: bool = False) -> None:
-        if not text:
-            self.live_note.value = ""
-        elif error:
-            self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
-        else:
-            self.live_note.value = f"<p><small>{escape(text)}</small></p>"
-
     # -- handlers ------------------------------------------------------------------------------
 
     def _on_add(self, _button) -> None:

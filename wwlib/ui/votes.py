@@ -320,14 +320,6 @@ class VotePanel(LivePanel):
         who = None if state.anonymous else self.wb.pseudonyms.name
         return heading + totals_table(self.wb, state.notes, state.votes, who)
 
-    def _live_note(self, text: str, error: bool = False) -> None:
-        if not text:
-            self.live_note.value = ""
-        elif error:
-            self.live_note.value = f'<p class="ww-error">{escape(text)}</p>'
-        else:
-            self.live_note.value = f"<p><small>{escape(text)}</small></p>"
-
     # -- handlers ------------------------------------------------------------------------
 
     def _on_voter(self, change) -> None:

@@ -23,6 +23,7 @@ from wwlib.core.errors import NotFound, SearchQueryError, StoreError
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
 from wwlib.exchange.transcripts import import_files
+from wwlib.present.search import search_table
 from wwlib.present.workbook import Workbook
 from wwlib.store import Store
 from wwlib.store.schema import MIGRATIONS
@@ -355,6 +356,26 @@ def test_the_xlsx_export_has_a_sheet_of_hits(cohort, tmp_path):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Bron", "Spreker") and len(rows) > 1
     assert all(not str(v).startswith("=") for row in rows for v in row if v is not None)
+
+
+def test_the_xlsx_sheet_quotes_no_one_without_consent(cohort, ww_home, tmp_path):
+    """The mini cohort's people.csv has no consent to quotes on record: its transcripts' hits
+    keep their row in the export, without their words; the researcher's panel shows them."""
+    import openpyxl
+
+    out = tmp_path / "analyse.xlsx"
+    assert main(["export", "xlsx", str(cohort), str(out), "--search", "regels"]) == 0
+    rows = list(openpyxl.load_workbook(out)["Zoekresultaten"].iter_rows(values_only=True))
+    notice = Labels("nl")("search.no_consent")
+    hidden = [row for row in rows[1:] if row[-1] == notice]
+    assert hidden and all(not row[-2] for row in hidden)  # no hit, no words around it
+    with Store(ww_home / "stores" / "mini-2024.sqlite") as store:
+        names = set(store.people()["name"])
+        wb = Workbook(store, Labels("nl"), Pseudonymiser(store.people(), False), "nl", False)
+        shown = search_table(wb, "regels")
+    quoted = [row for row in rows[1:] if row[0] in names and row[-1] != notice]
+    assert quoted == []  # an interview's words: none
+    assert shown.iloc[:, -1].str.lower().str.contains("regels").any()
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

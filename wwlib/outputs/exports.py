@@ -469,5 +469,5 @@ def analysis_xlsx(
     and with `search` a sheet of that query's hits (`search_table`)."""
     sheets = look.sheets(wb, attribute)
     if search is not None:
-        sheets[wb.labels("search.sheet")] = search_table(wb, search)
+        sheets[wb.labels("search.sheet")] = search_table(wb, search, quoted_only=True)
     return write_sheets(sheets, path, wb.labels("export.date_format"))

@@ -15,10 +15,21 @@ def search_table(
     speaker: str | None = None,
     code: str | None = None,
     interview: str | None = None,
+    quoted_only: bool = False,
 ) -> pd.DataFrame:
     """Every hit of `query` (see `Store.search`): source, speaker, time, start, end, hit and
-    the words around it. Raises `SearchQueryError` on a query it cannot read."""
+    the words around it. Raises `SearchQueryError` on a query it cannot read.
+
+    With `quoted_only` (an export, not the researcher's own view) the words of an interview
+    whose participant did not consent to quotes (`Workbook.unquoted`) are not shown: the row
+    stays, its hit and context say why they are left out."""
     hits = wb.store.search(query, speaker=speaker, code=code, interview=interview)
+    if quoted_only and len(hits):
+        hidden = (hits["kind"] == "transcript") & hits["interview"].isin(wb.unquoted())
+        hits = hits.assign(
+            hit=hits["hit"].where(~hidden, ""),
+            context=hits["context"].where(~hidden, wb.labels("search.no_consent")),
+        )
     return labelled(
         wb,
         {

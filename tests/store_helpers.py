@@ -1,9 +1,21 @@
-"""Helpers for tests that compare whole stores or look for names that must not appear."""
+"""Helpers for tests that compare whole stores or look for names that must not appear, and
+that wait for what another connection (a live panel's thread, another tab) does."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
+
+
+def wait_until(condition, timeout: float = 60.0) -> bool:
+    """Poll until `condition()` holds; False if it never did within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
 
 
 def all_rows(path: Path) -> dict[str, list[tuple]]:

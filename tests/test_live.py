@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from store_helpers import wait_until
+
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
 from wwlib.present.workbook import Workbook
@@ -18,16 +20,6 @@ PLAN = "samen-werken"
 def workbook(store: Store, person: str = "", role: str = "facilitator") -> Workbook:
     names = Pseudonymiser(store.people(), False)
     return Workbook(store, Labels("nl"), names, "nl", False, True, person, role)
-
-
-def wait_until(condition, timeout: float = 60.0) -> bool:
-    """Poll until `condition()` holds; False if it never did within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def test_the_follower_calls_back_once_per_change_on_its_own_connection(mini_store):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
-import time
 from dataclasses import replace
 
 import pytest
 from store_helpers import all_rows as rows
+from store_helpers import wait_until
 
 from wwlib import analysis
 from wwlib.core.errors import NotFound, StoreError, ValidationError, WorkbookError
@@ -398,16 +398,6 @@ def test_the_panel_speaks_english_and_escapes_note_texts(mini_store):
     assert "Regels &lt;b&gt;&amp; meer&lt;/b&gt;" in panel.totals.value
     assert "<b>&" not in panel.totals.value
     assert "Anna Jansen has 2 of 3 dots left in round 2" in panel.remaining.value
-
-
-def wait_until(condition, timeout=60.0) -> bool:
-    """Poll until `condition()` holds; False if it never did within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def test_live_totals_follow_votes_from_another_tab_and_stop_when_closed(mini_store):

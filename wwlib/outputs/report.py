@@ -225,8 +225,8 @@ def _road(wb: Workbook, plan) -> Markup:
     return section.part_html(name)
 
 
-def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTrail]) -> dict:
-    """A plan's step with its tasks as a labelled table, each task with its evidence trail."""
+def step_tasks(wb: Workbook, tasks: pd.DataFrame) -> pd.DataFrame:
+    """A step's tasks as the reports show them: task, owners, due, status, remark."""
     rows = {
         "task": tasks["title"],
         "owners": tasks["owners"],
@@ -234,13 +234,18 @@ def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTra
         "status": views.labels_of(wb, "status", tasks["status"]),
         "remark": tasks["note"],
     }
+    return views.labelled(wb, rows)
+
+
+def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTrail]) -> dict:
+    """A plan's step with its tasks as a labelled table, each task with its evidence trail."""
     why = [render_trail(wb, trails[t], TRAIL_FRAGMENTS) if t in trails else "" for t in tasks["id"]]
     return {
         "number": step.number,
         "title": wb.pseudonyms.text(step.title),
         "description": wb.pseudonyms.text(step.description),
         "feedback": bool(step.feedback),
-        "tasks": table_html(views.labelled(wb, rows), why) if not tasks.empty else None,
+        "tasks": table_html(step_tasks(wb, tasks), why) if not tasks.empty else None,
     }
 
 

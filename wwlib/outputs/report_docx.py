@@ -50,6 +50,7 @@ from wwlib.outputs.report import (  # report.py's own pieces: the two reports ca
     joined,
     people_of_role,
     plans_of_kind,
+    step_tasks,
     workbook_version,
 )
 from wwlib.outputs.spreadsheet import output_path, write_whole
@@ -354,14 +355,7 @@ class _Writer:
         if tasks.empty:
             self.paragraph(sentence(wb, "step_tasks"), grey=True)
             return
-        rows = {
-            "task": tasks["title"],
-            "owners": tasks["owners"],
-            "due": views.due_texts(wb, tasks),
-            "status": views.labels_of(wb, "status", tasks["status"]),
-            "remark": tasks["note"],
-        }
-        self.table(views.labelled(wb, rows))
+        self.table(step_tasks(wb, tasks))
         for task in tasks.itertuples():
             if task.id in trails:
                 why = self.document.add_paragraph()

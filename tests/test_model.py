@@ -7,7 +7,15 @@ import pickle
 
 import pytest
 
-from wwlib.core.errors import DatasetError, Problem, RunError, ValidationError
+from wwlib.core.errors import (
+    DatasetError,
+    FileRefused,
+    Problem,
+    RunError,
+    SearchQueryError,
+    SyncError,
+    ValidationError,
+)
 from wwlib.core.model import (
     ALL_PARTICIPANTS,
     CATEGORY_COLOURS,
@@ -28,6 +36,7 @@ from wwlib.core.model import (
     Vote,
     category_colour,
 )
+from wwlib.transcripts.records import FileProblem, TranscriptError
 
 GOOD = {
     Cohort: dict(
@@ -179,8 +188,12 @@ def test_note_colour_follows_its_category():
         DatasetError("data/x", [Problem("people.csv", 3, "id", "duplicate id 'a'")]),
         ValidationError("dots", "a whole number", "x", "fix"),
         RunError("failed", notebook="01_kickoff.ipynb", cell_index=2),
+        SyncError("3 rows would be lost", ["notes.csv: 1 row"]),
+        FileRefused("a.qdpx", "project.qde", "is too large", "split it"),
+        SearchQueryError('"open', "a phrase is not closed", "add the closing quote"),
+        TranscriptError([FileProblem("a.vtt", "line 3", "no time", "add one")], "nothing"),
     ],
-    ids=["dataset", "validation", "run"],
+    ids=["dataset", "validation", "run", "sync", "file", "search", "transcript"],
 )
 def test_errors_survive_pickling_for_batch_workers(error):
     copy = pickle.loads(pickle.dumps(error))

@@ -9,7 +9,26 @@ from dataclasses import dataclass
 
 
 class WorkbookError(Exception):
-    """Base class: a problem the user can fix, with a message that says how."""
+    """Base class: a problem the user can fix, with a message that says how.
+
+    Every subclass pickles as it is (its message and its attributes), so `ww batch` workers,
+    local or on a Dask cluster, report it unchanged.
+    """
+
+    def __reduce__(self):
+        return (_remade, (type(self), self.args, dict(self.__dict__)))
+
+
+def _remade(kind: type, args: tuple, state: dict) -> WorkbookError:
+    """A pickled error made again without calling its `__init__` (see `__reduce__`)."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+def _with_fix(text: str, fix: str, joined: str = " ({})") -> str:
+    return text + joined.format(fix) if fix else text
 
 
 @dataclass(frozen=True)
@@ -28,8 +47,7 @@ class Problem:
             where += f", line {self.line}"
         if self.field:
             where += f", field '{self.field}'"
-        text = f"{where}: {self.message}"
-        return f"{text} ({self.fix})" if self.fix else text
+        return _with_fix(f"{where}: {self.message}", self.fix)
 
 
 class DatasetError(WorkbookError):
@@ -44,9 +62,6 @@ class DatasetError(WorkbookError):
             f"{lines}"
         )
 
-    def __reduce__(self):  # picklable, so `ww batch` workers can report it
-        return (DatasetError, (self.folder, self.problems))
-
 
 class ValidationError(WorkbookError):
     """One value is not acceptable: `'<field>' must be <what> (got <value>)`."""
@@ -56,11 +71,7 @@ class ValidationError(WorkbookError):
         self.must = must
         self.got = got
         self.fix = fix
-        text = f"'{field}' must be {must} (got {got!r})"
-        super().__init__(f"{text}; {fix}" if fix else text)
-
-    def __reduce__(self):
-        return (ValidationError, (self.field, self.must, self.got, self.fix))
+        super().__init__(_with_fix(f"'{field}' must be {must} (got {got!r})", fix, "; {}"))
 
 
 class ParameterError(WorkbookError):
@@ -94,9 +105,6 @@ class SyncError(StoreError):
             shown.append(f"\n  ... and {len(self.items) - self.SHOWN} more")
         super().__init__(message + "".join(shown))
 
-    def __reduce__(self):
-        return (SyncError, (str(self).split("\n  - ")[0], self.items))
-
 
 class RunError(WorkbookError):
     """Running a phase notebook failed; `notebook` and `cell_index` say where."""
@@ -105,9 +113,6 @@ class RunError(WorkbookError):
         self.notebook = notebook
         self.cell_index = cell_index
         super().__init__(message)
-
-    def __reduce__(self):
-        return (RunError, (str(self), self.notebook, self.cell_index))
 
 
 class FileError(WorkbookError):
@@ -122,11 +127,7 @@ class FileError(WorkbookError):
         self.message = message
         self.fix = fix
         where = f"{file}: {place}" if place else file
-        text = f"{where}: {message}{self.outcome}"
-        super().__init__(f"{text} ({fix})" if fix else text)
-
-    def __reduce__(self):
-        return (type(self), (self.file, self.place, self.message, self.fix))
+        super().__init__(_with_fix(f"{where}: {message}{self.outcome}", fix))
 
 
 class FileRefused(FileError):
@@ -140,8 +141,4 @@ class SearchQueryError(WorkbookError):
         self.query = query
         self.problem = problem
         self.fix = fix
-        text = f"search query {query!r} cannot be read: {problem}"
-        super().__init__(f"{text} ({fix})" if fix else text)
-
-    def __reduce__(self):
-        return (SearchQueryError, (self.query, self.problem, self.fix))
+        super().__init__(_with_fix(f"search query {query!r} cannot be read: {problem}", fix))

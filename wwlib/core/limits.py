@@ -36,7 +36,7 @@ import os
 import stat
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +114,22 @@ def read_regular(
     if data is None:
         raise too_big(name, "", limit + 1, limit, what)  # it grew while it was read
     return data
+
+
+def read_regular_or(
+    path: str | Path, limit: int, what: str, error: Callable[[str, str, str, str], Exception]
+) -> bytes:
+    """`read_regular`, with every reason the file cannot be read raised as the caller's own
+    error, `error(file, place, message, fix)`: missing, refused, or unreadable."""
+    path = Path(path)
+    try:  # a pipe, a device or a file over the limit is refused before it is read
+        return read_regular(path, limit, what)
+    except FileNotFoundError:
+        raise error(path.name, "", f"does not exist ({path})", "check the path") from None
+    except FileRefused as exc:
+        raise error(exc.file, exc.place, exc.message, exc.fix) from None
+    except OSError as exc:
+        raise error(path.name, "", f"cannot be read ({exc.strerror})", "") from None
 
 
 @contextmanager

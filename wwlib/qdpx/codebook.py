@@ -9,8 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from wwlib.core.errors import FileRefused
-from wwlib.core.limits import CODEBOOK_BYTES, read_regular
+from wwlib.core.limits import CODEBOOK_BYTES, read_regular_or
 from wwlib.core.records import ExchangeContent
 from wwlib.qdpx.codetree import CodeTreeWriter, read_code_tree
 from wwlib.qdpx.errors import QdpxError
@@ -26,12 +25,7 @@ def read_codebook(path: str | Path) -> tuple[list[CodeNode], list[str], list[str
     Raises `QdpxError` naming the file and the place when the file cannot be read.
     """
     path = Path(path)
-    try:  # a pipe, a device or a file over the limit is refused before it is read
-        data = read_regular(path, CODEBOOK_BYTES, "a codebook")
-    except FileNotFoundError:
-        raise QdpxError(path.name, "", f"there is no file {path}", "check the path") from None
-    except FileRefused as exc:
-        raise QdpxError(exc.file, exc.place, exc.message, exc.fix) from None
+    data = read_regular_or(path, CODEBOOK_BYTES, "a codebook", QdpxError)
     if not data.strip():
         raise QdpxError(path.name, "the whole file", "is empty", "export the codebook again")
     root = parse(data, path.name, path.name)

@@ -96,14 +96,8 @@ class CodebookMixin:
             raise ValidationError("target", "another code than the one merged", target)
         with self._write() as con:
             category, name, parent = _code(con, source, "source code")
-            target_category = _code(con, target, "target code")[0]
-            if target_category != category:
-                raise ValidationError(
-                    "target",
-                    f"a code of category {category}, like '{source}'",
-                    target,
-                    f"'{target}' is of category {target_category}; merge codes of one category",
-                )
+            like = f", like '{source}'"
+            _same_category(con, "target", target, category, like, "merge codes of one")
             detail = {"into": target, "name": name} | _move_codings(con, source, target)
             detail |= _move_references(con, source, target, parent)
             con.execute("DELETE FROM code WHERE id = ?", (source,))
@@ -234,6 +228,20 @@ def _code(con: sqlite3.Connection, code: str, what: str = "code") -> tuple[str, 
     return row
 
 
+def _same_category(
+    con: sqlite3.Connection, field: str, code: str, category: str, like: str, rule: str
+) -> None:
+    """Refuse `code` (the `field` of a merge or a nesting) unless it is of `category`."""
+    other = _code(con, code, "target code" if field == "target" else field)[0]
+    if other != category:
+        raise ValidationError(
+            field,
+            f"a code of category {category}{like}",
+            code,
+            f"'{code}' is of category {other}; {rule} category",
+        )
+
+
 def _check_name_free(con: sqlite3.Connection, code: str, category: str, name: str) -> None:
     """Two codes of one category may not share a name: the coding panel shows codes by name."""
     for other, other_name in con.execute(
@@ -252,14 +260,7 @@ def _check_parent(con: sqlite3.Connection, code: str, category: str, parent: str
     """Refuse a parent that is missing, of another category, or nested below `code`."""
     if not parent:
         return
-    parent_category = _code(con, parent, "parent")[0]
-    if parent_category != category:
-        raise ValidationError(
-            "parent",
-            f"a code of category {category}",
-            parent,
-            f"'{parent}' is of category {parent_category}; nest codes within one category",
-        )
+    _same_category(con, "parent", parent, category, "", "nest codes within one")
     if parent == code or code in _ancestors(con, parent):
         raise ValidationError(
             "parent",

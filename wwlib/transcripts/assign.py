@@ -209,8 +209,6 @@ class UnmappedSpeakers(TranscriptError):
         )
         TranscriptError.__init__(self, problems, outcome)
 
-    def __reduce__(self):
-        return (TranscriptError, (self.problems, self.outcome))
 
 
 def _option(label: str, pid: str) -> str:

@@ -6,8 +6,7 @@ import codecs
 from pathlib import Path
 
 from wwlib.core.control_chars import REMOVE_IT, first_control
-from wwlib.core.errors import FileRefused
-from wwlib.core.limits import TRANSCRIPT_BYTES, read_regular
+from wwlib.core.limits import TRANSCRIPT_BYTES, read_regular_or
 from wwlib.transcripts.plain import parse_text
 from wwlib.transcripts.records import ParsedTranscript, problem
 from wwlib.transcripts.vtt import parse_vtt
@@ -21,14 +20,7 @@ def parse_file(path: str | Path) -> ParsedTranscript:
     """Read a .txt, .md, .docx or Zoom/Teams .vtt transcript; raises `TranscriptError`."""
     path = Path(path)
     kind_of(path.name)
-    try:  # a pipe, a device or a file over the limit is refused before it is read
-        data = read_regular(path, TRANSCRIPT_BYTES, "a transcript file")
-    except FileNotFoundError:
-        raise problem(path.name, "", f"does not exist ({path})", "check the path") from None
-    except FileRefused as exc:
-        raise problem(path.name, exc.place, exc.message, exc.fix) from None
-    except OSError as exc:
-        raise problem(path.name, "", f"cannot be read ({exc.strerror})") from None
+    data = read_regular_or(path, TRANSCRIPT_BYTES, "a transcript file", problem)
     return parse_bytes(data, path.name)
 
 

@@ -91,8 +91,6 @@ class TranscriptError(WorkbookError):
             message = f"{len(self.problems)} problems in the transcript files{outcome}:\n{lines}"
         super().__init__(message)
 
-    def __reduce__(self):
-        return (TranscriptError, (self.problems, self.outcome))
 
 
 def clock_seconds(text: str) -> float:

@@ -29,7 +29,7 @@ from wwlib.ui.base import (
     wrapped,
 )
 from wwlib.ui.board import BoardCards, BoardControls, board_view, stamped
-from wwlib.ui.votes import read_state, round_refusal
+from wwlib.ui.vote_round import read_state, round_refusal
 
 # the part of the week (`wwlib.present.missing`) that says a board of a kind is missing
 BOARD_PARTS = {"kickoff": "kickoff_board", "ideas": "ideas_board", "theme": "theme_boards"}

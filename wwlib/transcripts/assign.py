@@ -210,7 +210,6 @@ class UnmappedSpeakers(TranscriptError):
         TranscriptError.__init__(self, problems, outcome)
 
 
-
 def _option(label: str, pid: str) -> str:
     """`--speaker "LABEL=ID"`, quoted so that a shell passes it unchanged."""
     value = f"{label}={pid}"

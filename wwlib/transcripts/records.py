@@ -92,7 +92,6 @@ class TranscriptError(WorkbookError):
         super().__init__(message)
 
 
-
 def clock_seconds(text: str) -> float:
     """Seconds of "1:02:03", "00:01:02.500" or Microsoft's short "0:0:6.90".
 

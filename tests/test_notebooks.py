@@ -2,6 +2,8 @@
 
 import ast
 import json
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -97,3 +99,20 @@ def test_bad_parameters_fail_in_the_first_cell_after_them(tmp_path, parameters, 
     ]
     assert "open_workbook" in "".join(failed[0]["source"])
     assert not store.exists(), "no store may be made when the parameters are wrong"
+
+
+def test_a_warm_kernel_loads_what_every_phase_notebook_uses():
+    """`warm_up` runs in a fresh interpreter, as in a preheated Voila kernel: every module it
+    names exists, and afterwards the widgets of every phase notebook need no import."""
+    script = (
+        "import sys\n"
+        "from wwlib.present.parameters import warm_up\n"
+        "warm_up()\n"
+        "import wwlib.ui as ui\n"
+        "missing = sorted({f'wwlib.ui.{m}' for m in ui.WIDGETS.values()} - set(sys.modules))\n"
+        "print(' '.join(missing) or 'none')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split("\n")[0] == "none", done.stdout + done.stderr

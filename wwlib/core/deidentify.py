@@ -11,6 +11,7 @@ found), never a dashboard's kernel.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -96,9 +97,14 @@ def _deduce():
     handle = os.open(str(files("deduce") / "data" / "lookup"), os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        return Deduce()
+        model = Deduce()
     finally:
         os.close(handle)
+    # Its lookup tables are millions of objects that live as long as the process. Frozen, the
+    # garbage collector no longer walks them, in later collections or when the process ends:
+    # a process that loaded deduce took 7 s to exit, under 1 s frozen (measured here).
+    gc.freeze()
+    return model
 
 
 def person_names(texts: Iterable[str]) -> set[str]:

@@ -106,7 +106,7 @@ def test_a_warm_kernel_loads_what_every_phase_notebook_uses():
     names exists, and afterwards the widgets of every phase notebook need no import."""
     script = (
         "import sys\n"
-        "from wwlib.present.parameters import warm_up\n"
+        "from wwlib.ui.warm import warm_up\n"
         "warm_up()\n"
         "import wwlib.ui as ui\n"
         "missing = sorted({f'wwlib.ui.{m}' for m in ui.WIDGETS.values()} - set(sys.modules))\n"

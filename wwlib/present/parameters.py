@@ -97,54 +97,18 @@ def from_request(params: dict) -> dict:
     return params
 
 
-# What a warm (preheated) kernel imports while it waits for its page's request, so that the
-# page's first widget needs none of it: the data stack, the store, the sections and the
-# widgets of every phase notebook (named, not imported: they are the layer above this one).
-WARM_MODULES = (
-    "pandas",
-    "plotly.graph_objects",
-    "ipywidgets",
-    "anywidget",
-    "wwlib.figures",
-    "wwlib.store",
-    "wwlib.present.workbook",
-    "wwlib.present.sections",
-    "wwlib.present.display",
-    *(
-        f"wwlib.ui.{name}"
-        for name in ("notes", "board", "votes", "interviews", "coding", "codebook", "search")
-    ),
-    *(
-        f"wwlib.ui.{name}"
-        for name in ("shortlist", "plans", "tasks", "upload", "speakers", "evidence")
-    ),
-)
-
-
-def warm_up() -> None:
-    """Do what every page does first, before any page asks: the imports (`WARM_MODULES`), the
-    label catalogue, the compiled templates and Plotly's first figure. About 2 s of a kernel's
-    work on this machine, of which a page would otherwise wait for 0.3 to 0.5 s after its
-    request."""
-    for module in WARM_MODULES:
-        importlib.import_module(module)
-    from wwlib.core.labels import Labels
-    from wwlib.figures.base import new_figure
-    from wwlib.present import render
-
-    render.environment().get_template("parts.html.j2")
-    figure = new_figure(Labels(), "fig.frequencies", 300)
-    figure.add_bar(x=[1], y=["a"], orientation="h")
-    figure.to_json()
+# What a warm (preheated) kernel does while it waits for its page's request: named, not
+# imported, as it loads the widgets, the layer above this one.
+WARM_UP = "wwlib.ui.warm"
 
 
 def wait_for_request() -> None:
-    """In a preheated Voila kernel: warm up (`warm_up`), then wait until a page's request
+    """In a preheated Voila kernel: warm up (`wwlib.ui.warm`), then wait until a page's request
     arrives (Voila then puts the request's query string and headers in the environment).
     Elsewhere: nothing."""
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    warm_up()
+    importlib.import_module(WARM_UP).warm_up()
     from voila.utils import wait_for_request as wait
 
     wait()

@@ -47,11 +47,14 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_transcripts.py
 	$(BIN)/python benchmarks/bench_qdpx.py
 	$(BIN)/python benchmarks/national.py
+	$(BIN)/python benchmarks/bench_national_parquet.py
 	$(BIN)/python benchmarks/bench_sync.py
 	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_suggest.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/live_session.py

@@ -241,7 +241,11 @@ def _cohort(rng: random.Random, number: int, seed: int) -> Cohort:
 def _people(rng: random.Random, cohort: Cohort, clusters: list[int]):
     """Two facilitators and one participant per cluster given; a cluster leans to an
     organisation, so that comparing organisations finds something."""
-    names = rng.sample([f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES], len(clusters) + 2)
+    pool = [f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES]
+    wanted = len(clusters) + 2
+    if wanted > len(pool):  # one very large cohort (the search benchmark): names repeat, numbered
+        pool = [f"{name} {n}" for n in range(1, wanted // len(pool) + 2) for name in pool]
+    names = rng.sample(pool, wanted)
     home = cohort.municipalities[0]
     organisations = [f"Gemeente {home} ({d})" for d in DEPARTMENTS]
     organisations += [f"{p} {home}" for p in PARTNERS]

@@ -52,5 +52,8 @@ def everyone_named(path: Path) -> None:
     """Give every person of a store consent to be named: its REFI-QDA export then holds the
     store's own names and texts (who has not consented is never written by name)."""
     with sqlite3.connect(path) as con:
-        con.execute("UPDATE person SET consent_named = 1")
+        con.execute(
+            "UPDATE person SET consent_named = 1, "
+            "consent_date = CASE consent_date WHEN '' THEN '2024-02-26' ELSE consent_date END"
+        )
     con.close()

@@ -253,3 +253,16 @@ def test_average_linkage_is_scipys_upgma(seed):
         members[len(leaf) + k] = members[int(a)] | members[int(b)]
         assert ours[k][2] == members[len(leaf) + k], f"merge {k}"
         assert ours[k][3] == pytest.approx(distance)
+
+
+def test_strongest_quotes_quote_each_participant_once_per_code():
+    rows = [
+        ("sanne", 1, 0, 200, "werkdruk", "sanne"),
+        ("sanne", 2, 31, 116, "werkdruk", "pieter"),  # inside the first: never a second quote
+        ("kees", 3, 0, 90, "werkdruk", "sanne"),
+        ("kees", 4, 0, 12, "werkdruk", "pieter"),
+    ]
+    codings = pd.DataFrame(rows, columns=["interview", "fragment", "start", "end", "code", "coder"])
+    quotes = analysis.strongest_quotes(codings.assign(category="theme"), per_code=3)
+    assert sorted(quotes["interview"]) == ["kees", "sanne"]
+    assert quotes["rank"].tolist() == [1, 2]

@@ -9,11 +9,13 @@ import html
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import DATA, line_of, replace, write_override
 
 from wwlib import analysis
 from wwlib.app.cli import main
+from wwlib.core.consent import KINDS, consents
 from wwlib.core.errors import ValidationError
 from wwlib.core.labels import Labels
 from wwlib.core.model import Person
@@ -236,8 +238,8 @@ def test_the_method_section_states_the_consent_in_one_paragraph(
 @pytest.mark.parametrize(
     "lang, said",
     [
-        ("nl", "Van 2 personen staat geen toestemming vast: P07, Iris Schoenmakers."),
-        ("en", "For 2 people no consent is on record: P07, Iris Schoenmakers."),
+        ("nl", "Van 2 personen staat geen toestemming vast: P07, S01."),
+        ("en", "For 2 people no consent is on record: P07, S01."),
     ],
 )
 def test_who_has_no_consent_on_record_is_named_as_the_report_shows_them(tmp_path, lang, said):
@@ -253,7 +255,8 @@ def test_who_has_no_consent_on_record_is_named_as_the_report_shows_them(tmp_path
         assert facts.unrecorded == (GERDA, "iris-schoenmakers")
         assert (facts.first, facts.last) == (dt.date(2026, 9, 28), dt.date(2026, 10, 8))
         text = method_paragraphs(store, Labels(lang), "Week")[-1]["text"]
-    assert text.endswith(said) and "Gerda" not in text  # she did not consent to being named
+    # neither is named: Gerda said nee, and Iris's ja counts for nothing without a date
+    assert text.endswith(said) and "Gerda" not in text and "Iris" not in text
 
 
 def test_one_date_of_consent_is_said_as_one_date(limburg_store):
@@ -261,6 +264,63 @@ def test_one_date_of_consent_is_said_as_one_date(limburg_store):
     assert dataclasses.astuple(facts)[:4] == (9, 9, 0, 0)
     text = method_paragraphs(limburg_store, Labels("nl"), "Week")[-1]["text"]
     assert "De toestemming is gegeven op maandag 20 april 2020." in text
+
+
+# -- no consent on record: no consent for anything ----------------------------------------------
+
+INEKE = "ineke-verhoeven"  # consented to everything, in the bundled week on 2026-10-05
+
+
+@pytest.mark.parametrize(
+    "row, named, recording, quotes",
+    [
+        ({"consent_named": True, "consent_recording": True, "consent_quotes": True,
+          "consent_date": "2026-10-05"}, True, True, True),
+        ({"consent_named": True, "consent_recording": True, "consent_quotes": True,
+          "consent_date": ""}, False, False, False),  # ja, ja, ja without a date
+        ({"consent_named": True, "consent_recording": False, "consent_quotes": True,
+          "consent_date": None}, False, False, False),
+        ({"consent_named": True, "consent_recording": False, "consent_quotes": True,
+          "consent_date": dt.date(2026, 10, 5)}, True, False, True),
+        ({"consent_named": True}, False, False, False),  # a frame without the date column
+        ({"consent_date": "2026-10-05"}, False, False, False),  # nor the consent columns
+    ],
+)  # fmt: skip
+def test_consent_counts_only_with_its_date_on_record(row, named, recording, quotes):
+    people = pd.DataFrame([{"id": "p", **row}])
+    given = {kind: bool(consents(people, kind).iloc[0]) for kind in KINDS}
+    assert given == {"named": named, "recording": recording, "quotes": quotes}
+
+
+@pytest.fixture(scope="module")
+def undated(tmp_path_factory):
+    """Lindeveen had Ineke said ja to everything but no date been recorded."""
+    root = tmp_path_factory.mktemp("undated")
+    edit = replace("P01,ja,ja,ja,2026-10-05,", "P01,ja,ja,ja,,")
+    store = loaded(lindeveen_copy(root, **{"people.csv": edit}), root / "s.sqlite")
+    yield store
+    store.close()
+
+
+def test_without_a_date_no_output_counts_names_or_quotes_the_person(undated, lindeveen_stores):
+    bundled, _ = lindeveen_stores
+    facts = consent_facts(undated)
+    assert (facts.named, facts.recording, facts.quotes) == (6, 7, 7)  # bundled: 7, 8, 8
+    assert facts.unrecorded == (INEKE,)
+    wb = workbook(undated)
+    assert wb.pseudonyms.hides(INEKE) and INEKE in wb.unquoted()
+    text = method_paragraphs(undated, Labels("nl"), "Week")[-1]["text"]
+    assert text.endswith("Van 1 persoon staat geen toestemming vast: P01.")
+    chosen = analysis.strongest_quotes(undated.codings())
+    texts = bundled.transcript(INEKE)
+    quotes = [
+        texts[s:e] for s, e in chosen.loc[chosen["interview"] == INEKE, ["start", "end"]].values
+    ]
+    assert quotes  # the bundled week quotes her
+    report = html.unescape(build_report(wb, WHEN))
+    assert "Ineke" not in report and "Verhoeven" not in report
+    assert not any(q in report for q in quotes)
+    assert "Wie geen toestemming gaf om met naam genoemd te worden" in report
 
 
 # -- forgetting ---------------------------------------------------------------------------------

@@ -244,9 +244,10 @@ MALFORMED = [
          "programme.csv", None, None, "no rows"),
     case("people.csv in Latin-1", {"people.csv": lambda t: t.encode("latin-1")},
          "people.csv", "Chlo", None, "UTF-8"),
-    case("duplicate person id", {"people.csv": append("anna-jansen,Anna Twee,participant,,,,P9,")},
+    case("duplicate person id",
+         {"people.csv": append("anna-jansen,Anna Twee,participant,,,,P9,,,")},
          "people.csv", "Anna Twee", "id", "duplicate"),
-    case("duplicate pseudonym", {"people.csv": append("dirk-dekker,Dirk,participant,,,,P02,")},
+    case("duplicate pseudonym", {"people.csv": append("dirk-dekker,Dirk,participant,,,,P02,,,")},
          "people.csv", "dirk-dekker", "pseudonym", "duplicate"),
     case("unknown role", {"people.csv": replace("Vries,participant", "Vries,deelnemer")},
          "people.csv", "deelnemer", "role", "one of"),
@@ -413,7 +414,8 @@ def test_three_problems_are_reported_at_once(make_cohort):
 
 
 def test_problem_names_file_line_and_field(make_cohort):
-    folder = make_cohort(**{"people.csv": append("anna-jansen,Anna Tweede,participant,,,,P09,ja")})
+    twice = append("anna-jansen,Anna Tweede,participant,,,,P09,ja,nee,")
+    folder = make_cohort(**{"people.csv": twice})
     (problem,) = check_dataset(folder)
     line = line_of(folder / "people.csv", "Anna Tweede")
     assert str(problem).startswith(f"people.csv, line {line}, field 'id': ")

@@ -333,11 +333,9 @@ def test_pseudonymised_handreiking_hides_names_in_quotes_and_plan_text(make_coho
             "codings.csv": append("bram-de-vries,samen-werken,femke-bos,Zoals Chloë zegt,,"),
             "plans.yaml": replace("Eén werkwijze", "Met Anna Jansen één werkwijze"),
             # everyone consented to be quoted (without it, no quote of theirs is in a handreiking)
-            "people.csv": lambda t: (
-                t.replace("consent_named\n", "consent_named,consent_quotes\n")
-                .replace(",ja\n", ",ja,ja\n")
-                .replace(",nee\n", ",nee,ja\n")
-            ),
+            "people.csv": lambda t: t.replace(
+                "consent_date\n", "consent_date,consent_quotes\n"
+            ).replace(",2024-02-26\n", ",2024-02-26,ja\n"),
         }
     )
     with Store(tmp_path / "mini.sqlite", create=True) as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -262,3 +263,90 @@ def test_task_timeline_ticks(start, end, first_tick, count):
     fig = figures.task_timeline(tasks, NL)
     assert fig.layout.xaxis.ticktext[0] == first_tick
     assert len(fig.layout.xaxis.tickvals) == count
+
+
+# -- a figure's data as a table: what it shows, never where plotly draws it ----------------
+
+
+def test_a_figures_data_table_names_its_rows_as_the_figure_does(mini_store):
+    from wwlib.figures.alt import figure_data
+
+    figs = all_figures(mini_store, NL)
+    freq = analysis.code_frequencies(mini_store.codings(), mini_store.codes())
+    table = figure_data(figs["frequencies"])
+    assert table["Code"].tolist() == freq["name"].tolist()  # not the rows 0..n-1
+    assert table["Aantal fragmenten"].tolist() == freq["fragments"].tolist()
+    assert table[""].tolist() == [NL(f"category.{c}") for c in freq["category"]]
+    who = figure_data(figs["who"])
+    matrix = views.who_said_what_matrix(workbook(mini_store))
+    assert who.index.tolist() == matrix.index.tolist()
+    assert who.columns.tolist() == [name for _, name in matrix.columns]
+    statuses = figure_data(figs["interviews"])
+    assert statuses.columns.tolist() == ["Status", "Aantal deelnemers"]  # the series only repeat
+    assert statuses["Status"].tolist()[:3] == ["gecodeerd", "gehouden", "gepland"]
+
+
+def test_a_timelines_data_table_gives_dates_and_phases(mini_store):
+    from wwlib.figures.alt import figure_data
+
+    figs = all_figures(mini_store, NL)
+    programme = figure_data(figs["programme"])
+    assert programme.columns.tolist() == ["Dag", "Tijd", "Fase", "Activiteit"]
+    sessions = views.session_frame(workbook(mini_store))
+    assert set(programme["Activiteit"]) == set(sessions["activity"])
+    assert set(programme["Fase"]) <= {"Look", "Think", "Act"}
+    assert all(re.match(r"[a-z]+dag \d+ [a-z]+$", day) for day in programme["Dag"])
+    tasks = figure_data(figs["tasks"])
+    assert tasks.columns.tolist() == ["Taak", "Status", "Wanneer", "Eigenaar(s)"]
+    assert set(tasks["Taak"]) == set(views.task_frame(workbook(mini_store))["title"])
+
+
+def test_a_networks_data_table_names_codes_and_pairs_not_coordinates(mini_store):
+    from wwlib.figures.alt import figure_data
+
+    codings, codes = mini_store.codings(), mini_store.codes()
+    names = dict(zip(codes["id"], codes["name"], strict=True))
+    pairs = analysis.cooccurrence(codings, "participant")
+    freq = analysis.code_frequencies(codings, codes)
+    fig = figures.cooccurrence_network(pairs, freq, names, NL, "participant", min_jaccard=0)
+    table = figure_data(fig)
+    assert table.columns.tolist() == ["Code", "Soort", "Samen", "Jaccard (c-coëfficiënt)"]
+    used = freq[freq["fragments"] > 0]
+    assert set(table["Code"].head(len(used))) == {names[c] for c in used["code"]}
+    edges = table["Code"].iloc[len(used) :].tolist()
+    assert edges and all(" — " in e for e in edges)
+    drawn = zip(pairs["code_a"], pairs["code_b"], strict=True)
+    assert {f"{names[a]} — {names[b]}" for a, b in drawn} == set(edges)
+    assert table["Jaccard (c-coëfficiënt)"].dropna().between(0, 1).all()
+
+
+def test_a_figures_own_table_is_escaped_in_the_page_and_plain_in_the_table():
+    from wwlib.figures.alt import figure_data
+
+    sessions = pd.DataFrame(
+        [("s1", "2024-02-26", "09:00", "10:00", "look", "<b>Kick-off</b> & koffie")],
+        columns=["id", "date", "start", "end", "phase", "activity"],
+    )
+    fig = figures.programme_timeline(sessions, NL)
+    assert "<b>" not in fig.to_json()  # plotly's page script holds the table too
+    assert figure_data(fig)["Activiteit"].tolist() == ["<b>Kick-off</b> & koffie"]
+
+
+def test_an_agreement_chart_of_kappa_0_is_a_finding_not_an_empty_chart():
+    from wwlib.analysis.agreement import CODE_COLUMNS, SUMMARY_COLUMNS
+    from wwlib.present import quiet
+
+    row = ("f", "g", "a", "theme", 1, 100, 0, 10, 10, 80, 0.8, 0.0)  # κ 0: chance agreement
+    per_code = pd.DataFrame([row], columns=CODE_COLUMNS)
+    summary = pd.DataFrame([("f", "g", 1, 100, 1, 0.8, 0.0, -0.1)], columns=SUMMARY_COLUMNS)
+    fig = figures.agreement_chart(per_code, summary, {}, NL)
+    assert not quiet.figure_says_nothing(fig)
+    zeros = figures.frequency_chart(
+        pd.DataFrame(
+            {"code": ["a"], "name": ["A"], "category": ["theme"], "fragments": [1],
+             "participants": [0]}
+        ),
+        NL,
+    )  # fmt: skip
+    zeros.data[0].x = [0]
+    assert quiet.figure_says_nothing(zeros)  # a count of 0 still says nothing

@@ -288,11 +288,16 @@ def test_agreement_chart_sorts_kappa_and_marks_the_bands():
     ]
 
 
-def test_agreement_chart_draws_the_first_of_several_pairs():
-    per_code, summary = agreement_tables(pairs=2)
+def test_agreement_chart_draws_the_pair_that_coded_most_alike():
+    per_code, summary = agreement_tables(pairs=3)
+    per_code.loc[per_code["coder_b"] == "coder-3", "both"] = 20  # the pair with most overlap
     fig = figures.agreement_chart(per_code, summary, AGREEMENT_NAMES, NL)
     assert sum(len(t.x) for t in fig.data) == 3
-    assert annotations(fig)[0].endswith("<br>Eerste van 2 paren codeurs getoond")
+    assert "F01 en coder-3" in annotations(fig)[0]
+    assert annotations(fig)[0].endswith(
+        "<br>Van 3 paren codeurs het paar getoond dat de meeste tekens allebei codeerde; "
+        "de tabel geeft ze alle"
+    )
 
 
 def test_agreement_chart_in_english():

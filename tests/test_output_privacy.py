@@ -12,8 +12,11 @@ import pytest
 from lxml import etree
 
 from wwlib.app.cli import main
-from wwlib.cohorts.home import init_cohort
-from wwlib.cohorts.privacy import pseudonymiser
+from wwlib.cohorts.home import default_store_path, init_cohort
+from wwlib.cohorts.privacy import pseudonymiser, review
+from wwlib.core.labels import Labels
+from wwlib.present import views
+from wwlib.present.workbook import Workbook
 from wwlib.qdpx.model import PROJECT_NS
 from wwlib.store import Store
 
@@ -140,3 +143,66 @@ def test_a_pseudonymised_codebook(lindeveen_folder, tmp_path, capsys):
     out = tmp_path / "codeboek.qdc"
     assert main(["export", "qdc", str(lindeveen_folder), str(out), "--pseudonymise"]) == 0
     assert "31 codes" in capsys.readouterr().out
+
+
+# -- speakers: a transcript's labels mapped to people ---------------------------------------------
+
+NEW_PERSON = (
+    "pieter-janssen,Pieter Janssen,participant,Gemeente Lindeveen,Lindeveen,adviseur,P10,"
+    "nee,ja,ja,2026-10-05,interview\n"  # not to be named, also without --pseudonymise
+)
+LABELLED = (
+    "Dr. M. Hofstede: Goedemorgen, hoe was de week?\n\n"
+    "Pieter J.: Druk. Dr. M. Hofstede vroeg het al.\n\n"
+    "Interviewer: En verder?\n"
+)
+SPEAKERS = ["Dr. M. Hofstede=marit-hofstede", "Pieter J.=pieter-janssen", "Interviewer="]
+
+
+@pytest.fixture
+def labelled(tmp_path, monkeypatch) -> Path:
+    """Lindeveen with Pieter, whose transcript labels its speakers by title and initials, each
+    mapped by hand (the third to no one); saved, so turns.csv holds the labels too."""
+    monkeypatch.setattr("wwlib.cohorts.privacy.person_names", lambda texts: [])
+    folder = tmp_path / "lindeveen-2026"
+    shutil.copytree(DATA / "lindeveen-2026", folder)
+    with (folder / "people.csv").open("a", encoding="utf-8") as people:
+        people.write(NEW_PERSON)
+    init_cohort(folder)
+    file = tmp_path / "gesprek.txt"
+    file.write_text(LABELLED, encoding="utf-8")
+    given = [arg for s in SPEAKERS for arg in ("--speaker", s)]
+    argv = ["import", "transcripts", str(folder), str(file), "--person", "pieter-janssen"]
+    assert main([*argv, "--interviewer", "marit-hofstede", *given]) == 0
+    assert main(["save", str(folder)]) == 0
+    return folder
+
+
+@pytest.mark.parametrize(
+    "pseudonymise, speakers, said",
+    [
+        (True, ["F01", "P10", "Interviewer"], "Druk. F01 vroeg het al."),
+        (False, ["Marit Hofstede", "P10", "Interviewer"], "Druk. Dr. M. Hofstede vroeg het al."),
+    ],
+)
+def test_a_mapped_speaker_is_shown_as_the_person_never_by_the_label(
+    labelled, pseudonymise, speakers, said
+):
+    with Store(default_store_path("lindeveen-2026")) as store:
+        names = pseudonymiser(store, pseudonymise, "nl")
+        wb = Workbook(store, Labels("nl"), names, "nl", pseudonymise, interactive=False)
+        table = views.transcript_with_codings(wb, "pieter-janssen")
+        text = names.text(store.transcript("pieter-janssen"))
+    assert table["Spreker"].tolist() == speakers and table["Tekst"].iloc[1] == said
+    # the label in the text itself: the code, whole ("P10 J." would give the surname away)
+    assert "P10:" in text and "J." not in text and "Pieter" not in text
+    assert ("Hofstede" in text) is not pseudonymise
+
+
+def test_ww_privacy_replaces_a_mapped_label_by_the_persons_code(labelled, monkeypatch):
+    # deduce finds the label as a name the cohort does not list: it is a listed person's
+    monkeypatch.setattr("wwlib.cohorts.privacy.person_names", lambda texts: ["Dr. M. Hofstede"])
+    findings = [f for f in review(labelled) if f.file == "turns.csv"]
+    replaced = {(f.text, f.by) for f in findings if f.replaced}
+    assert ("Dr. M. Hofstede", "F01") in replaced and ("Pieter J.", "P10") in replaced
+    assert not any("[naam]" in f.by for f in findings)

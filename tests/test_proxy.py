@@ -192,7 +192,7 @@ def test_a_personal_link_works_over_https_and_websockets_through_nginx(proxy, ro
     mine = next(r for r in links if r["role"] == "participant")
     assert mine["url"].startswith(f"{proxy.public_url}voila/render/01_kickoff.ipynb?key=")
     text = f"Geeltje via nginx van {mine['person']} {time.time_ns()}"
-    escaped, sockets, cookies = add_a_note(proxy, mine["url"], text)
+    escaped, sockets, cookies, scripts = add_a_note(proxy, mine["url"], text)
     with Store(store) as opened:
         note = opened.notes().query("text == @text")
         log = opened.change_log()
@@ -207,13 +207,22 @@ def test_a_personal_link_works_over_https_and_websockets_through_nginx(proxy, ro
     assert re.search(upgraded, proxy.log("access.log"))  # the WebSocket went through nginx
     login = [c for c in cookies if c["name"] == "ww-link"]
     assert [(c["secure"], c["sameSite"], c["path"]) for c in login] == [(True, "Strict", PREFIX)]
+    # the page's JavaScript (about 10 MB) travels compressed
+    assert len(scripts) > 20 and set(scripts.values()) == {"gzip"}, scripts
 
 
-def add_a_note(proxy: Proxy, url: str, text: str) -> tuple[list[str], list[str], list[dict]]:
+def add_a_note(proxy: Proxy, url: str, text: str) -> tuple[list, list, list, dict]:
     """Open a personal link in chromium and add a sticky note. Returns the requests for
-    elsewhere than the proxy that reached the network (stopped there), the page's WebSockets
-    and the browser's cookies."""
-    escaped, sockets = [], []
+    elsewhere than the proxy that reached the network (stopped there), the page's WebSockets,
+    the browser's cookies, and the content encoding of each of the page's scripts of 1 KB
+    or more (nginx compresses nothing smaller)."""
+    escaped, sockets, scripts = [], [], {}
+
+    def script(response) -> None:
+        size = int(response.headers.get("content-length") or 1024)
+        if response.url.split("?")[0].endswith(".js") and size >= 1024:
+            scripts[response.url] = response.headers.get("content-encoding", "")
+
     with chromium() as browser:
         context = browser.new_context(ignore_https_errors=True)
         context.route(
@@ -222,9 +231,10 @@ def add_a_note(proxy: Proxy, url: str, text: str) -> tuple[list[str], list[str],
         )
         page = context.new_page()
         page.on("websocket", lambda socket: sockets.append(socket.url))
+        page.on("response", script)
         page.goto(url, timeout=TIMEOUT_MS)
         page.wait_for_selector(".jupyter-widgets", timeout=TIMEOUT_MS)
         page.fill(".ww-note-text textarea", text)
         page.click(".ww-note-add")
         page.wait_for_selector(".ww-status .ww-ok", timeout=TIMEOUT_MS)
-        return escaped, sockets, context.cookies()
+        return escaped, sockets, context.cookies(), scripts

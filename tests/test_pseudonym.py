@@ -26,6 +26,7 @@ PEOPLE = pd.DataFrame(
         ],
         "pseudonym": ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09"],
         "consent_named": [True] * 8 + [False],
+        "consent_date": ["2025-03-03"] * 9,  # consent on record (wwlib.core.consent)
     }
 )
 DIARY = "Het dagboek spelt Heckmans, Kuster en Willemse; in Echt werd het echt druk."

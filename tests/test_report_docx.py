@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -38,8 +39,13 @@ def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("docx-run")
     out = base / "out"
     argv = ["run", str(LINDEVEEN), "--out", str(out), "--store", str(base / "s.sqlite")]
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
     code = main(argv + ["--pseudonymise", "--docx", "--odt", "--pdf"])
     assert code == 0
+    # deduce, loaded for the pseudonymised outputs, sets the root logger to DEBUG on stdout
+    # (papermill then printed every cell); the workbook puts it back
+    assert (root.level, list(root.handlers)) == before
     return out
 
 

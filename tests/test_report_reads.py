@@ -72,7 +72,7 @@ def early(tmp_path_factory):
                  "organisation": "Bureau Kompas", "pseudonym": "F01"})  # fmt: skip
     with people.open("a", encoding="utf-8") as file:
         for row in rows:
-            values = {"consent_named": "ja", **row}
+            values = {"consent_named": "ja", "consent_date": "2027-03-01", **row}
             file.write(",".join(values.get(c, "") for c in header) + "\n")
     with (folder / "interviews.csv").open("a", encoding="utf-8") as file:
         for person in ("lotte-verbeek", "wim-mol"):

@@ -203,3 +203,23 @@ def test_shown_numbers_leaves_missing_values_booleans_and_unknown_languages():
     assert shown["x"].iloc[0] == "0,5" and pd.isna(shown["x"].iloc[1])
     assert shown["ok"].tolist() == [True, False] and shown["mixed"].tolist() == ["0,25", "tekst"]
     assert views.shown_numbers(frame) is frame  # a table of no known language stays as it is
+
+
+# -- the method section and the interview chart agree ----------------------------------------
+
+
+def test_the_method_calls_coded_what_the_interview_chart_calls_coded(mini_store):
+    from wwlib import analysis
+    from wwlib.figures import interview_status_chart
+    from wwlib.figures.alt import figure_data
+    from wwlib.present.report_method import describe_week, week_facts
+
+    # anna's interview is coded, bram's held with codings on it, chloe's planned
+    statuses = analysis.interview_statuses(mini_store.interviews(), mini_store.people())
+    chart = figure_data(interview_status_chart(statuses, Labels("nl"))).set_index("Status")
+    coded = int(chart.loc["gecodeerd", "Aantal deelnemers"])
+    assert coded == 1 and mini_store.codings()["interview"].nunique() == 2
+    text = " ".join(p["text"] for p in describe_week(week_facts(mini_store), Labels("nl"), "W"))
+    assert f"Daarvan is er {coded} gecodeerd" in text
+    assert "Bij 1 interview is het coderen begonnen, maar het staat nog niet als gecodeerd." in text
+    assert "De analyse laat zien" in text

@@ -344,7 +344,7 @@ def test_comment_lines_are_skipped_and_counted_in_line_numbers(make_cohort, befo
     def edit(text: str) -> str:
         header, rows = text.split("\n", 1)
         first, rest = rows.split("\n", 1)
-        return f"{before}{header}\n{after}{first}\n{middle}{rest}x-bad,X,baas,,,,P9,\n"
+        return f"{before}{header}\n{after}{first}\n{middle}{rest}x-bad,X,baas,,,,P9,,,\n"
 
     folder = make_cohort(**{"people.csv": edit})
     lines = (folder / "people.csv").read_text("utf-8").splitlines()
@@ -355,7 +355,7 @@ def test_comment_lines_are_skipped_and_counted_in_line_numbers(make_cohort, befo
     assert (
         len(
             load_dataset(
-                make_cohort(**{"people.csv": lambda t: edit(t)[: -len("x-bad,X,baas,,,,P9,\n")]})
+                make_cohort(**{"people.csv": lambda t: edit(t)[: -len("x-bad,X,baas,,,,P9,,,\n")]})
             ).people
         )
         == 4

@@ -52,11 +52,22 @@ Chloë Peeters: Wij vergaderen te veel. De coördinator plant alles.
         ("vergaderingen", "vergaderen"),
         ("vergadering", "Vergaderingen"),
         ("organisatie", "organisaties"),
+        ("situaties", "situatie"),
+        ("gemeente", "gemeenten"),
         ("een", "één"),
     ],
 )
 def test_folded_and_stemmed_words_share_a_term(a, b):
     assert term(a) == term(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("regels", "geregeld"), ("gemeente", "meent"), ("gemeenten", "menen"), ("geld", "geleden")],
+)
+def test_words_that_only_look_alike_keep_their_own_term(a, b):
+    """Porter's Dutch stemmer: no "ge-" is taken off the front of a word."""
+    assert term(a) != term(b)
 
 
 def test_fold_drops_case_and_diacritics():
@@ -67,7 +78,7 @@ def test_fold_drops_case_and_diacritics():
     ("query", "phrases"),
     [
         ("water", (("water",),)),
-        ('"droge voeten" dak', (("droge", "voet"), ("dak",))),
+        ('"droge voeten" dak', (("drog", "voet"), ("dak",))),
         ("Water, water!", (("water",),)),
     ],
 )
@@ -93,7 +104,7 @@ def test_a_bad_query_says_what_is_wrong(query, problem):
 def test_find_needs_every_phrase_and_gives_exact_spans():
     text = "De Coördinator vergaderde. Vergaderingen duren lang; de coördinatoren zwijgen."
     spans = find(text, parse_query("vergaderen coordinator"))
-    assert [text[s:e] for s, e in spans] == ["Coördinator", "vergaderde", "Vergaderingen"]
+    assert [text[s:e] for s, e in spans] == ["Coördinator", "Vergaderingen", "coördinatoren"]
     assert find(text, parse_query("vergaderen fiets")) == []
     phrase = find(text, parse_query('"duren lang"'))
     assert [text[s:e] for s, e in phrase] == ["duren lang"]
@@ -244,9 +255,22 @@ def test_a_store_migrated_from_v9_builds_its_index(tmp_path, lindeveen_copy):
     con.commit()
     con.close()
     with Store(old) as store:
-        assert store.schema_version == len(MIGRATIONS) == 10
+        assert store.schema_version == len(MIGRATIONS) == 11
         assert store.search("coordinatoren")["interview"].tolist() == [ANNELIES]
         assert len(store.search("ochtendronde")) > 0
+
+
+def test_a_v10_store_is_indexed_again_with_the_current_stemmer(tmp_path, lindeveen_copy):
+    old = lindeveen_copy.backup(tmp_path / "v10.sqlite")
+    con = sqlite3.connect(old)  # an index of other terms, as another stemmer made them
+    con.execute("UPDATE search_terms SET terms = 'x'")
+    con.execute("PRAGMA user_version=10")
+    con.commit()
+    con.close()
+    with Store(old) as store:
+        assert store.schema_version == 11
+        assert store.search("coordinatoren")["interview"].tolist() == [ANNELIES]
+        assert store.search("x").empty
 
 
 # -- autocoding ----------------------------------------------------------------------------------
@@ -388,3 +412,19 @@ def test_search_panel_shows_hits_and_a_bad_query(lindeveen, lang):
     panel.query.value = '"droge'
     panel._on_search()
     assert "unbalanced quote" in panel.status.value and panel.hits.value == ""
+
+
+def test_a_limit_keeps_the_first_hits_and_says_there_are_more(lindeveen, monkeypatch):
+    every = lindeveen.search("gemeente")
+    assert len(every) > 3 and every.attrs["more"] is False
+    first = lindeveen.search("gemeente", limit=3)
+    assert first.attrs["more"] is True
+    assert first.to_dict("records") == every.head(3).to_dict("records")
+    assert lindeveen.search("gemeente", limit=len(every)).attrs["more"] is False
+    monkeypatch.setattr("wwlib.ui.search.SHOWN", 3)
+    wb = Workbook(lindeveen, Labels("nl"), Pseudonymiser(lindeveen.people(), False), "nl", False)
+    panel = SearchPanel(wb)
+    panel.query.value = "gemeente"
+    panel._on_search()
+    assert "De eerste 3 treffers; er zijn er meer" in panel.hits.value
+    assert panel.hits.value.count("<tr") == 4  # the header and three hits

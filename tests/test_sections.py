@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from markupsafe import escape
 
@@ -216,3 +217,48 @@ def test_a_board_shows_the_same_notes_and_dots_in_the_report_and_the_static_pane
     thursday = "".join(notebooks["04_road_to_progress.ipynb"])
     on_ideas = NOTE.findall(NoteBoard(wb, ideas)._repr_html_())
     assert on_ideas and set(on_ideas) <= set(NOTE.findall(thursday))  # what ww run showed
+
+
+# -- what a section says is true of what it shows -------------------------------------------
+
+
+def test_a_comparison_hidden_for_small_groups_says_so_not_that_nothing_was_coded(mini_store):
+    names = Pseudonymiser(mini_store.people(), True, mini_store.cohort().mentioned_names)
+    wb = Workbook(mini_store, Labels("nl"), names, "nl", True, interactive=False)
+    assert len(wb.store.codings()) > 0  # two participants, each alone in their organisation
+    chart = build(wb, "comparison").parts[0]
+    assert chart.missing == (
+        "Geen groep is groot genoeg om in de gepseudonimiseerde versie te tonen; "
+        "vergelijken kan niet"
+    )
+    shown = build(workbook(mini_store), "comparison").parts[0]  # not pseudonymised: drawn
+    assert not shown.missing and shown.is_figure
+
+
+def test_the_quotes_section_promises_only_what_its_selection_keeps(mini_store):
+    section = build(workbook(mini_store), "quotes")
+    assert "beide codeurs" not in section.text  # the mini week has one coder
+    assert "elk van een andere deelnemer" in section.text
+
+
+FIGURE_SECTIONS = (
+    "kickoff", "interviews", "frequencies", "who_said_what", "cooccurrence", "saturation",
+    "comparison", "agreement", "votes", "plans", "tasks",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("key", FIGURE_SECTIONS)
+def test_every_figures_data_table_names_what_the_figure_shows(lindeveen, key):
+    figures = [p for p in build(workbook(lindeveen), key).parts if p.is_figure and not p.missing]
+    assert figures
+    for part in figures:
+        table = part.alt_table
+        drawn_rows = not isinstance(table.index, pd.RangeIndex)  # a heatmap's rows
+        named = list(table.index) if drawn_rows else list(table.iloc[:, 0])
+        named += [c for c in table.columns if c != ""]
+        assert all(isinstance(n, str) and n.strip() for n in named), (part.name, named[:5])
+        assert not any(re.fullmatch(r"-?[\d.,]+", n) for n in named), (part.name, named[:5])
+        across = any(t.type == "bar" and t.orientation == "h" for t in part.content.data)
+        category = (part.content.layout.yaxis if across else part.content.layout.xaxis).title.text
+        if category in table.columns:  # the names on the category axis, not its rows 0..n-1
+            assert all(isinstance(v, str) and v for v in table[category]), (part.name, category)

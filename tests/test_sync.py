@@ -149,7 +149,7 @@ def test_update_brings_folder_edits_in_and_keeps_what_only_the_store_holds(week,
     people = folder / "people.csv"
     people.write_text(
         people.read_text(encoding="utf-8").replace("Anna Jansen", "Anna Jansen-Smit")
-        + "dirk-mol,Dirk Mol,participant,Gemeente Ooststad,Ooststad,,P09,nee\n",
+        + "dirk-mol,Dirk Mol,participant,Gemeente Ooststad,Ooststad,,P09,nee,nee,\n",
         encoding="utf-8",
     )
     assert main(["update", str(folder)]) == 0

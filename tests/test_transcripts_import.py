@@ -106,7 +106,8 @@ def test_import_into_the_default_store_of_a_cohort_folder(make_cohort, ww_home):
 
 def test_several_files_at_once_and_a_new_interview_row(make_cohort, tmp_path):
     people = (CORPUS.parent / "mini" / "people.csv").read_text("utf-8")
-    folder = make_cohort(**{"people.csv": people + "dirk-smit,Dirk Smit,participant,,,,P04,ja\n"})
+    dirk = "dirk-smit,Dirk Smit,participant,,,,P04,ja,nee,\n"
+    folder = make_cohort(**{"people.csv": people + dirk})
     transcript = tmp_path / "dirk-smit.md"
     transcript.write_text("Femke Bos: Hoe ging het?\n\nDirk Smit: Goed.\n", "utf-8")
     store_path = tmp_path / "s.sqlite"
@@ -187,7 +188,10 @@ def test_the_file_name_holds_a_participants_id_or_pseudonym(mini_store, name, in
 
 def test_unclear_interviewer_of_a_new_interview_is_a_problem(make_cohort, tmp_path):
     people = (CORPUS.parent / "mini" / "people.csv").read_text("utf-8")
-    extra = "dirk-smit,Dirk Smit,participant,,,,P04,ja\nkees-kok,Kees Kok,facilitator,,,,F02,ja\n"
+    extra = (
+        "dirk-smit,Dirk Smit,participant,,,,P04,ja,nee,\n"
+        "kees-kok,Kees Kok,facilitator,,,,F02,ja,nee,\n"
+    )
     folder = make_cohort(**{"people.csv": people + extra})
     transcript = tmp_path / "p04.txt"
     transcript.write_text("Dirk Smit: Ik vertel maar.\n", "utf-8")

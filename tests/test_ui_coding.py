@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import replace
 
-from wwlib.core.errors import StoreError
+from wwlib.core.errors import NotFound, StoreError
 from wwlib.core.labels import Labels
 from wwlib.core.model import CATEGORY_COLOURS
 from wwlib.core.pseudonym import Pseudonymiser
@@ -99,7 +99,7 @@ def test_ticked_codes_and_memo_are_stored_in_one_go_and_shown_at_once(wb):
     assert panel.saved == str(new["id"].iloc[-1])
     assert "ww-ok" in panel.status.value and "2 codes" in panel.status.value
     assert panel.memo.value == "" and panel.codes.value == ()
-    assert "Eén werkwijze; Kleine stappen" in panel.transcript.value
+    assert "Eén werkwijze; Kleine stappen" in [m["label"] for m in panel.selector.marks]
     assert "Bellen &lt;werkt&gt; &amp; snel" in panel.codings.value
     assert "<werkt>" not in panel.codings.value
 
@@ -125,9 +125,115 @@ def test_overlapping_codings_show_every_colour(wb):
     pick_sentence(panel)
     panel.codes.value = ("oude-regels", "kleine-stappen")
     panel.add.click()
-    assert "linear-gradient(#e0b00080 0% 50%, " + CATEGORY_COLOURS["way_to_deal"] in (
-        panel.transcript.value
+    both = ["#e0b000", CATEGORY_COLOURS["way_to_deal"]]
+    assert both in [m["colours"] for m in panel.selector.marks]
+
+
+# -- coding by selecting text, and changing a coding --------------------------------------
+
+
+def test_a_passage_selected_in_the_text_is_shown_and_coded_exactly(wb):
+    panel = coding_panel(wb)
+    text = wb.store.transcript("anna-jansen")
+    start = text.index("We belden")
+    end = start + len(SENTENCE)
+    panel.selector.selected = [start, end]  # as the browser sends it: code points
+    assert (panel.start.value, panel.end.value) == (start, end)
+    assert "📞" in panel.quote.value
+    panel.codes.value = ("kleine-stappen",)
+    panel.add.click()
+    coding = wb.store.codings().set_index("id").loc[int(panel.saved)]
+    assert text[coding.start : coding.end] == SENTENCE
+    panel.start.value = start + 3  # the fields are the precise view: the text follows
+    assert panel.selector.selected == [start + 3, end]
+
+
+def test_a_hidden_name_is_selected_whole_in_the_stored_text(wb):
+    panel = coding_panel(wb, "bram-de-vries")
+    text, shown = wb.store.transcript("bram-de-vries"), panel.selector.text
+    at = shown.index("P02")
+    panel.selector.selected = [at + 1, at + 2]  # one letter of the code shown for "Bram"
+    start = text.index("Bram")
+    assert (panel.start.value, panel.end.value) == (start, start + 4)
+    after = shown.index("Ik wil")
+    panel.selector.selected = [after, after + 6]
+    assert text[panel.start.value : panel.end.value] == "Ik wil"
+
+
+def test_a_picked_coding_is_widened_with_its_memos_and_board_links(wb):
+    panel = coding_panel(wb)
+    panel.selector.picked_coding = 3  # oude-regels [200, 214), on a board's note
+    assert panel.picked.value == 3 and (panel.start.value, panel.end.value) == (200, 214)
+    panel.end.value = 240
+    panel.respan.click()
+    coding = wb.store.codings().set_index("id").loc[3]
+    assert (coding.start, coding.end) == (200, 240)
+    links = wb.store.note_fragments().query(
+        "note == 'n-oude-regels' and interview == 'anna-jansen'"
     )
+    assert links[["start", "end"]].values.tolist() == [[200, 240]]
+    log = wb.store.change_log().iloc[-1]
+    assert (log.action, log.entity, log.entity_id) == ("respan", "coding", "3")
+    assert log.detail["from"] == [200, 214] and "tot 240" in panel.status.value
+    assert any(3 in m["codings"] and m["end"] - m["start"] == 40 for m in panel.selector.marks)
+
+
+def test_narrowing_one_of_two_codings_of_a_passage_leaves_the_other(wb):
+    panel = coding_panel(wb)
+    panel.picked.value = 1  # the keyboard's way: korte-lijnen [73, 88), with samen-werken
+    assert panel.selector.picked_coding == 1
+    panel.start.value = 79
+    panel.respan.click()
+    spans = wb.store.codings().set_index("id")[["start", "end"]]
+    assert spans.loc[1].tolist() == [79, 88] and spans.loc[2].tolist() == [73, 88]
+    assert wb.store.note_fragments().query("note == 'n-korte-lijnen'")["start"].tolist() == [73]
+
+
+def test_a_refused_change_names_the_coding_and_changes_nothing(wb):
+    panel = coding_panel(wb)
+    before = log_size(wb)
+    panel.remove.click()
+    assert shows_error(panel, "kies eerst een codering")
+    panel.selector.picked_coding = 4  # korte-lijnen [139, 161) by femke-bos
+    panel.start.value, panel.end.value = 73, 88  # where she gave korte-lijnen already
+    panel.respan.click()
+    assert shows_error(panel, "already coded", "nothing was changed")
+    panel.end.value = 10_000
+    panel.respan.click()
+    assert shows_error(panel, "end", "transcript length")
+    assert log_size(wb) == before
+    assert wb.store.codings().set_index("id").loc[4][["start", "end"]].tolist() == [139, 161]
+    with pytest.raises(NotFound, match="coding 999 is not in this store"):
+        wb.store.remove_coding(999)
+
+
+def test_removing_a_coding_logs_what_it_was_and_drops_an_unused_passage(wb):
+    panel = coding_panel(wb, "bram-de-vries")
+    panel.selector.picked_coding = 6  # kleine-stappen, its passage on no board
+    panel.remove.click()
+    assert 6 not in set(wb.store.codings()["id"]) and "Codering verwijderd" in panel.status.value
+    assert panel.selector.picked_coding == 0 and 6 not in [v for _, v in panel.picked.options]
+    log = wb.store.change_log().iloc[-1]
+    assert (log.action, log.entity_id, log.detail["code"]) == ("remove", "6", "kleine-stappen")
+    panel.selector.picked_coding = 5  # een-werkwijze: its passage is a note's evidence
+    panel.remove.click()
+    assert 5 not in set(wb.store.codings()["id"])
+    assert wb.store.fragment_texts([4, 5]) == {4: "één werkwijze"}  # the note's evidence stays
+
+
+def test_a_participants_page_changes_no_coding(mini_store):
+    names = Pseudonymiser(mini_store.people(), False)
+    wb = Workbook(
+        mini_store, Labels("nl"), names, "nl", False, True, "bram-de-vries", "participant"
+    )
+    panel = CodingPanel(wb)
+    panel.pick.value = "anna-jansen"
+    assert panel.selector not in panel.children and "<mark" in panel.transcript.value
+    before = log_size(wb)
+    panel.selector.picked_coding = 3  # a forged pick and clicks on buttons it never showed
+    panel.remove.click()
+    panel.respan.click()
+    assert log_size(wb) == before and "ww-error" in panel.status.value
 
 
 def test_highlighting_names_each_code_once_and_escapes():
@@ -142,7 +248,8 @@ def test_the_coding_panel_hides_names_without_consent(wb):
     panel.start.value, panel.end.value = 0, 12
     panel.codes.value, panel.memo.value = ("samen-werken",), "Bram de Vries zei dit"
     panel.add.click()
-    shown = panel.transcript.value + panel.codings.value + panel.quote.value
+    shown = panel.selector.text + panel.codings.value + panel.quote.value
+    assert "Bram" in wb.store.transcript("bram-de-vries")
     assert "Bram" not in shown and "P02" in shown
 
 

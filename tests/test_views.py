@@ -119,7 +119,8 @@ def test_interview_status_without_interviews(limburg_store):
 def test_transcript_with_codings(mini_store):
     table = views.transcript_with_codings(workbook(mini_store), "anna-jansen")
     assert table.columns.tolist() == ["Nr.", "Spreker", "Tekst", "Codes"]
-    assert table["Spreker"].tolist() == ["Femke", "Anna", "Femke", "Anna"]
+    # the file's labels "Femke" and "Anna" are mapped: the people are shown, not the labels
+    assert table["Spreker"].tolist() == ["Femke Bos", "Anna Jansen", "Femke Bos", "Anna Jansen"]
     assert table["Codes"].tolist() == [
         "",
         "Korte lijnen (succesfactor); Samen werken (thema)",

@@ -19,7 +19,7 @@ The package is layered; a module imports only from its own layer or the ones bel
     app                 the `ww` command, the batch runner, the dashboard server
 """
 
-import importlib
+from wwlib.core.lazy import lazy_names
 
 # name -> the module that defines it (a module itself where the name ends the path)
 NAMES = {
@@ -60,13 +60,4 @@ SUBMODULES = {
 __all__ = sorted(NAMES)
 
 
-def __getattr__(name: str):
-    if name in SUBMODULES:
-        return importlib.import_module(SUBMODULES[name])
-    if name in NAMES:
-        return getattr(importlib.import_module(NAMES[name]), name)
-    raise AttributeError(f"module 'wwlib' has no attribute '{name}'")
-
-
-def __dir__() -> list[str]:
-    return sorted([*NAMES, *SUBMODULES, "NAMES", "SUBMODULES"])
+__getattr__, __dir__ = lazy_names(__name__, NAMES, SUBMODULES)

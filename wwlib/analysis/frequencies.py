@@ -169,11 +169,12 @@ def _joined(left: list[int], right: list[int], leaf: np.ndarray) -> list[int]:
 def strongest_quotes(codings: pd.DataFrame, per_code: int = 3) -> pd.DataFrame:
     """The strongest fragments for every code, `per_code` at most.
 
-    Strongest means, in this order: coded with this code by more coders (both coders agreeing
-    makes stronger evidence); from a participant not yet quoted for this code (so three quotes
-    come from three people when they can); closest to a slide-friendly length (QUOTE_LENGTH
-    characters); first in the interview. Columns: code, rank (1 = strongest), fragment,
-    interview, start, end, coders. The text comes from the transcript (`views`).
+    Each participant (interview) is quoted at most once per code, with their strongest
+    fragment: so a code's quotes come from different people, and never one quote inside
+    another of the same interview. Strongest means, in this order: coded with this code by
+    more coders (coders agreeing makes stronger evidence); closest to a slide-friendly length
+    (QUOTE_LENGTH characters); first in the interview. Columns: code, rank (1 = strongest),
+    fragment, interview, start, end, coders. The text comes from the transcript (`views`).
     """
     keys = cohort_keys(codings)
     spans = codings.groupby([*keys, "code", "fragment"], sort=False).agg(
@@ -188,11 +189,7 @@ def strongest_quotes(codings: pd.DataFrame, per_code: int = 3) -> pd.DataFrame:
         [*keys, "code", "coders", "_fit", "interview", "start"],
         ascending=[True] * len(keys) + [True, False, True, True, True],
     )
-    spans["_turn"] = spans.groupby([*keys, "code", "interview"]).cumcount()
-    spans = spans.sort_values(
-        [*keys, "code", "_turn", "coders", "_fit", "interview", "start"],
-        ascending=[True] * len(keys) + [True, True, False, True, True, True],
-    )
+    spans = spans.drop_duplicates([*keys, "code", "interview"])  # one quote per participant
     spans["rank"] = spans.groupby([*keys, "code"]).cumcount() + 1
     spans = spans[spans["rank"] <= per_code]
     columns = [*keys, "code", "rank", "fragment", "interview", "start", "end", "coders"]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 
@@ -85,19 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             run.add_argument("--store", type=Path)
         else:
-            run.add_argument("--jobs", type=int, default=2)
+            _batch_executors(run)
 
     imports = _per_format(
         sub,
         "import",
-        "add transcripts, a QDPX project or a codebook",
+        "add transcripts, a QDPX project, a codebook or a recording",
         transcripts="transcript files (.txt .md .docx .vtt)",
         qdpx="a REFI-QDA project (.qdpx)",
         qdc="a REFI-QDA codebook (.qdc)",
+        media="an interview's recording (.mp3 .m4a .wav .ogg .mp4 .webm), kept beside the store",
     )
     for what, one in imports.items():
         one.add_argument("files", type=Path, nargs="+" if what == "transcripts" else None)
     _person_options(imports["transcripts"])
+    _media_options(imports["media"])
     exports = _per_format(
         sub,
         "export",
@@ -109,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         ics="every dated task as a calendar event (.ics)",
         handreiking="one adaptable .docx per theme plan, into the folder OUT",
         register="the processing-register entry (AVG article 30) as .docx, for the DPIA",
+        parquet="the analysis tables, pseudonymised, as Parquet into OUT/<cohort id>/",
     )
+    _parquet_options(exports.pop("parquet"))
     register = exports.pop("register")
     register.add_argument(
         "--out",
@@ -249,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--undo", type=int, metavar="ACTION", help="undo an autocoding")
     search.add_argument("--store", type=Path, help="store file (default: the cohort's own)")
 
+    _national_options(sub)
+
     links = sub.add_parser("links", help="revoke a person's personal link (a new one replaces it)")
     links.add_argument("folder", type=Path)
     links.add_argument("--revoke", required=True, metavar="PERSON", help="the person's id")
@@ -274,6 +281,55 @@ def _person_options(transcripts) -> None:
         "--speaker", action="append", default=[], metavar='"LABEL=ID"',
         help="with --person: who a speaker of the file is (repeat it; LABEL= for no one)",
     )  # fmt: skip
+    transcripts.add_argument(
+        "--media", type=Path, metavar="RECORDING", help="with --person: the interview's "
+        "recording (.mp3 .m4a .wav .ogg .mp4 .webm), kept beside the store, never in the folder",
+    )  # fmt: skip
+
+
+def _media_options(media) -> None:
+    """`ww import media DIR RECORDING --person ID`: a recording for an imported interview."""
+    media.add_argument(
+        "--person", required=True, metavar="ID", help="the interviewee whose recording it is"
+    )
+
+
+def _parquet_options(parquet) -> None:
+    """`ww export parquet DIR OUT [--as-of DATE]`: the cohort's tables for `ww national`."""
+    parquet.add_argument("out", type=Path, help="the folder the cohort's folder is written in")
+    parquet.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        help="the day the tasks' state (done, open, overdue) is counted on (default: today)",
+    )
+
+
+def _national_options(sub) -> None:
+    """`ww national O... --out N`: one report across the exported cohorts."""
+    national = sub.add_parser(
+        "national", help="one national report (HTML, xlsx) from `ww export parquet` folders"
+    )
+    national.add_argument(
+        "exports", type=Path, nargs="+", metavar="O", help="an export folder, or one holding them"
+    )
+    national.add_argument("--out", type=Path, required=True, help="the folder to write in")
+    national.add_argument("--lang", choices=("nl", "en"), default="nl")
+    national.add_argument(
+        "--min-group",
+        type=int,
+        metavar="K",
+        help="show a count of fewer than K people as '< K' (default: the cohorts' largest "
+        "min_group)",
+    )
+
+
+def _iso_date(text: str) -> dt.date:
+    """An ISO date argument, or argparse's own error naming it."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is no date; write it as YYYY-MM-DD") from None
 
 
 def _per_format(sub, command: str, help_text: str, **formats: str) -> dict:
@@ -285,3 +341,29 @@ def _per_format(sub, command: str, help_text: str, **formats: str) -> dict:
         parsers[what].add_argument("folder", type=Path, help="the cohort folder")
         parsers[what].add_argument("--store", type=Path)
     return parsers
+
+
+def _batch_executors(batch) -> None:
+    """`ww batch`: where the cohorts run (--jobs or --dask, not both) and where stores go."""
+    where = batch.add_mutually_exclusive_group()
+    # no default here: argparse sees `--jobs 2` next to --dask only when 2 is not the default
+    where.add_argument("--jobs", type=_workers, help="worker processes here (default 2)")
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run every cohort as a task on Dask: local:N starts N worker processes here, "
+        "tcp://host:8786 uses a running scheduler (README: 'Batch on a cluster')",
+    )
+    batch.add_argument(
+        "--home",
+        type=Path,
+        help="the stores go in DIR/stores/, as with WW_HOME=DIR (default: $WW_HOME; with "
+        "--dask .wij-werken/ beside each cohort folder); never on a network file system",
+    )
+
+
+def _workers(text: str) -> int:
+    """--jobs: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got {text!r})")
+    return int(text)

@@ -91,7 +91,14 @@ def _run(args) -> int:
 def _batch(args) -> int:
     from wwlib.app.runner import run_batch
 
-    results, failures = run_batch(args.folder, args.out, jobs=args.jobs, **_report_options(args))
+    results, failures = run_batch(
+        args.folder,
+        args.out,
+        jobs=args.jobs or 2,
+        dask=args.dask,
+        home=args.home,
+        **_report_options(args),
+    )
     for result in results:
         _print_result(result)
     for folder, message in failures.items():
@@ -169,9 +176,10 @@ def _search(args) -> int:
         done = store.autocoding(action)
         for interview, start, end in done["spans"]:
             print(f"{interview}\t{start}\t{end}\t{args.code_all}")
+        codings, hits = len(done["codings"]), done["hits"]
         print(
-            f"autocoding {action}: {len(done['codings'])} codings of '{args.code_all}' added "
-            f"for {done['hits']} hits (undo: ww search DIR --undo {action})"
+            f"autocoding {action}: {codings} coding{'s' * (codings != 1)} of '{args.code_all}' "
+            f"added for {hits} hit{'s' * (hits != 1)} (undo: ww search DIR --undo {action})"
         )
     return 0
 
@@ -260,15 +268,27 @@ def _retention_warnings(args: argparse.Namespace) -> None:
 def _import(args) -> int:
     from wwlib import exchange
 
+    if args.what == "media":
+        from wwlib.exchange.media import import_media
+
+        print(import_media(args.folder, args.files, args.person, store=args.store))
+        return 0
     if args.what == "transcripts" and (args.person or args.interviewer or args.date):
         if not args.person:
             raise ParameterError("--interviewer and --date go with --person")
         given = {"interviewer": args.interviewer, "date": args.date, "speakers": args.speaker}
+        if args.media:
+            given["media"] = args.media
         importer = exchange.import_transcript_for
         print(importer(args.folder, args.files, args.person, args.store, **given))
         return 0
     if args.what == "transcripts" and args.speaker:
         raise ParameterError("--speaker goes with --person")
+    if args.what == "transcripts" and args.media:
+        raise ParameterError(
+            "--media goes with --person (one transcript, one recording); for an imported "
+            "interview: ww import media DIR RECORDING --person ID"
+        )
     summary = exchange.IMPORTERS[args.what](args.folder, args.files, store=args.store)
     print(summary)
     return 0
@@ -280,6 +300,12 @@ def _export(args) -> int:
     if args.what == "register":
         print(exchange.export_register(args.folder, args.out, store=args.store, lang=args.lang))
         return 0
+    if args.what == "parquet":
+        from wwlib.outputs import parquet
+
+        folder = parquet.export_parquet(args.folder, args.out, args.store, args.as_of)
+        print(parquet.written(folder))
+        return 0
     if args.what in exchange.EXPORTERS:
         exporter = exchange.EXPORTERS[args.what]
         print(exporter(args.folder, args.out, store=args.store, pseudonymise=args.pseudonymise))
@@ -290,6 +316,14 @@ def _export(args) -> int:
         options["search"] = args.search
     written = exchange.READABLE_EXPORTS[args.what](args.folder, args.out, **options)
     for path in written if isinstance(written, list) else [written]:
+        print(path)
+    return 0
+
+
+def _national(args) -> int:
+    from wwlib.outputs.national import national_report
+
+    for path in national_report(args.exports, args.out, args.lang, args.min_group):
         print(path)
     return 0
 
@@ -310,6 +344,7 @@ COMMANDS = {
     "privacy": _privacy,
     "import": _import,
     "export": _export,
+    "national": _national,
 }
 
 

@@ -1,4 +1,5 @@
-"""Running the five phase notebooks with papermill, for one cohort or many in parallel."""
+"""Running the five phase notebooks with papermill, for one cohort or many in parallel
+(a process pool here, a Dask cluster in `wwlib.app.distributed`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
-from wwlib.cohorts.home import default_store_path, init_cohort
+from wwlib.cohorts.home import (
+    default_store_path,
+    init_cohort,
+    refuse_network_store,
+    stores_dir,
+)
 from wwlib.core.errors import RunError, WorkbookError
 from wwlib.folder.dataset import load_dataset
 from wwlib.present.parameters import NotebookParameters
@@ -58,6 +64,7 @@ def run_cohort(
     pdf: bool = False,
     docx: bool = False,
     odt: bool = False,
+    home: str | Path | None = None,
 ) -> RunResult:
     """Execute the five notebooks for a cohort folder and write `report.html` into `out`.
 
@@ -71,6 +78,7 @@ def run_cohort(
     with `odt` as OpenDocument `report.odt`; with `pdf` and LibreOffice installed, `report.pdf`
     is PDF/A-2b converted from the docx (`wwlib.outputs.office`), else Chromium prints the HTML
     and the result's `notes` say why it is not PDF/A. `odt` and `pdf` write the docx too.
+    Without `store`, the store is in `stores/` of the home `home`, or of $WW_HOME.
     """
     from wwlib.outputs import office
 
@@ -80,10 +88,17 @@ def run_cohort(
     docx = report and (docx or odt or pdfa)
     folder, out = Path(folder).resolve(), Path(out).absolute()  # papermill changes the cwd
     cohort_id = load_dataset(folder).cohort.id
-    store_path = Path(store).absolute() if store else default_store_path(cohort_id).absolute()
+    store_path = Path(store) if store else default_store_path(cohort_id, home)
+    store_path = store_path.absolute()
+    source = Path(notebooks) if notebooks else notebooks_dir()
+    if not all((source / name).is_file() for name in NOTEBOOKS):
+        raise RunError(
+            f"{cohort_id}: the phase notebooks are not all in {source.absolute()}; install "
+            "wwlib from its checkout (pip install -e) or set WW_NOTEBOOKS to a folder that "
+            "holds the five notebooks"
+        )
     if not store_path.exists():
         init_cohort(folder, store_path)
-    source = Path(notebooks) if notebooks else notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
     build = partial(_build_report, cohort_id, folder, lang, pseudonymise, store_path, out, docx)
     reporting = ThreadPoolExecutor(max_workers=1) if report and overlap_report else None
@@ -252,42 +267,107 @@ def _write_report(
         workbook.store.close()
 
 
-def _run_one(args: tuple) -> RunResult:
-    folder, out, kwargs = args
-    return run_cohort(folder, out, overlap_report=False, **kwargs)
+def cohort_tasks(
+    folders: list[str | Path], out: Path, home: Path | None, options: dict, beside: bool = False
+) -> dict[str, tuple]:
+    """The argument of `run_one` for each cohort folder, by folder as given: the one place
+    that builds them, for the process pool and for Dask alike. Stores go in the home `home`;
+    without one, with `beside`, in `.wij-werken/` beside each cohort folder, else in $WW_HOME."""
+    tasks = {}
+    for given in folders:
+        folder = Path(given).absolute()
+        where = home or (folder.parent / HOME_BESIDE if beside else None)
+        tasks[str(given)] = (folder, out / folder.name, where, options)
+    return tasks
+
+
+def run_one(task: tuple) -> RunResult | WorkbookError:
+    """One cohort of a batch, in a worker process; its own error is its outcome, not a crash
+    (running it again would fail the same way, so Dask must not retry it)."""
+    folder, out, home, options = task
+    try:
+        if home:  # checked again here: a cluster's worker may see other mounts than the client
+            refuse_network_store(stores_dir(home))
+        return run_cohort(folder, out, home=home, overlap_report=False, **options)
+    except WorkbookError as exc:
+        return exc
+
+
+def collect(
+    futures: dict,
+    completed,
+    progress: bool,
+    lost: tuple[type[BaseException], ...] = (),
+    explain=None,
+) -> tuple[list[RunResult], dict[str, str]]:
+    """The outcomes of `run_one`'s futures ({future: folder}) as they complete, under a
+    progress bar: the results and {folder: error message}. An exception of a type in `lost`
+    (an executor's: a worker that died every time) is that cohort's failure too, in the words
+    of `explain(exception)`."""
+    from tqdm import tqdm
+
+    results, failures = [], {}
+    for future in tqdm(
+        completed, total=len(futures), disable=not progress, desc="cohorts", unit="cohort"
+    ):
+        try:
+            outcome = future.result()
+        except lost as exc:
+            outcome = (explain or _unexpected)(exc)
+        if isinstance(outcome, RunResult):
+            results.append(outcome)
+        else:
+            failures[futures[future]] = str(outcome)
+    return results, failures
+
+
+def _unexpected(error: BaseException) -> str:
+    """What the index and the terminal say of a cohort that failed by no error of ours."""
+    return f"{type(error).__name__}: {error}"
 
 
 def run_batch(
-    folders: list[str | Path], out: str | Path, jobs: int = 2, progress: bool = True, **kwargs
+    folders: list[str | Path],
+    out: str | Path,
+    jobs: int = 2,
+    progress: bool = True,
+    dask: str | None = None,
+    home: str | Path | None = None,
+    **kwargs,
 ) -> tuple[list[RunResult], dict[str, str]]:
     """Run several cohorts in parallel; one failing cohort does not stop the others.
+
+    `jobs` processes on this machine, or with `dask` a Dask cluster: `local:N` starts N worker
+    processes here, `tcp://host:8786` uses a running scheduler (`wwlib.app.distributed`).
+    Stores are in `stores/` of the home `home`; without it, of $WW_HOME for a local run and,
+    with `dask`, of `.wij-werken/` beside each cohort folder: no worker relies on its own
+    $WW_HOME, and a store's personal data stay with the folder that holds them already, out
+    of `out`. A store directory on a network file system is refused before any cohort runs.
 
     Returns the results and a {folder: error message} of the failures, and writes
     `out/index.html` linking every report.
     """
-    from tqdm import tqdm
-
     out = Path(out).absolute()
+    home = Path(home).absolute() if home else None
+    tasks = cohort_tasks(folders, out, home, kwargs, beside=bool(dask))
+    for store_home in {task[2] for task in tasks.values()}:
+        refuse_network_store(stores_dir(store_home))
     out.mkdir(parents=True, exist_ok=True)
-    results, failures = [], {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(_run_one, (Path(f).absolute(), out / Path(f).name, kwargs)): str(f)
-            for f in folders
-        }
-        for future in tqdm(
-            as_completed(futures),
-            total=len(futures),
-            disable=not progress,
-            desc="cohorts",
-            unit="cohort",
-        ):
-            try:
-                results.append(future.result())
-            except WorkbookError as exc:
-                failures[futures[future]] = str(exc)
+    if dask:
+        from wwlib.app.distributed import explain, submitted
+
+        with submitted(dask, run_one, tasks) as (futures, completed):
+            # after its retries, any exception of a cohort's task is that cohort's failure alone
+            results, failures = collect(futures, completed, progress, (Exception,), explain)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(run_one, task): name for name, task in tasks.items()}
+            results, failures = collect(futures, as_completed(futures), progress)
     write_index(out, results, failures)
     return sorted(results, key=lambda r: r.cohort), failures
+
+
+HOME_BESIDE = ".wij-werken"  # beside the cohort folders: the stores of `--dask` without --home
 
 
 def write_index(out: Path, results: list[RunResult], failures: dict[str, str]) -> Path:

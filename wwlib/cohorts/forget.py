@@ -4,7 +4,8 @@ The store does the forgetting (`wwlib.store.forget`); this service decides what 
 texts become, and where: first `ww save` (what the week wrote is in the folder, and folder
 edits the store lacks stop it, changing nothing), then the store, the folder written anew by
 `ww save`'s writer (a transcript file whose name held them is removed), every backup the
-workbook made beside the store (`sync.backup_path`), and each store file compacted. Last it
+workbook made beside the store (`sync.backup_path`), and each store file compacted; the
+recording of their interview beside the store is overwritten and deleted. Last it
 searches every file under the workbook's home, beside the store and in the folder for a form
 of the person's name and lists what it still finds: files the workbook did not write (a copy of
 a recording's transcript, a links file, git's history) are for a person to deal with.
@@ -25,6 +26,7 @@ import pandas as pd
 
 from wwlib.cohorts.home import existing_store, home
 from wwlib.cohorts.privacy import pseudonymiser
+from wwlib.cohorts.recordings import erase, is_recording
 from wwlib.cohorts.sync import SaveResult, backups_of, save_folder
 from wwlib.core.errors import NotFound, ValidationError
 from wwlib.core.labels import Labels
@@ -48,6 +50,7 @@ class ForgetResult:
     saved: SaveResult
     backups: tuple[Path, ...]
     leftovers: tuple[str, ...]  # files that still hold a form of their name
+    recordings: tuple[Path, ...] = ()  # their interview's recording, deleted
 
     def __str__(self) -> str:
         counts = ", ".join(f"{what}: {n}" for what, n in self.changed.items() if n)
@@ -55,6 +58,8 @@ class ForgetResult:
         lines.append(str(self.saved))
         if self.backups:
             lines.append(f"backups: {', '.join(b.name for b in self.backups)}")
+        if self.recordings:
+            lines.append(f"recording deleted: {', '.join(r.name for r in self.recordings)}")
         return "\n".join(lines)
 
 
@@ -96,9 +101,10 @@ def forget(
         with Store(backup, actor=actor) as old:
             old.forget_person(forgetting, actor=actor)
             old.compact()
+    recordings = tuple(erase(path, [who["id"]]))
     places = dict.fromkeys([home(), path.parent.absolute(), folder.absolute()])
     leftovers = find_name(name_forms(who["name"], who["id"]), places)
-    return ForgetResult(forgetting.new_id, changed, saved, backups, tuple(leftovers))
+    return ForgetResult(forgetting.new_id, changed, saved, backups, tuple(leftovers), recordings)
 
 
 def _person(people: pd.DataFrame, person: str) -> pd.Series:
@@ -165,7 +171,8 @@ def name_forms(name: str, person_id: str = "") -> list[str]:
 
 def find_name(forms: Iterable[str], places: Iterable[Path]) -> list[str]:
     """Every file under `places` that holds one of `forms` as a whole word, read as UTF-8 and
-    as UTF-16; paths as given.
+    as UTF-16; paths as given. Recordings beside a store are not read: they hold sound, not
+    written names, can be gigabytes, and their bytes would match a short name by chance.
 
     A form that is one plain word, as a name's part is written ("Iris", "Verhoeven"), counts
     as written or in capitals: in lower case it is a word ("iris", "roos") or code (a script's
@@ -180,7 +187,11 @@ def find_name(forms: Iterable[str], places: Iterable[Path]) -> list[str]:
         patterns.append(_whole([v for w in words for v in (w, w.upper())], 0))
     found = []
     for place in places:
-        files = sorted(p for p in Path(place).rglob("*") if p.is_file() and not p.is_symlink())
+        files = sorted(
+            p
+            for p in Path(place).rglob("*")
+            if p.is_file() and not p.is_symlink() and not is_recording(p)
+        )
         for path in files:
             readings = list(_readings(path.read_bytes()))
             if any(p.search(text) for p in patterns for text in readings):

@@ -41,6 +41,7 @@ LIST_FIELDS = ("mentioned_names:", "never_replace:")
 def pseudonymiser(store, pseudonymise: bool, lang: str = "nl", scan: bool = False) -> Pseudonymiser:
     """The pseudonymiser for the cohort in `store` (see the module's notes)."""
     cohort, people, texts = store.cohort(), store.people(), store.free_texts()
+    speakers = store_speakers(store)
 
     def made(found=()) -> Pseudonymiser:
         return Pseudonymiser(
@@ -51,6 +52,7 @@ def pseudonymiser(store, pseudonymise: bool, lang: str = "nl", scan: bool = Fals
             texts=texts,
             person_names=found,
             lang=lang,
+            speakers=speakers,
         )
 
     if not pseudonymise:
@@ -67,6 +69,18 @@ def pseudonymiser(store, pseudonymise: bool, lang: str = "nl", scan: bool = Fals
                 store.keep_name_scan(digest, sorted(names.unlisted | names.doubtful))
                 return names
     return made(kept or ())
+
+
+def store_speakers(store) -> list[tuple[str, str]]:
+    """Each (speaker label, person id) the transcripts in `store` map, once."""
+    interviews = store.interviews()
+    pairs: dict[tuple[str, str], None] = {}
+    for interview in interviews.loc[interviews["transcript"].notna(), "participant"]:
+        turns = store.turns(interview)
+        for label, person in zip(turns["speaker"], turns["person"], strict=True):
+            if label and isinstance(person, str) and person:
+                pairs[(label, person)] = None
+    return list(pairs)
 
 
 def texts_digest(texts: list[str], listed: list[str] = ()) -> str:
@@ -118,8 +132,15 @@ def review(folder: str | Path, lang: str = "nl", deduce: bool = True) -> list[Fi
             "name": [p.name for p in dataset.people],
             "pseudonym": [p.pseudonym for p in dataset.people],
             "consent_named": [p.consent_named for p in dataset.people],
+            "consent_date": [p.consent_date for p in dataset.people],
         }
     )
+    speakers = {
+        (turn.speaker, turn.person)
+        for turns in dataset.speaker_turns.values()
+        for turn in turns
+        if turn.speaker and turn.person
+    }
     cohort = dataset.cohort
     names = Pseudonymiser(
         people,
@@ -129,6 +150,7 @@ def review(folder: str | Path, lang: str = "nl", deduce: bool = True) -> list[Fi
         texts=texts,
         person_names=person_names(texts) if deduce else (),
         lang=lang,
+        speakers=sorted(speakers),
     )
     labels = Labels(lang)
     findings = []

@@ -2,11 +2,12 @@
 
 `cohort.yaml` holds the date (`retention: 2027-09-01`). From the day after, every `ww` command
 on the cohort warns (`retention_warning`). `purge` deletes the store, the backups the workbook
-made beside it, and the identifying parts of the folder: who took part (people.csv), what
-they said (transcripts/, turns.csv, codings.csv), what they wrote and chose (notes, votes,
-rounds, plans and tasks, memos) and the interviews' and rows' ids (ids are names:
-"ineke-verhoeven"). What names no one stays, so the week's shape can still be read: the
-programme, the codebook, the boards' titles, and cohort.yaml without `mentioned_names`.
+made beside it, the interviews' recordings beside it (its media folder), and the identifying
+parts of the folder: who took part (people.csv), what they said (transcripts/, turns.csv,
+codings.csv), what they wrote and chose (notes, votes, rounds, plans and tasks, memos) and the
+interviews' and rows' ids (ids are names: "ineke-verhoeven"). What names no one stays, so the
+week's shape can still be read: the programme, the codebook, the boards' titles, and
+cohort.yaml without `mentioned_names`.
 
 Deleted files are overwritten with zeros first, so that their bytes do not linger in the
 file system's free space (on a copy-on-write file system or an SSD that is not a guarantee;
@@ -21,15 +22,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from wwlib.cohorts.erase import erase, zero
 from wwlib.cohorts.forget import find_name, name_forms
 from wwlib.cohorts.home import default_store_path, home
+from wwlib.cohorts.recordings import erase_all
 from wwlib.cohorts.sync import backups_of
 from wwlib.core.errors import NotFound, ValidationError, WorkbookError
 from wwlib.core.limits import FOLDER_FILE_BYTES, read_regular
@@ -53,7 +54,6 @@ IDENTIFYING = (
 )
 NAMES_IN_COHORT_YAML = ("mentioned_names", "focus_groups")  # focus groups list their members
 NOTE = "PURGED.txt"
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,14 @@ def purge(
     for file in (path, *backups_of(path)):
         for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm"), Path(f"{file}-journal")):
             if part.exists():
-                _erase(part)
+                erase(part)
                 if part == file:
                     deleted.append(_shown(part))
+    if (media := erase_all(path)) is not None:
+        deleted.append(_shown(media))
     for name in IDENTIFYING:
         if (folder / name).exists():
-            _erase(folder / name)
+            erase(folder / name)
             deleted.append(f"{folder.name}/{name}")
     if _strip_cohort_yaml(folder / "cohort.yaml"):
         deleted.append(f"{folder.name}/cohort.yaml")
@@ -231,28 +233,6 @@ def _shown(path: Path) -> str:
         return path.name
 
 
-def _erase(path: Path) -> None:
-    """Overwrite a file (or every file under a folder) with zeros, then delete it."""
-    if path.is_dir() and not path.is_symlink():
-        for inner in sorted(path.rglob("*"), reverse=True):
-            if inner.is_file() and not inner.is_symlink():
-                _zero(inner)
-        shutil.rmtree(path)
-        return
-    if path.is_file() and not path.is_symlink():
-        _zero(path)
-    path.unlink()
-
-
-def _zero(path: Path) -> None:
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        for start in range(0, size, CHUNK):
-            handle.write(bytes(min(CHUNK, size - start)))
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _strip_cohort_yaml(path: Path) -> bool:
     """cohort.yaml without the names it lists (its other fields name no one); one that cannot
     be read is deleted whole. True when it was deleted."""
@@ -260,11 +240,11 @@ def _strip_cohort_yaml(path: Path) -> bool:
         return False
     data = _cohort_yaml(path.parent)
     if not isinstance(data, dict):
-        _erase(path)
+        erase(path)
         return True
     if any(k in data for k in NAMES_IN_COHORT_YAML):
         kept = {k: v for k, v in data.items() if k not in NAMES_IN_COHORT_YAML}
-        _zero(path)
+        zero(path)
         text = yaml.safe_dump(kept, allow_unicode=True, sort_keys=False, width=100)
         path.write_text(text, encoding="utf-8")
     return False

@@ -12,6 +12,7 @@ found), never a dashboard's kernel.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -92,6 +93,8 @@ def _deduce():
     import fcntl
     from importlib.resources import files
 
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     from deduce import Deduce
 
     handle = os.open(str(files("deduce") / "data" / "lookup"), os.O_RDONLY)
@@ -100,6 +103,10 @@ def _deduce():
         model = Deduce()
     finally:
         os.close(handle)
+        # Deduce sets the root logger to DEBUG on stdout (papermill then prints every cell
+        # of `ww run --pseudonymise`): the process's logging is put back as it was.
+        root.setLevel(level)
+        root.handlers[:] = handlers
     # Its lookup tables are millions of objects that live as long as the process. Frozen, the
     # garbage collector no longer walks them, in later collections or when the process ends:
     # a process that loaded deduce took 7 s to exit, under 1 s frozen (measured here).

@@ -134,6 +134,16 @@ class FileRefused(FileError):
     """A file is not read: it is no regular file, or larger than `wwlib/limits.py` allows."""
 
 
+class ConsentError(WorkbookError):
+    """Something needs a person's consent that is not on record (`wwlib.core.consent`): `person`
+    the id, `field` people.csv's consent column; nothing was changed."""
+
+    def __init__(self, person: str, field: str, message: str, fix: str = ""):
+        self.person = person
+        self.field = field
+        super().__init__(_with_fix(message, fix, "; {}"))
+
+
 class SearchQueryError(WorkbookError):
     """A search query cannot be read: `query` as typed, `problem` what is wrong, `fix` how."""
 

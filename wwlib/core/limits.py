@@ -14,6 +14,10 @@ file we know of, and well below what would hurt a laptop with 8 GB of memory.
 - `FOLDER_FILE_BYTES` (50 MB): a cohort's CSV and YAML files are a few KB to a few hundred KB
   (the national dataset's largest file, codings.csv, is about 10 MB).
 - `CODEBOOK_BYTES` (100 MB): a REFI-QDA codebook (.qdc) with thousands of codes is a few MB.
+- `MEDIA_BYTES` (1 GB): an interview's recording, kept beside the store and sent to the
+  browser that plays it. A 1-hour interview is 30 to 60 MB as audio (MP3 or AAC at 64 to
+  128 kbit/s) and 200 to 500 MB as a Zoom video (720p); 1 GB holds two hours of video and is
+  what one browser tab can still hold in memory on an 8 GB laptop.
 - For zips, what is checked from the central directory before anything is inflated:
   - `members` (10,000): a .docx has 10 to 30 parts; a QDPX has project.qde and one file per
     source (a large project: a few hundred to a few thousand sources).
@@ -47,6 +51,7 @@ MB = 1024 * 1024
 TRANSCRIPT_BYTES = 20 * MB
 FOLDER_FILE_BYTES = 50 * MB
 CODEBOOK_BYTES = 100 * MB
+MEDIA_BYTES = 1024 * MB
 RATIO_FROM = 1 * MB
 CHUNK = 1 * MB
 
@@ -130,6 +135,35 @@ def read_regular_or(
         raise error(exc.file, exc.place, exc.message, exc.fix) from None
     except OSError as exc:
         raise error(path.name, "", f"cannot be read ({exc.strerror})", "") from None
+
+
+def copy_regular(
+    source: str | Path, target: str | Path, limit: int, what: str, name: str = ""
+) -> int:
+    """Copy a regular file of at most `limit` bytes to `target` in chunks; the bytes copied.
+
+    Checked and refused as `read_regular` does (`FileNotFoundError`, `FileRefused`), and never
+    more than `limit` bytes are written, whatever the file claims; a refused copy leaves no
+    `target` behind.
+    """
+    source, target = Path(source), Path(target)
+    name = name or source.name
+    copied = 0
+    with _open_regular(source, name, True) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise too_big(name, "", size, limit, what)
+        with open(target, "xb") as out:
+            try:
+                while chunk := handle.read(CHUNK):
+                    copied += len(chunk)
+                    if copied > limit:  # it grew while it was copied
+                        raise too_big(name, "", copied, limit, what)
+                    out.write(chunk)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+    return copied
 
 
 @contextmanager

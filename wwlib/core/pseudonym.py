@@ -1,16 +1,18 @@
 """Replacing personal names by pseudonym codes in every output.
 
-A person whose `consent_named` is false is always shown by pseudonym; with `pseudonymise=True`
+A person who did not consent to being named (`wwlib.core.consent`: `consent_named` and a
+`consent_date` on record) is always shown by pseudonym; with `pseudonymise=True`
 everyone is, the names a cohort mentions (`mentioned_names`) become "NN", and free text is also
 cleared of e-mail addresses, phone numbers, postcodes, IBANs and BSNs (`wwlib.core.deidentify`)
 and of the names deduce found that the cohort does not list (`person_names`, "[naam]").
 
 Every form of a name is found (`wwlib.core.nameforms`): full name, first names, surname with
 and without tussenvoegsel, initials, possessives, hyphenated first names as a whole, any case
-or accent, and spelling variants of surnames that the cohort's own `texts` contain. Words on the
-cohort's `never_replace` list stay. `text` runs on every cell of every table: it folds the text
-once and runs one compiled regex over it; the variants are looked up once, when the
-pseudonymiser is made.
+or accent, and spelling variants of surnames that the cohort's own `texts` contain. A
+transcript's speaker label mapped to a person ("Dr. P. Janssen", "Sanne B.") is one more form
+of that person's name when it holds one. Words on the cohort's `never_replace` list stay.
+`text` runs on every cell of every table: it folds the text once and runs one compiled regex
+over it; the variants are looked up once, when the pseudonymiser is made.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from wwlib.core.consent import consents
 from wwlib.core.deidentify import KINDS, Found, scan
 from wwlib.core.labels import Labels
 from wwlib.core.nameforms import (
@@ -51,11 +54,12 @@ class Pseudonymiser:
         texts: Iterable[str] = (),
         person_names: Iterable[str] = (),
         lang: str = "nl",
+        speakers: Iterable[tuple[str, str]] = (),
     ):
         self.pseudonymise = pseudonymise
         self._names = dict(zip(people["id"], people["name"], strict=True))
         self._codes = dict(zip(people["id"], people["pseudonym"], strict=True))
-        hidden = people if pseudonymise else people[~people["consent_named"].astype(bool)]
+        hidden = people if pseudonymise else people[~consents(people, "named")]
         self._hidden = set(hidden["id"])
         self._never = {fold(w.strip()) for w in never_replace if w and w.strip()}
         labels = Labels(lang)
@@ -69,6 +73,7 @@ class Pseudonymiser:
         self.kept: set[str] = set()  # name forms on the never_replace list
         for name, code in named:
             self._add_name(name, code)
+        self._add_speakers(speakers)
         texts = [t for t in texts if isinstance(t, str) and t]
         vocabulary = Vocabulary.of(texts)
         self.near_misses: dict[str, str] = {}  # folded word -> the surname it nearly is
@@ -92,6 +97,13 @@ class Pseudonymiser:
         if person_id not in self._names:
             return str(person_id)
         return self._codes[person_id] if self.hides(person_id) else self._names[person_id]
+
+    def speaker(self, label: str, person_id: str | None = None) -> str:
+        """A transcript's speaker as outputs show them: the person a label is mapped to as
+        `name` shows people, never the label; an unmapped label as `text` shows it."""
+        if person_id and person_id in self._names:
+            return self.name(person_id)
+        return self.text(label)
 
     def names(self, ids) -> list[str]:
         """Names to show for a list of person ids."""
@@ -155,6 +167,19 @@ class Pseudonymiser:
         for form in forms.exact:
             if fold(form) not in self._never:
                 self._exact.setdefault(fold(form), {}).setdefault(form, code)
+
+    def _add_speakers(self, speakers: Iterable[tuple[str, str]]) -> None:
+        """Each speaker label of a hidden person that holds a form of their name ("Dr. P.
+        Janssen", "Sanne B.") as a form of it, whole: a label such as "Interviewer" names
+        no one and stays a word."""
+        for label, person in speakers:
+            if person not in self._hidden or not (label or "").strip():
+                continue
+            forms = name_forms(self._names[person])
+            own, whole = forms.folded | forms.capital, fold(label.strip())
+            names_them = any(fold(word) in own for word in WORD.findall(label))
+            if names_them and whole not in own and whole not in self._never:
+                self._forms.setdefault(whole, (self._codes[person], "name"))
 
     def _add_variants(self, name: str, code: str, vocabulary: Vocabulary) -> None:
         """Spelling variants of the surname found in the texts; one edit more: near misses."""

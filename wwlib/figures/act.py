@@ -19,6 +19,7 @@ from wwlib.figures.base import (
     cut,
     date_axis,
     empty_figure,
+    keep_table,
     new_figure,
     short,
     wrap,
@@ -70,7 +71,33 @@ def road_chart(
     if dated and not all(dues):
         add_note(fig, labels("fig.road.undated_note"))
     fig.update_yaxes(visible=False, range=[-1.15, 1.25], fixedrange=True)
+    _road_table(fig, plan, steps, dues, tasks, today, labels)
     return fig.update_layout(showlegend=True, plot_bgcolor="#ffffff")
+
+
+def _road_table(fig, plan, steps, dues, tasks, today: dt.date, labels: Labels) -> None:
+    """The road's data for its text alternative: now, each step with when and its tasks (how
+    many overdue), the goal."""
+    late = overdue(tasks, today)
+    rows = [[labels("fig.road.now"), _one_line(plan.get("current", "")), "", ""]]
+    for step, due in zip(steps.itertuples(), dues, strict=True):
+        own = tasks[tasks["step"] == step.number]
+        kind = labels("fig.road.feedback") if step.feedback else labels("fig.road.step")
+        rows.append(
+            [
+                f"{kind} {step.number}",
+                _one_line(step.title),
+                due_words(due.kind, due.first_day, labels) if due else labels("fig.tasks.no_date"),
+                labels("fig.road.tasks", n=len(own), late=int(late[own.index].sum())),
+            ]
+        )
+    rows.append([labels("fig.road.goal"), _one_line(plan.get("goal", "")), "", ""])
+    where, what, tasks = (labels(f"fig.road.data.{c}") for c in ("where", "what", "tasks"))
+    keep_table(fig, [where, what, labels("view.col.due"), tasks], rows)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text or "").split())
 
 
 # -- where the steps stand -------------------------------------------------------------------

@@ -109,6 +109,31 @@ def empty_message(fig: object) -> str:
     return str(meta.get("empty", "")) if isinstance(meta, dict) else ""
 
 
+def keep(fig: go.Figure, **values: object) -> go.Figure:
+    """`values` kept in the figure's `layout.meta` beside what is there (e.g. `empty`)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return fig.update_layout(meta={**meta, **values})
+
+
+def keep_table(fig: go.Figure, columns: list[str], rows: list[list]) -> go.Figure:
+    """The figure's data as a reader needs it, for its text alternative (`alt.figure_data`):
+    for a figure whose coordinates mean nothing to a reader (a network, a timeline). Text is
+    kept escaped, as in the figure's labels."""
+    rows = [[_escaped(v) for v in row] for row in rows]
+    return keep(fig, table={"columns": [_escaped(c) for c in columns], "rows": rows})
+
+
+def keep_names(fig: go.Figure, **axes: list[str]) -> go.Figure:
+    """The full names of an axis' ticks (`x=[...]`, in tickvals' order), for the figure's data
+    table when its tick labels are cut short."""
+    return keep(fig, names={axis: [_escaped(str(n)) for n in ns] for axis, ns in axes.items()})
+
+
+def _escaped(value: object) -> object:
+    """Text escaped as plotly's labels are (the page's script holds it); numbers as they are."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
 def add_note(fig: go.Figure, text: str) -> None:
     """A small explanatory line under the plot, below the x-axis title."""
     _grey_text(fig, text, TICKS, x=0, y=0, yanchor="top", xanchor="left", yshift=-100)

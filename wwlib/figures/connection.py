@@ -22,6 +22,8 @@ from wwlib.figures.base import (
     add_note,
     category_mark,
     empty_figure,
+    keep_names,
+    keep_table,
     new_figure,
     number,
     present_categories,
@@ -89,6 +91,8 @@ def cooccurrence_heatmap(
     ticks = [category_mark(info["category"].get(c)) + n for c, n in zip(codes, shown, strict=True)]
     fig.update_xaxes(tickvals=list(range(len(codes))), ticktext=ticks, tickangle=-40)
     row_axis(fig, ticks)
+    full = [names.get(c, c) for c in codes]
+    keep_names(fig, x=full, y=full)
     fig.update_layout(xaxis_showgrid=False, yaxis_showgrid=False)
     add_note(fig, labels(f"{key}.note"))
     # below the slanted names: a 14 px name at 40° reaches about 4.5 px down per character
@@ -139,6 +143,7 @@ def cooccurrence_network(
     fig = titled(new_figure(labels, key, height=600 + 8 * len(nodes)), labels, key, unit=where)
     _edges(fig, edges, nodes.set_index("code"), unit, names, labels)
     _nodes(fig, nodes, names, labels)
+    _network_table(fig, nodes, edges, names, labels)
     fig.update_xaxes(visible=False, range=[-1.8, 1.8])
     fig.update_yaxes(visible=False, range=[-1.0, 1.0], scaleanchor="x")
     pairs = labels.count("count.pair", len(strong))
@@ -196,6 +201,31 @@ def _edges(fig, edges, nodes, unit, names, labels) -> None:
         hoverinfo="text",
         showlegend=False,
     )
+
+
+def _network_table(fig, nodes, edges, names, labels: Labels) -> None:
+    """The network's data for its text alternative: its codes by name and category, then its
+    lines as 'code A — code B' with how often they go together and their Jaccard index."""
+    columns = [labels(f"view.col.{c}") for c in ("code", "category", "both", "jaccard")]
+    rows = [
+        [
+            names.get(n.code, n.code),
+            labels.get(f"category.{n.category}", str(n.category)),
+            None,
+            None,
+        ]
+        for n in nodes.itertuples()
+    ]
+    rows += [
+        [
+            f"{names.get(e.code_a, e.code_a)} — {names.get(e.code_b, e.code_b)}",
+            "",
+            int(e.both),
+            round(float(e.jaccard), 2),
+        ]
+        for e in edges.itertuples()
+    ]
+    keep_table(fig, columns, rows)
 
 
 def _nodes(fig, nodes, names, labels) -> None:

@@ -21,6 +21,8 @@ from wwlib.figures.base import (
     category_bars,
     empty_figure,
     integer_step,
+    keep,
+    keep_names,
     new_figure,
     number,
     percent,
@@ -83,6 +85,8 @@ def saturation_chart(table: pd.DataFrame, names: Mapping[str, str], labels: Labe
         tickvals=table["number"].tolist(),
         ticktext=[f"{n}<br>{p}" for n, p in zip(table["number"], people, strict=True)],
     )
+    full = [names.get(p, p) for p in table["interview"]]
+    keep_names(fig, x=[f"{n}. {p}" for n, p in zip(table["number"], full, strict=True)])
     fig.update_yaxes(rangemode="tozero", dtick=integer_step(table["new"].max()))
     fig.update_layout(yaxis2=_share_axis(labels(f"{key}.y2")))
     add_note(fig, _saturation_note(table["new"].tolist(), labels))
@@ -124,6 +128,7 @@ def comparison_chart(
     attribute: str,
     top: int = 12,
     note: str = "",
+    hidden: int = 0,
 ) -> go.Figure:
     """The `top` codes that differ most between groups: the share of each group mentioning it.
 
@@ -131,9 +136,15 @@ def comparison_chart(
     bars per group, the code with the largest spread on top. `names` may map group values
     too (e.g. to hide an organisation that names one person, or to name the merged small
     groups). `note` goes under the chart's own note (which small groups were merged).
+    `hidden` is how many groups were too small to show (pseudonymised): when fewer than two
+    groups are left, the empty state says that, not that nothing was coded.
     """
     key = "fig.look.comparison"
     what = labels.get(f"fig.look.attribute.{attribute}", short(attribute, 40))
+    shown_groups = table["group"].nunique() if len(table) else 0
+    if hidden and shown_groups < 2:
+        fig = empty_figure(labels, key, f"{key}.hidden", n=shown_groups)
+        return titled(fig, labels, key, attribute=what)
     if table.empty:
         return titled(empty_figure(labels, key, "fig.empty.codings"), labels, key, attribute=what)
     groups = sorted(table["group"].unique())
@@ -191,7 +202,8 @@ def agreement_chart(
     """Cohen's κ per code for one pair of coders, coloured by category, lowest on top.
 
     `per_code` is `analysis.agreement(...)`, `summary` is `analysis.agreement_summary(...)`.
-    With several pairs of coders the first is drawn and the note says how many there are.
+    With several pairs of coders the pair that coded the most characters alike (both gave the
+    code) is drawn, the first of them on a tie, and the note says how many pairs there are.
     Dashed lines mark κ = 0.6 and 0.8, the lower bounds of what Landis & Koch (1977) call
     substantial (0.61–0.80) and almost perfect (0.81–1.00) agreement; in Dutch "redelijk" and
     "goed". Codes whose κ cannot be computed (NaN: neither coder, or both, put the code on
@@ -201,7 +213,7 @@ def agreement_chart(
     if per_code.empty:
         return titled(empty_figure(labels, key, f"{key}.empty"), labels, key)
     pairs = per_code[["coder_a", "coder_b"]].drop_duplicates()
-    a, b = pairs.iloc[0]
+    a, b = per_code.groupby(["coder_a", "coder_b"], sort=True)["both"].sum().idxmax()
     rows = per_code[(per_code["coder_a"] == a) & (per_code["coder_b"] == b)]
     drawn = rows[rows["kappa"].notna()].sort_values("kappa", kind="stable")
     if drawn.empty:
@@ -218,6 +230,7 @@ def agreement_chart(
     _kappa_axis(fig, min(float(drawn["kappa"].min()), 0.0), labels)
     lines = _agreement_note(rows, summary, (a, b), (coder_a, coder_b), len(pairs), names, labels)
     add_note(fig, "<br>".join(lines))
+    keep(fig, measure=True)  # κ = 0 is a finding (chance agreement), not an absence
     return fig.update_layout(margin={"b": 120 + 22 * len(lines), "r": 60})
 
 

@@ -24,6 +24,8 @@ from wwlib.figures.base import (
     date_axis,
     empty_figure,
     integer_step,
+    keep_names,
+    keep_table,
     new_figure,
     row_axis,
     short,
@@ -76,7 +78,23 @@ def programme_timeline(sessions: pd.DataFrame, labels: Labels) -> go.Figure:
         fig.add_vline(x=i, line={"color": "#999999", "width": 1})
     if slots["estimated"].any():
         add_note(fig, labels("fig.programme.estimated_note"))
+    _programme_table(fig, slots, labels)
     return fig.update_layout(barmode="overlay")
+
+
+def _programme_table(fig: go.Figure, slots: pd.DataFrame, labels: Labels) -> None:
+    """The programme's data for its text alternative: day, time, phase and activity."""
+    columns = [labels(f"view.col.{c}") for c in ("day", "time", "phase", "activity")]
+    rows = [
+        [
+            long_date(s["date"], labels, year=False),
+            _session_time(s) or labels("fig.programme.estimated"),
+            labels(f"phase.{s['phase']}"),
+            " ".join(str(s["activity"]).split()),
+        ]
+        for _, s in slots.iterrows()
+    ]
+    keep_table(fig, columns, rows)
 
 
 # -- interviews and coding ------------------------------------------------------------------
@@ -171,6 +189,7 @@ def who_said_what_heatmap(matrix: pd.DataFrame, labels: Labels) -> go.Figure:
         xgap=2,
         ygap=2,
     )
+    keep_names(fig, x=names, y=[str(p) for p in matrix.index])
     fig.update_xaxes(
         tickvals=list(range(matrix.shape[1])),
         tickangle=-40,
@@ -241,7 +260,23 @@ def task_timeline(tasks: pd.DataFrame, labels: Labels) -> go.Figure:
         )
         add_note(fig, labels("fig.tasks.undated_note", n=len(undated), total=len(rows)))
     row_axis(fig, [wrap(cut(t, 80), 50) for t in rows["title"]])
+    _task_table(fig, rows, dues, labels)
     return date_axis(fig, start, end, labels)
+
+
+def _task_table(fig: go.Figure, rows: pd.DataFrame, dues: list, labels: Labels) -> None:
+    """The timeline's data for its text alternative: each task, its status, when, who."""
+    columns = [labels(f"view.col.{c}") for c in ("task", "status", "due", "owners")]
+    table = [
+        [
+            " ".join(str(task.title).split()),
+            labels(f"status.{task.status}"),
+            due_words(due.kind, due.first_day, labels) if due else labels("fig.tasks.no_date"),
+            str(task.owners or ""),
+        ]
+        for task, due in zip(rows.itertuples(), dues, strict=True)
+    ]
+    keep_table(fig, columns, table)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 from wwlib import analysis, figures
+from wwlib.core.consent import consents
 from wwlib.core.model import PlanKind, Role
 from wwlib.figures.alt import alt_text, figure_data
 from wwlib.figures.base import empty_message
@@ -126,7 +127,7 @@ def _intro(wb: Workbook) -> dict:
         "question": wb.pseudonyms.text(cohort.research_question),
         "source": wb.pseudonyms.text(cohort.source),
         "pseudonymised": wb.pseudonymise,
-        "some_hidden": not people["consent_named"].all(),
+        "some_hidden": not consents(people, "named").all(),
         "people": {role.value: people_of_role(wb, people, role) for role in Role},
         "people_note": views.people_note(wb),
         "programme": table_html(views.programme_table(wb)),

@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from wwlib import analysis
+from wwlib.core.consent import consents
 from wwlib.core.control_chars import printable
 from wwlib.core.errors import WorkbookError
 from wwlib.core.model import PlanKind, Role
@@ -219,7 +220,7 @@ class _Writer:
         self._people(people, "support", "support")
         if wb.pseudonymise:
             self.paragraph(t("report.pseudonymised"), grey=True)
-        elif not people["consent_named"].all():
+        elif not consents(people, "named").all():
             self.paragraph(t("report.some_hidden"), grey=True)
         if views.people_note(wb):
             self.paragraph(views.people_note(wb), grey=True)

@@ -340,7 +340,17 @@ def comparison_chart(wb: Workbook, attribute: str = "organisation") -> go.Figure
         wb.labels,
         attribute,
         note=small_groups_note(wb, attribute),
+        hidden=_hidden_groups(wb, attribute),
     )
+
+
+def _hidden_groups(wb: Workbook, attribute: str) -> int:
+    """How many groups the pseudonymised comparison left out or merged for being small."""
+    if min_group(wb) <= 1:
+        return 0
+    store = wb.store
+    found = analysis.small_groups(store.codings(), store.people(), attribute, min_group(wb))
+    return found.merged + found.left_out
 
 
 def agreement_chart(wb: Workbook) -> go.Figure:

@@ -54,7 +54,13 @@ def quiet_table(table: pd.DataFrame, labels: Labels) -> tuple[pd.DataFrame | Non
 
 
 def figure_says_nothing(fig: go.Figure) -> bool:
-    """Whether a chart of bars or cells has only zeros (or blanks) to show."""
+    """Whether a chart of counts in bars or cells has only zeros (or blanks) to show.
+
+    A chart of a measure (`meta["measure"]`: Cohen's κ per code) says something at 0 too:
+    chance agreement is a finding, not an absence."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if meta.get("measure"):
+        return False
     counted = [t for t in fig.data if t.type in COUNTED_TRACES]
     values = [v for t in counted for v in _trace_values(t)]
     return bool(values) and not any(values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from wwlib.core.consent import consents, dated
 from wwlib.core.dates import long_date
 from wwlib.core.labels import Labels
 from wwlib.core.model import PlanKind, Role
@@ -25,7 +26,7 @@ class WeekFacts:
     public_record: bool  # what the store lacks, its source never held (`is_public_record`)
     interviews: int  # interviews on record, whatever their status
     held: int  # held or coded
-    coded: int  # interviews with codings
+    coded: int  # interviews whose status is coded: what the interview chart calls coded
     planned: int
     coders: int
     codes_used: int
@@ -43,6 +44,7 @@ class WeekFacts:
     tasks: int
     owned: int  # tasks with an owner (a person or an owner note)
     dated: int  # tasks with a due date, week or month
+    begun: int = 0  # interviews with codings whose status is not yet coded
 
 
 def week_facts(store: Store) -> WeekFacts:
@@ -56,12 +58,13 @@ def week_facts(store: Store) -> WeekFacts:
     recorded = themes["goal"].fillna("").ne("") | themes["current"].fillna("").ne("")
     recorded |= themes["id"].isin(steps["plan"])
     coders_per_interview = codings.groupby("interview")["coder"].nunique()
+    coded_on = codings["interview"].unique()  # interviews with codings, whatever their status
     owners, notes_of_owners = tasks["owners"], tasks["owner_note"].fillna("")
     return WeekFacts(
         public_record=is_public_record(store.cohort()),
         interviews=len(interviews),
         held=int(status.isin(["held", "coded"]).sum()),
-        coded=codings["interview"].nunique(),
+        coded=int((status == "coded").sum()),
         planned=int((status == "planned").sum()),
         coders=codings["coder"].nunique(),
         codes_used=codings["code"].nunique(),
@@ -80,6 +83,7 @@ def week_facts(store: Store) -> WeekFacts:
         tasks=len(tasks),
         owned=int(sum(bool(o) or bool(n) for o, n in zip(owners, notes_of_owners, strict=True))),
         dated=int((tasks["due_date"].notna() | tasks["due_text"].fillna("").ne("")).sum()),
+        begun=int((status.ne("coded") & interviews["participant"].isin(coded_on)).sum()),
     )
 
 
@@ -105,13 +109,13 @@ def consent_facts(store: Store) -> ConsentFacts:
     covers = [c.strip() for c in people["consent_covers"] if c and c.strip()]
     return ConsentFacts(
         participants=len(participants),
-        named=int(participants["consent_named"].sum()),
-        recording=int(participants["consent_recording"].sum()),
-        quotes=int(participants["consent_quotes"].sum()),
+        named=int(consents(participants, "named").sum()),
+        recording=int(consents(participants, "recording").sum()),
+        quotes=int(consents(participants, "quotes").sum()),
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
         covers=tuple(dict.fromkeys(covers)),
-        unrecorded=tuple(people.loc[people["consent_date"].eq(""), "id"]),
+        unrecorded=tuple(people.loc[~dated(people), "id"]),
     )
 
 
@@ -187,7 +191,9 @@ def _look(f: WeekFacts, labels: Labels) -> list[str]:
         coders = labels.count("count.coder", f.coders)
         codes = labels.count("count.code", f.codes_used)
         said.append(labels.count("report.method.look.coded", f.coded, coders=coders, codes=codes))
-    if f.coded:
+    if f.begun:  # codings on interviews not (yet) marked coded: the chart says what they are
+        said.append(labels.count("report.method.look.begun", f.begun))
+    if f.coded or f.begun:
         said.append(labels("report.method.look.analysis"))
         said.append(labels.count("report.method.look.agreement", f.double_coded))
     return said

@@ -16,21 +16,24 @@ def search_table(
     code: str | None = None,
     interview: str | None = None,
     quoted_only: bool = False,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Every hit of `query` (see `Store.search`): source, speaker, time, start, end, hit and
     the words around it. Raises `SearchQueryError` on a query it cannot read.
 
     With `quoted_only` (an export, not the researcher's own view) the words of an interview
     whose participant did not consent to quotes (`Workbook.unquoted`) are not shown: the row
-    stays, its hit and context say why they are left out."""
-    hits = wb.store.search(query, speaker=speaker, code=code, interview=interview)
+    stays, its hit and context say why they are left out. With `limit`, the first hits only,
+    and `attrs["more"]` says whether there were more."""
+    hits = wb.store.search(query, speaker=speaker, code=code, interview=interview, limit=limit)
+    more = hits.attrs.get("more", False)
     if quoted_only and len(hits):
         hidden = (hits["kind"] == "transcript") & hits["interview"].isin(wb.unquoted())
         hits = hits.assign(
             hit=hits["hit"].where(~hidden, ""),
             context=hits["context"].where(~hidden, wb.labels("search.no_consent")),
         )
-    return labelled(
+    table = labelled(
         wb,
         {
             "source": [_source(wb, h) for h in hits.itertuples()],
@@ -42,6 +45,8 @@ def search_table(
             "context": [wb.pseudonyms.text(t) for t in hits["context"]],
         },
     )
+    table.attrs["more"] = more
+    return table
 
 
 def _source(wb: Workbook, hit) -> str:

@@ -121,17 +121,21 @@ def transcript_with_codings(wb: Workbook, interview: str) -> pd.DataFrame:
     """An interview's transcript turn by turn (paragraphs), each with the codes given to it.
 
     Columns: turn number, speaker, text, codes ("name (category)", joined by "; ").
+    A speaker mapped to a person is shown as the page shows people, not by the file's label.
     A participant without a transcript gives an empty table with the same columns.
     """
     has_text = wb.store.interviews().query("participant == @interview")["transcript"].notna()
     text = wb.store.transcript(interview) if has_text.any() else ""
+    turns = wb.store.turns(interview) if text else None
     codings = wb.store.codings().query("interview == @interview")
     names = wb.store.codes().set_index("id")["name"]
     rows = []
     for number, match in enumerate(_PARAGRAPH.finditer(text), start=1):
         start, end = match.start(), match.start() + len(match.group().rstrip())
         overlapping = codings[(codings["start"] < end) & (codings["end"] > start)]
-        speaker, said = _split_speaker(wb.pseudonyms.text(match.group().strip()))
+        label, said = _split_speaker(match.group().strip())
+        speaker = wb.pseudonyms.speaker(label, _turn_person(turns, start, end)) if label else ""
+        said = wb.pseudonyms.text(said)
         codes = dict.fromkeys(
             f"{names[c]} ({wb.labels(f'category.{k}')})"
             for c, k in zip(overlapping["code"], overlapping["category"], strict=True)
@@ -511,6 +515,16 @@ def _owners(wb: Workbook, owners: list[str], owner_note: str) -> str:
     if owner_note:
         names.append(wb.pseudonyms.text(owner_note))
     return ", ".join(names)
+
+
+def _turn_person(turns: pd.DataFrame | None, start: int, end: int) -> str | None:
+    """The person the first turn within [start, end) of the transcript is mapped to, if any
+    (the paragraph's own speaker: a paragraph may hold more turns, one a line)."""
+    if turns is None:
+        return None
+    inside = turns[(turns["start"] >= start) & (turns["start"] < end)]["person"]
+    first = inside.iloc[0] if len(inside) else None
+    return first if isinstance(first, str) and first else None
 
 
 def _split_speaker(paragraph: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wwlib.cohorts.home import default_store_path, init_cohort, open_cohort_store
 from wwlib.cohorts.privacy import pseudonymiser
+from wwlib.core.consent import consenting
 from wwlib.core.errors import ParameterError, StoreError, ValidationError
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
@@ -49,10 +50,11 @@ class Workbook:
         return people
 
     def unquoted(self) -> set[str]:
-        """The people whose words may not be quoted verbatim (no `consent_quotes` on record):
-        no fragment of their interview is shown as a quote in a report or an export."""
+        """The people whose words may not be quoted verbatim (no `consent_quotes` on record,
+        `wwlib.core.consent`): no fragment of their interview is shown as a quote in a report
+        or an export."""
         people = self.store.people()
-        return set(people.loc[~people["consent_quotes"], "id"])
+        return set(people["id"]) - consenting(people, "quotes")
 
     def board_id(self, kind: str) -> str:
         """The first board of a kind (kickoff, ideas, theme, integration), or '' if none."""

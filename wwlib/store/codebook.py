@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import Code, Coding, Fragment, check_text
-from wwlib.store.rows import fragment_id, next_position, now, require
+from wwlib.store.rows import (
+    drop_unused_fragment,
+    fragment_id,
+    merge_fragment,
+    next_position,
+    now,
+    require,
+)
 
 # What a memo can be written on, and the table and key that hold it.
 MEMO_TARGETS = {
@@ -113,22 +121,30 @@ class CodebookMixin:
         coder: str,
         memo: str = "",
         actor: str | None = None,
+        suggested: Mapping[str, dict] | Iterable[str] = (),
     ) -> list[int]:
         """Give the span [start, end) of a transcript one or more codes, all or none.
 
         A memo is kept on every coding and, once, as a memo on the fragment by the coder.
-        Returns the new codings' ids, in the order of `codes`.
+        `suggested`: the codes the coder took from a suggestion (`wwlib.analysis.suggest`),
+        each with its evidence (`Evidence.as_detail()`) where known; their codings' log lines
+        say `"suggested": true` and keep the evidence. Returns the new codings' ids, in the
+        order of `codes`.
         """
         chosen = list(dict.fromkeys([codes] if isinstance(codes, str) else codes))
         if not chosen:
             raise ValidationError("codes", "one or more code ids", list(codes), "pick a code")
+        evidence = _suggested(suggested, chosen)
         memo = (memo or "").strip()
         codings = [Coding(Fragment(interview, start, end), code, coder, memo) for code in chosen]
         with self._write() as con:
             fragment = _fragment_to_code(con, codings[0].fragment, chosen, coder)
             if memo:
                 self._log_memo(con, _insert_memo(con, "fragment", fragment, memo, coder), actor)
-            return [self._insert_coding(con, fragment, coding, actor) for coding in codings]
+            return [
+                self._insert_coding(con, fragment, coding, actor, evidence.get(coding.code))
+                for coding in codings
+            ]
 
     def add_coding(
         self,
@@ -149,8 +165,11 @@ class CodebookMixin:
             fragment = _fragment_to_code(con, coding.fragment, [code], coder)
             return self._insert_coding(con, fragment, coding, actor)
 
-    def _insert_coding(self, con: sqlite3.Connection, fragment_id: int, coding, actor) -> int:
-        """One coding row and its log line; a repeat names the code and saves nothing."""
+    def _insert_coding(
+        self, con: sqlite3.Connection, fragment_id: int, coding, actor, evidence=None
+    ) -> int:
+        """One coding row and its log line (saying whether it was a suggestion accepted, with
+        its `evidence`); a repeat names the code and saves nothing."""
         f = coding.fragment
         try:
             coding_id = con.execute(
@@ -164,8 +183,45 @@ class CodebookMixin:
             ) from exc
         detail = {"interview": f.interview, "start": f.start, "end": f.end, "code": coding.code,
                   "coder": coding.coder, "memo": coding.memo}  # fmt: skip
+        if evidence is not None:
+            detail |= {"suggested": True, "evidence": evidence}
         self._log(con, "add", "coding", coding_id, detail, actor)
         return coding_id
+
+    def respan_coding(self, coding: int, start: int, end: int, actor: str | None = None) -> None:
+        """Widen or narrow a coding to the span [start, end) of its transcript, in one logged
+        transaction. A coding that was its passage's only one takes the passage's memos and
+        board links along; one of several codings of a passage leaves the others where they are.
+        """
+        with self._write() as con:
+            old, interview, old_start, old_end, code, coder = _coding_row(con, coding)
+            moved = _fragment_to_code(con, Fragment(interview, start, end), [code], coder)
+            if moved == old:
+                return
+            try:
+                con.execute("UPDATE coding SET fragment = ? WHERE id = ?", (moved, coding))
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(
+                    f"{coder} already coded {interview} [{start}, {end}) with '{code}'; "
+                    "nothing was changed: remove one of the two codings instead"
+                ) from exc
+            if not con.execute("SELECT 1 FROM coding WHERE fragment = ?", (old,)).fetchone():
+                merge_fragment(con, old, moved)  # its memos and board links follow the coding
+            detail = {"interview": interview, "code": code, "coder": coder,
+                      "from": [old_start, old_end], "to": [start, end]}  # fmt: skip
+            self._log(con, "respan", "coding", coding, detail, actor)
+
+    def remove_coding(self, coding: int, actor: str | None = None) -> None:
+        """Remove one coding in one logged transaction (the log keeps its span, code, coder and
+        memo); its passage goes too once nothing points at it any more."""
+        with self._write() as con:
+            fragment, interview, start, end, code, coder = _coding_row(con, coding)
+            memo = con.execute("SELECT memo FROM coding WHERE id = ?", (coding,)).fetchone()[0]
+            con.execute("DELETE FROM coding WHERE id = ?", (coding,))
+            drop_unused_fragment(con, fragment)
+            detail = {"interview": interview, "start": start, "end": end, "code": code,
+                      "coder": coder, "memo": memo}  # fmt: skip
+            self._log(con, "remove", "coding", coding, detail, actor)
 
     def add_memo(
         self,
@@ -291,6 +347,36 @@ def _fragment_to_code(con: sqlite3.Connection, f: Fragment, codes: list[str], co
         require(con, "code", "id", code, "code")
     require(con, "person", "id", coder, "coder")
     return fragment_id(con, f)
+
+
+def _coding_row(con: sqlite3.Connection, coding: int) -> tuple:
+    """A coding's (fragment, interview, start, end, code, coder); raises naming a missing one."""
+    row = con.execute(
+        'SELECT c.fragment, f.interview, f.start, f."end", c.code, c.coder FROM coding c '
+        "JOIN fragment f ON f.id = c.fragment WHERE c.id = ?",
+        (int(coding),),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"coding {coding} is not in this store (removed meanwhile?); refresh")
+    return row
+
+
+def _suggested(suggested: Mapping[str, dict] | Iterable[str], chosen: list[str]) -> dict:
+    """Each accepted suggestion's code with its evidence ({} where none was given); every one
+    must be among the codes given."""
+    if isinstance(suggested, str):
+        suggested = [suggested]
+    evidence = (
+        {c: dict(e or {}) for c, e in suggested.items()}
+        if isinstance(suggested, Mapping)
+        else {c: {} for c in suggested}
+    )
+    stray = sorted(set(evidence) - set(chosen))
+    if stray:
+        raise ValidationError(
+            "suggested", "codes among those given", stray, "accept a suggestion by ticking its code"
+        )
+    return evidence
 
 
 def _insert_memo(con: sqlite3.Connection, target: str, target_id, text: str, author: str) -> int:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from wwlib.core.errors import StoreError
 from wwlib.core.redact import Rewrite, rewrite
+from wwlib.store.rows import merge_fragment
 
 FORGOTTEN = "forgotten"  # the actor of the change-log lines a forgotten person wrote
 REDACTED = "forget"  # what the `redacted` field of a change-log detail says after a forget
@@ -269,7 +270,7 @@ def _move_along(con: sqlite3.Connection, interview: str, edit: Rewrite) -> None:
     ).fetchall():
         span = (edit.start(start), max(edit.end(end), edit.start(start) + 1))
         if span in placed:
-            _merge_fragment(con, fragment, placed[span])
+            merge_fragment(con, fragment, placed[span])
             continue
         placed[span] = fragment
         con.execute(
@@ -283,20 +284,6 @@ def _move_along(con: sqlite3.Connection, interview: str, edit: Rewrite) -> None:
             'UPDATE turn SET start = ?, "end" = ? WHERE interview = ? AND position = ?',
             (edit.start(start), max(edit.end(end), edit.start(start)), interview, position),
         )
-
-
-def _merge_fragment(con: sqlite3.Connection, fragment: int, into: int) -> None:
-    for table in ("coding", "note_fragment"):
-        con.execute(
-            f"UPDATE OR IGNORE {table} SET fragment = ? WHERE fragment = ?",  # noqa: S608
-            (into, fragment),
-        )
-        con.execute(f"DELETE FROM {table} WHERE fragment = ?", (fragment,))  # noqa: S608
-    con.execute(
-        "UPDATE memo SET target_id = ? WHERE target = 'fragment' AND target_id = ?",
-        (str(into), str(fragment)),
-    )
-    con.execute("DELETE FROM fragment WHERE id = ?", (fragment,))
 
 
 def _rewrite_texts(con: sqlite3.Connection, text: Callable) -> int:

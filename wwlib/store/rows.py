@@ -48,3 +48,31 @@ def fragment_ids(con: sqlite3.Connection) -> dict[Fragment, int]:
         Fragment(r[1], r[2], r[3]): r[0]
         for r in con.execute('SELECT id, interview, start, "end" FROM fragment')
     }
+
+
+def drop_unused_fragment(con: sqlite3.Connection, fragment: int) -> None:
+    """Delete a fragment nothing points at any more (no coding, board note or memo)."""
+    used = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM coding WHERE fragment = ?1) "
+        "OR EXISTS (SELECT 1 FROM note_fragment WHERE fragment = ?1) "
+        "OR EXISTS (SELECT 1 FROM memo WHERE target = 'fragment' AND target_id = CAST(?1 AS TEXT))",
+        (fragment,),
+    ).fetchone()[0]
+    if not used:
+        con.execute("DELETE FROM fragment WHERE id = ?", (fragment,))
+
+
+def merge_fragment(con: sqlite3.Connection, fragment: int, into: int) -> None:
+    """Point the codings, board notes and memos of `fragment` at `into`, then delete it (a
+    coding or note link that `into` has already is dropped, not doubled)."""
+    for table in ("coding", "note_fragment"):
+        con.execute(
+            f"UPDATE OR IGNORE {table} SET fragment = ? WHERE fragment = ?",  # noqa: S608
+            (into, fragment),
+        )
+        con.execute(f"DELETE FROM {table} WHERE fragment = ?", (fragment,))  # noqa: S608
+    con.execute(
+        "UPDATE memo SET target_id = ? WHERE target = 'fragment' AND target_id = ?",
+        (str(into), str(fragment)),
+    )
+    con.execute("DELETE FROM fragment WHERE id = ?", (fragment,))

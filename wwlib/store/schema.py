@@ -427,7 +427,15 @@ INSERT OR IGNORE INTO search_stale SELECT 'note', id FROM note;
 INSERT OR IGNORE INTO search_stale SELECT 'memo', id FROM memo;
 """
 
+# v11: the search index again, with Porter's Dutch stemmer (`wwlib.analysis.search._stemmer`):
+# every unit is marked stale, and the migration's transaction indexes it anew.
+V11 = """
+INSERT OR IGNORE INTO search_stale SELECT 'transcript', interview FROM transcript;
+INSERT OR IGNORE INTO search_stale SELECT 'note', id FROM note;
+INSERT OR IGNORE INTO search_stale SELECT 'memo', id FROM memo;
+"""
+
 # Append a script to change the schema; never edit one that has shipped.
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11]
 SEARCH_SINCE = 10  # the schema version from which the store keeps its search index
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -112,7 +112,8 @@ class Placer:
         if self._example is None:
             return "add the participant to people.csv first"
         return (
-            "rename the file to the participant's id or pseudonym, e.g. "
+            f"import it with --person ID (e.g. --person {self._example.id}), or rename the file "
+            "to the participant's id or pseudonym, e.g. "
             f"{self._example.id}{suffix} or {self._example.pseudonym.lower()}{suffix}"
         )
 

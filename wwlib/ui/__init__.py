@@ -11,7 +11,7 @@ them need, cost about 0.6 s in every kernel.
 
 from __future__ import annotations
 
-import importlib
+from wwlib.core.lazy import lazy_names
 
 WIDGETS = {
     "CodebookPanel": "codebook",
@@ -37,11 +37,4 @@ WIDGETS = {
 __all__ = sorted(WIDGETS)
 
 
-def __getattr__(name: str):
-    if name in WIDGETS:
-        return getattr(importlib.import_module(f"wwlib.ui.{WIDGETS[name]}"), name)
-    raise AttributeError(f"module 'wwlib.ui' has no attribute '{name}'")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_names(__name__, {n: f"wwlib.ui.{m}" for n, m in WIDGETS.items()})

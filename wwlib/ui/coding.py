@@ -11,10 +11,22 @@ from wwlib.core.model import Category, category_colour
 from wwlib.present.missing import missing
 from wwlib.present.render import empty_html, styled, table_html
 from wwlib.present.workbook import Workbook
-from wwlib.ui.base import Panel, ScrollingHTML, StaticView, button, escape, field, snippet
+from wwlib.ui.base import (
+    Panel,
+    ScrollingHTML,
+    StaticView,
+    button,
+    escape,
+    field,
+    snippet,
+    wrapped,
+)
 from wwlib.ui.codebook import CodebookPanel, code_tree, swatch
+from wwlib.ui.media import PassagePlayer
 from wwlib.ui.passages import Mark, Span, highlighted, paragraphs, sentences
 from wwlib.ui.roles import Act, may, read_only_note, refused
+from wwlib.ui.selection import Marked, Shown, TranscriptSelector
+from wwlib.ui.suggest import SuggestionBox
 
 COLUMNS = ("span", "code", "coder", "quote", "memo")  # of the table of an interview's codings
 
@@ -93,7 +105,8 @@ class CodePicker(ipw.VBox):
 
 
 class CodingPanel(Panel):
-    """Pick an interview, select a passage (paragraph, sentence or offsets), give it codes.
+    """Pick an interview, select a passage (in the text, or by paragraph, sentence or offsets),
+    give it codes; pick a coding (click its mark) to widen, narrow or remove it.
 
     The codes of one passage are stored in one transaction with the memo, which is kept on
     every coding and on the passage (the fragment). `interview` is the participant id of the
@@ -130,12 +143,27 @@ class CodingPanel(Panel):
         self.transcript = field(
             ScrollingHTML(self._label("ui.region.transcript"), "28em"), "ww-transcript"
         )
+        hint = {
+            "region": self._label("ui.region.transcript"),
+            "hint": self._label("ui.selection.hint"),
+        }
+        self.selector = field(TranscriptSelector(hint), "ww-transcript")
+        self.selector.add_class("ww-coding-selector")
+        self.picked = self._dropdown([], "ww-coding-picked", "picked")
+        self.respan = button(self._label("ui.coding.respan"), "ww-coding-respan", self._on_respan)
+        self.remove = button(self._label("ui.coding.remove"), "ww-coding-remove", self._on_remove)
+        for plain in (self.respan, self.remove):
+            plain.button_style, plain.layout.width = "", "auto"
+        self._syncing, self._codings = False, pd.DataFrame()
         self.paragraph = self._dropdown([], "ww-coding-paragraph", "paragraph")
         self.sentence = self._dropdown([], "ww-coding-sentence", "sentence")
         self.start = field(ipw.IntText(0), "ww-coding-start", self._label("ui.coding.start"))
         self.end = field(ipw.IntText(0), "ww-coding-end", self._label("ui.coding.end"))
         self.quote = field(ipw.HTML(), "ww-coding-quote")
+        # the recording from the passage's moment (hidden where this page may play none)
+        self.listen = PassagePlayer(wb, lambda: (self.interview, self.start.value))
         self.codes = CodePicker(wb, layout=ipw.Layout(max_height="22em", overflow="auto"))
+        self.suggestions = SuggestionBox(wb, self.codes)  # accepting ticks the code above
         self.memo = field(ipw.Textarea(rows=4), "ww-coding-memo", self._label("ui.coding.memo"))
         self.add = button(self._label("ui.coding.add"), "ww-coding-add", self._on_add)
         self.reload = button(self._label("ui.refresh"), "ww-coding-refresh", self._on_reload)
@@ -148,6 +176,9 @@ class CodingPanel(Panel):
         self.sentence.observe(self._on_sentence, "value")
         self.start.observe(self._on_span, "value")
         self.end.observe(self._on_span, "value")
+        self.selector.observe(self._on_selection, "selection")
+        self.selector.observe(self._on_picked, "picked_coding")
+        self.picked.observe(self._on_picked_option, "value")
         self.observe(self._on_interview, "interview")
         ipw.link((self.pick, "value"), (self, "interview"))
         if codebook is not None:
@@ -186,11 +217,13 @@ class CodingPanel(Panel):
         return [
             self.no_codes,
             ipw.HBox(choosers),
-            self.transcript,
-            ipw.HBox([self.paragraph, self.sentence]),
-            ipw.HBox([self.start, self.end]),
+            self.selector,
+            wrapped([self.paragraph, self.sentence]),
+            wrapped([self.start, self.end]),
+            wrapped([self.picked, self.respan, self.remove]),
             self.quote,
-            ipw.HBox([ipw.VBox([codes_label, self.codes]), self.memo]),
+            self.listen,
+            ipw.HBox([ipw.VBox([codes_label, self.codes, self.suggestions]), self.memo]),
             self.add,
             self.status,
             self.codings,
@@ -201,14 +234,16 @@ class CodingPanel(Panel):
         if not self.interview:
             return
         codings = self.wb.store.codings()
-        codings = codings[codings["interview"] == self.interview]
+        codings = self._codings = codings[codings["interview"] == self.interview]
         codes = self.wb.store.codes().set_index("id")
         marks = [
             Mark(int(c.start), int(c.end), codes.at[c.code, "colour"], codes.at[c.code, "name"])
             for c in codings.itertuples()
         ]
         show = self.wb.pseudonyms.text
+        # as HTML for a read-only page (and a static copy); the selector is where one codes
         self.transcript.value = highlighted(self._text, marks, self._paragraphs, show)
+        self._show_selector(codings, codes)
         rows = [
             [
                 f"[{c.start}, {c.end})",
@@ -219,10 +254,33 @@ class CodingPanel(Panel):
             ]
             for c in codings.itertuples()
         ]
-        heading = f"<h4>{escape(self._label('ui.coding.codings'))}</h4>"
+        heading = Markup(f"<h4>{escape(self._label('ui.coding.codings'))}</h4>")
         head = [self._label(f"ui.coding.column.{k}") for k in COLUMNS]
-        shown = styled(table_html(pd.DataFrame(rows, columns=head)))
+        shown = styled(table_html(pd.DataFrame(rows, columns=head, dtype=object)))
         self.codings.value = heading + shown if rows else ""
+
+    def _show_selector(self, codings: pd.DataFrame, codes: pd.DataFrame) -> None:
+        """The transcript as this page may show it, every coding marked, and the codings one
+        can pick (to widen, narrow or remove) in the dropdown too (the keyboard's way)."""
+        marked = [
+            Marked(int(c.id), int(c.start), int(c.end), codes.at[c.code, "colour"],
+                   codes.at[c.code, "name"])
+            for c in codings.itertuples()
+        ]  # fmt: skip
+        pseudonyms = self.wb.pseudonyms
+        shown = Shown.of(self._text, pseudonyms.text, pseudonyms.finds(self._text))
+        self.selector.show(shown, marked, [p.start for p in self._paragraphs])
+        options = [(self._label("ui.none_chosen"), 0)] + [
+            (f"{m.name}: {snippet(pseudonyms.text(self._text[m.start : m.end]), 50)}", m.coding)
+            for m in marked
+        ]
+        picked = self.selector.picked_coding
+        self._syncing = True
+        try:
+            self.picked.options = options
+            self.picked.value = picked if picked in {m.coding for m in marked} else 0
+        finally:
+            self._syncing = False
 
     def _on_reload(self, _button) -> None:
         """Read the codebook and the codings again (other tabs may have changed them)."""
@@ -243,7 +301,8 @@ class CodingPanel(Panel):
         self._paragraphs = paragraphs(self._text)
         self.paragraph.options = self._numbered(self._paragraphs)
         self.paragraph.value = None
-        self.start.value = self.end.value = 0
+        self.selector.picked_coding = 0
+        self._select(Span(0, 0))
         self.status.clear()
         self.refresh()
 
@@ -268,12 +327,48 @@ class CodingPanel(Panel):
             self._select(self._sentences[change.new])
 
     def _select(self, span: Span) -> None:
-        self.start.value, self.end.value = span.start, span.end
+        """Show a span in the start and end fields, the text and the quote, at once."""
+        self._syncing = True
+        try:
+            self.start.value, self.end.value = span.start, span.end
+        finally:
+            self._syncing = False
+        self._on_span(None)
+
+    def _on_selection(self, change) -> None:
+        """A passage selected in the text: the fields show its exact offsets."""
+        if not self._syncing:
+            self._select(Span(*change.new))
+
+    def _on_picked(self, change) -> None:
+        """A coding picked in the text: it is chosen in the dropdown and its span selected,
+        ready to be widened or narrowed."""
+        if not self._syncing and change.new in {v for _, v in self.picked.options}:
+            self._syncing = True
+            try:
+                self.picked.value = change.new
+            finally:
+                self._syncing = False
+        row = self._codings[self._codings["id"] == change.new]
+        if len(row):
+            self._select(Span(int(row["start"].iloc[0]), int(row["end"].iloc[0])))
+
+    def _on_picked_option(self, change) -> None:
+        if not self._syncing:
+            self.selector.picked_coding = change.new or 0
 
     def _on_span(self, change) -> None:
+        if self._syncing:
+            return
         start, end = self.start.value, self.end.value
+        self._syncing = True
+        try:
+            self.selector.selection = (start, end) if 0 <= start < end else (0, 0)
+        finally:
+            self._syncing = False
         quote = self._text[start:end] if 0 <= start < end <= len(self._text) else ""
         self.quote.value = f"<blockquote>{escape(self.wb.pseudonyms.text(quote))}</blockquote>"
+        self.suggestions.show(self.interview, start, end)
 
     def _on_add(self, _button) -> None:
         """Store every ticked code on the passage, with the memo, in one transaction; the coder
@@ -287,7 +382,7 @@ class CodingPanel(Panel):
         stored = self._attempt(
             lambda: self.wb.store.add_codings(
                 self.interview, self.start.value, self.end.value, list(self.codes.value),
-                coder, memo=self.memo.value,
+                coder, memo=self.memo.value, suggested=self.suggestions.suggested,
             )[-1]
         )  # fmt: skip
         if not stored:
@@ -298,3 +393,31 @@ class CodingPanel(Panel):
         self.refresh()
         if self._codebook is not None:
             self._codebook.refresh()
+
+    def _on_respan(self, _button) -> None:
+        """Widen or narrow the picked coding to the span in the start and end fields."""
+        picked = self._picked()
+        if not picked:
+            return
+        start, end = self.start.value, self.end.value
+        if self._attempt(lambda: self.wb.store.respan_coding(picked, start, end)):
+            self.status.saved(self._label("ui.coding.respanned", start=start, end=end))
+            self.refresh()
+
+    def _on_remove(self, _button) -> None:
+        """Remove the picked coding (the change log keeps what it was)."""
+        picked = self._picked()
+        if picked and self._attempt(lambda: self.wb.store.remove_coding(picked)):
+            self.status.saved(self._label("ui.coding.removed"))
+            self.selector.picked_coding = 0
+            self.refresh()
+            if self._codebook is not None:
+                self._codebook.refresh()
+
+    def _picked(self) -> int:
+        """The picked coding's id, once this page may code; else 0, saying why."""
+        if refused(self, Act.CODE):
+            return 0
+        if not self.selector.picked_coding:
+            self.status.error(self._label("ui.coding.pick_first"))
+        return self.selector.picked_coding

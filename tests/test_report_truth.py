@@ -15,7 +15,7 @@ import pytest
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
 from wwlib.outputs.report import build_report, plotly_js, workbook_version
-from wwlib.present import display, look, views
+from wwlib.present import display, look, tables, views
 from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
@@ -189,20 +189,20 @@ def test_notebook_tables_write_numbers_in_the_workbook_s_language(
 def test_shown_numbers_gives_a_column_one_number_of_decimals():
     frame = pd.DataFrame({"code": ["a", "b", "c"], "jaccard": [1.0, 0.86, 0.8], "n": [3, 12629, 1]})
     frame.attrs["lang"] = "nl"
-    shown = views.shown_numbers(frame)
+    shown = tables.shown_numbers(frame)
     assert shown["jaccard"].tolist() == ["1,00", "0,86", "0,80"]
     assert shown["n"].tolist() == ["3", "12.629", "1"]
     assert shown["code"].tolist() == ["a", "b", "c"]
     assert frame["jaccard"].tolist() == [1.0, 0.86, 0.8]  # the values themselves stay numbers
-    assert views.shown_numbers(frame, "en")["jaccard"].tolist() == ["1.00", "0.86", "0.80"]
+    assert tables.shown_numbers(frame, "en")["jaccard"].tolist() == ["1.00", "0.86", "0.80"]
 
 
 def test_shown_numbers_leaves_missing_values_booleans_and_unknown_languages():
     frame = pd.DataFrame({"x": [0.5, None], "ok": [True, False], "mixed": [0.25, "tekst"]})
-    shown = views.shown_numbers(frame, "nl")
+    shown = tables.shown_numbers(frame, "nl")
     assert shown["x"].iloc[0] == "0,5" and pd.isna(shown["x"].iloc[1])
     assert shown["ok"].tolist() == [True, False] and shown["mixed"].tolist() == ["0,25", "tekst"]
-    assert views.shown_numbers(frame) is frame  # a table of no known language stays as it is
+    assert tables.shown_numbers(frame) is frame  # a table of no known language stays as it is
 
 
 # -- the method section and the interview chart agree ----------------------------------------

@@ -27,7 +27,7 @@ from wwlib.core.consent import consents
 from wwlib.core.model import PlanKind, Role
 from wwlib.figures.alt import alt_text, figure_data
 from wwlib.figures.base import empty_message
-from wwlib.present import views
+from wwlib.present import tables, views
 from wwlib.present.boards import board
 from wwlib.present.evidence import EvidenceTrail, evidence_trails, render_trail
 from wwlib.present.missing import missing, sentence
@@ -232,10 +232,10 @@ def step_tasks(wb: Workbook, tasks: pd.DataFrame) -> pd.DataFrame:
         "task": tasks["title"],
         "owners": tasks["owners"],
         "due": views.due_texts(wb, tasks),
-        "status": views.labels_of(wb, "status", tasks["status"]),
+        "status": tables.labels_of(wb, "status", tasks["status"]),
         "remark": tasks["note"],
     }
-    return views.labelled(wb, rows)
+    return tables.labelled(wb, rows)
 
 
 def _step(wb: Workbook, step, tasks: pd.DataFrame, trails: dict[str, EvidenceTrail]) -> dict:

@@ -61,7 +61,7 @@ from wwlib.present.evidence import evidence_trails, render_trail
 from wwlib.present.missing import missing, sentence
 from wwlib.present.report_method import method_paragraphs
 from wwlib.present.sections import Part, Section, build
-from wwlib.present.views import shown_numbers
+from wwlib.present.tables import shown_numbers
 from wwlib.present.workbook import Workbook
 
 TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins

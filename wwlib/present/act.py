@@ -17,7 +17,8 @@ from wwlib.core.dates import as_date
 from wwlib.core.duedate import DueDate
 from wwlib.core.model import ALL_PARTICIPANTS
 from wwlib.figures.act import road_chart
-from wwlib.present.views import due_texts, labelled, labels_of, task_frame
+from wwlib.present.tables import labelled, labels_of
+from wwlib.present.views import due_texts, task_frame
 from wwlib.present.workbook import Workbook
 
 STATES = ("overdue", "soon", "later", "no_date", "done")

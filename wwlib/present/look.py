@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from wwlib import analysis, figures
 from wwlib.figures import connection as connection_figures
 from wwlib.figures import look as look_figures
-from wwlib.present.views import labelled
+from wwlib.present.tables import labelled
 from wwlib.present.workbook import Workbook
 
 ATTRIBUTES = ("organisation", "municipality", "function")

@@ -19,7 +19,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from wwlib.present.views import shown_numbers
+from wwlib.present.tables import shown_numbers
 
 if TYPE_CHECKING:  # plotly loads only where a figure is shown
     import plotly.graph_objects as go
@@ -86,7 +86,7 @@ def styled(fragment: str) -> Markup:
 
 def table_html(df: pd.DataFrame, details: list | None = None) -> Markup:
     """A DataFrame as an escaped `ww-table`: numbers as the table's language writes them
-    (`views.shown_numbers`), a named index as leading columns, column levels as header rows.
+    (`tables.shown_numbers`), a named index as leading columns, column levels as header rows.
 
     A column of numbers is right-aligned (class `ww-num` on its cells and its own heading),
     any other left-aligned (`ww-text`). A cell that is Markup stays HTML; `details`, one per

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wwlib.present.views import labelled
+from wwlib.present.tables import labelled
 from wwlib.present.workbook import Workbook
 
 

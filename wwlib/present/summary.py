@@ -16,7 +16,8 @@ from wwlib import analysis
 from wwlib.core.dates import as_date
 from wwlib.present import look
 from wwlib.present.act import FINISHED
-from wwlib.present.views import due_texts, labelled, task_frame
+from wwlib.present.tables import labelled
+from wwlib.present.views import due_texts, task_frame
 from wwlib.present.workbook import Workbook
 
 TOP_CODES = 3  # codes named in "what the group found"

@@ -121,11 +121,20 @@ def written(folder: Path) -> str:
     """What an export folder holds, in one line for the person who made it."""
     manifest = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     counts, rows = manifest["counts"], manifest["rows"]
+    held = ", ".join(
+        f"{n} {noun}{'s' * (n != 1)}"
+        for n, noun in (
+            (counts["codes"], "code"),
+            (counts["codings"], "coding"),
+            (counts["interviews"], "interview"),
+            (rows["themes"], "theme"),
+            (rows["plans"], "plan"),
+            (rows["tasks"], "task"),
+        )
+    )
     return (
         f"{folder}: {len(rows)} Parquet files and {MANIFEST} of cohort {manifest['cohort']} "
-        f"(schema version {manifest['schema_version']}): {counts['codes']} codes, "
-        f"{counts['codings']} codings, {counts['interviews']} interviews, {rows['themes']} "
-        f"themes, {rows['plans']} plans, {rows['tasks']} tasks; no names, no transcript text"
+        f"(schema version {manifest['schema_version']}): {held}; no names, no transcript text"
     )
 
 

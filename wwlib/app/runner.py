@@ -195,10 +195,12 @@ def _placeless(notebook, name: str):
     return notebook
 
 
-# A kernel's own warnings are not the user's business: ipykernel warns on every start that a
-# kernel on 127.0.0.1 talks plain TCP (the kernels of `ww run` are this machine's, started and
-# stopped by it); its errors still show.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+# A kernel's own log is not the user's business: ipykernel warns on every start that a kernel
+# on 127.0.0.1 talks plain TCP (the kernels of `ww run` are this machine's, started and stopped
+# by it), and logs "KeyboardInterrupt caught in kernel" as an error whenever jupyter_client
+# stops it (it interrupts every kernel it shuts down). A notebook's own errors reach the user
+# through the run (`RunError` names the notebook and the cell), not through this log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 KERNEL_STARTS = 3  # attempts to start a kernel whose ports another process took meanwhile
 
 

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import national_data  # noqa: E402
+from benchmarks.national import print_table  # noqa: E402
 
 FOLDER = ROOT / "benchmarks" / ".national"
 AS_OF = dt.date(2026, 12, 4)
@@ -120,14 +121,6 @@ def bench(args: argparse.Namespace) -> None:
     row("national.html (MB)", f"{html:.2f}")
 
 
-def print_table() -> None:
-    width = max(len(r[0]) for r in rows)
-    print(f"\n| {'figure':<{width}} | {'measured':>10} | target |")
-    print(f"|{'-' * (width + 2)}|{'-' * 11}:|--------|")
-    for what, value, target in rows:
-        print(f"| {what:<{width}} | {value:>10} | {target} |")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cohorts", type=int, default=340)
@@ -144,7 +137,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="national-parquet-") as work:
         args.work = args.work or Path(work)
         bench(args)
-    print_table()
+    print_table(rows)
 
 
 if __name__ == "__main__":

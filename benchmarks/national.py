@@ -186,7 +186,8 @@ def prepare(args: argparse.Namespace) -> list[Path]:
     return paths
 
 
-def print_table() -> None:
+def print_table(rows: list[tuple[str, str, str]], notes: list[str] | tuple = ()) -> None:
+    """The figures as a Markdown table (figure, measured, target), then the notes under it."""
     width = max(len(r[0]) for r in rows)
     print(f"\n| {'figure':<{width}} | {'measured':>10} | target |")
     print(f"|{'-' * (width + 2)}|{'-' * 11}:|--------|")
@@ -215,7 +216,7 @@ def main() -> None:
         profile(paths)
         return
     bench(args.folder, args.cohorts, args.repeats)
-    print_table()
+    print_table(rows, notes)
 
 
 if __name__ == "__main__":

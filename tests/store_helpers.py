@@ -28,6 +28,15 @@ def all_rows(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def dump(store: Path) -> list[str]:
+    """The whole store as SQL statements: what must stay byte for byte the same."""
+    con = sqlite3.connect(store)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
 def ordered_rows(con: sqlite3.Connection, table: str) -> list:
     """A table's rows in rowid order; a table without rowid (the search index's own tables)
     in the order of its columns."""

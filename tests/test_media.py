@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import wave
 from pathlib import Path
 
 import pytest
+from store_helpers import dump
 
 from wwlib.app.cli import main
 from wwlib.cohorts.forget import forget
@@ -74,14 +74,6 @@ def heard(tmp_path_factory) -> tuple[Path, Path, Path]:
     argv = ["import", "transcripts", str(tmp / "mini"), str(tmp / "chloe.vtt"), "--person", CHLOE]
     assert main([*argv, "--media", str(given), "--store", str(store)]) == 0
     return tmp / "mini", store, given
-
-
-def dump(store: Path) -> list[str]:
-    con = sqlite3.connect(store)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def workbook(store: Store, person: str = "", role: str = "facilitator", pseudonymise=False):

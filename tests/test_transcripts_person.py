@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from store_helpers import dump
 
 from wwlib.app.cli import main
 from wwlib.cohorts.home import init_cohort
@@ -45,14 +46,6 @@ def zoom_file(tmp_path: Path, guest: str) -> Path:
     path = tmp_path / ZOOM_NAME
     path.write_text(vtt(guest), "utf-8")
     return path
-
-
-def dump(store: Path) -> list[str]:
-    con = sqlite3.connect(store)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def interview_row(store: Path, person: str) -> tuple | None:

@@ -63,6 +63,7 @@ FOLDER = ROOT / "data" / COHORT
 PARTICIPANTS, FACILITATORS, NOTES_EACH, EXTRA_CLICKS = 9, 2, 3, 2
 FIRST_WIDGET = ".ww-note-text textarea"
 CARD = ".ww-note-card[data-note]"
+KEEP_LOG = os.environ.get("WW_BENCH_LOG_DIR", "")  # a folder to keep Voila's log in
 TIMEOUT_MS = int(os.environ.get("WW_BENCH_TIMEOUT_MS", 240_000))
 TARGETS = {"first": 2.0, "other": 1.0, "memory": 4.0}  # s, s, GB (issue 12)
 
@@ -396,7 +397,11 @@ def one_run(tmp: Path, preheat: int, notebook: str) -> tuple[Run, list[float], l
         run.server_pid = server.process.pid
         if preheat:
             run.warm_up = warm(server.process.pid, log_path, preheat)
-        asyncio.run(session(run, store_path))
+        try:
+            asyncio.run(session(run, store_path))
+        finally:
+            if KEEP_LOG:
+                shutil.copy(log_path, Path(KEEP_LOG) / f"voila-preheat-{preheat}.log")
     check(run, store_path)
     return run, note_latencies(run), dot_latencies(run)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import time
 import urllib.parse
 
@@ -60,6 +61,38 @@ def test_cohorts_and_phases_are_listed_in_order(tmp_path):
     assert dashboard.phases(tmp_path / "nb") == ["01_kickoff.ipynb", "02_interviews.ipynb"]
 
 
+def test_pages_load_no_plotly_extension_and_wait_for_late_outputs(tmp_path):
+    command = dashboard.voila_command(tmp_path, 8899, "t")
+    at = command.index("--VoilaConfiguration.extension_denylist")
+    assert command[at + 1] == "jupyterlab-plotly"
+    assert f"--VoilaExecutor.iopub_timeout={dashboard.IOPUB_TIMEOUT}" in command
+    assert dashboard.IOPUB_TIMEOUT >= 30  # nbclient's 4 s lost panels on a busy machine
+    assert not any("preheat" in flag or "fill_delay" in flag for flag in command)
+
+
+def test_a_preheated_pool_refills_late_and_only_for_the_chosen_notebooks(tmp_path):
+    every = dashboard.voila_command(tmp_path, 1, "t", serving=dashboard.Serving(preheat=3))
+    assert {"--preheat_kernel=True", "--pool_size=3"} <= set(every)
+    assert f"--VoilaKernelManager.fill_delay={dashboard.FILL_DELAY}" in every
+    assert not any("kernel_pools_config" in flag for flag in every)
+    chosen = dashboard.Serving(preheat=11, preheat_notebooks=("04_road_to_progress.ipynb",))
+    command = dashboard.voila_command(tmp_path, 1, "t", serving=chosen)
+    [pools] = [f for f in command if f.startswith("--VoilaKernelManager.kernel_pools_config=")]
+    assert json.loads(pools.split("=", 1)[1]) == {
+        "default": {"pool_size": 0},
+        "04_road_to_progress.ipynb": {"pool_size": 11},
+    }
+
+
+def test_a_preheated_notebook_is_a_phase_of_the_folder(tmp_path):
+    for name in ("01_kickoff.ipynb", "04_road_to_progress.ipynb"):
+        (tmp_path / name).write_text("{}")
+    chosen = dashboard.preheated(tmp_path, ["04_road_to_progress", "04_road_to_progress.ipynb"])
+    assert chosen == ("04_road_to_progress.ipynb",)
+    with pytest.raises(RunError, match=r"--preheat-notebook 4_road.*01_kickoff, 04_road_to_prog"):
+        dashboard.preheated(tmp_path, ["4_road"])
+
+
 def test_new_tokens_differ_and_are_long():
     assert dashboard.new_token() != dashboard.new_token()
     assert len(dashboard.new_token()) >= 32
@@ -103,6 +136,19 @@ def test_a_note_typed_in_the_browser_is_stored(served):
     stored = notes[notes["text"] == text]
     assert len(stored) == 1
     assert log.iloc[-1]["entity"] == "note" and log.iloc[-1]["entity_id"] == stored["id"].iloc[0]
+
+
+@pytest.mark.browser
+def test_a_figure_is_drawn_by_the_shipped_plotly_without_the_extension(served):
+    """The kick-off's programme timeline: drawn by the bundle the kernel sends, on a page that
+    loads no script of JupyterLab's plotly extension."""
+    with chromium_page() as page:
+        open_dashboard(page, served)
+        page.wait_for_selector(".ww-chart.js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+        bars = page.locator(".ww-chart .trace").count()
+        loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert bars >= 1
+    assert [url for url in loaded if "plotly" in url] == []
 
 
 @pytest.mark.browser

@@ -2,10 +2,11 @@
 their own on their personal link to Monday's page (01_kickoff: its board and a voting round),
 served for real.
 
-The facilitator opens a round and starts its countdown; each participant writes a note, which
-appears on the other pages within 2 s, and spends their dots by clicking cards, faster than
-the server answers. The store then holds every note once with its author, every budget exact,
-no write lost, and a change log that names each person.
+Every page is served by a preheated kernel (`ww dashboard --preheat`), which learns its person
+from the request. The facilitator opens a round and starts its countdown; each participant
+writes a note, which appears on the other pages within 2 s, and spends their dots by clicking
+cards, faster than the server answers. The store then holds every note once with its author,
+every budget exact, no write lost, and a change log that names each person.
 
 Then Thursday's dashboard served "for yourself" (`ww dashboard` without links): a facilitator
 types in two participants' dots from two tabs at the same moment, counted exactly. Both open
@@ -37,6 +38,7 @@ PANEL = f'.ww-note-board-panel:has([data-board="{BOARD}"])'
 BUDGET = 3
 SEEN_WITHIN_S = 2.0
 TIMEOUT_MS = 90_000
+PREHEAT = 4  # warm kernels for Monday's page: one for each person of the session
 OPEN_TIMEOUT_MS = 180_000  # a kernel per page starts while the other test worker runs too
 NEVER_ON_A_PARTICIPANTS_PAGE = (
     ".ww-vote-open, .ww-vote-close, .ww-vote-voter, .ww-note-author, .ww-board-lock, "
@@ -49,12 +51,34 @@ def room(tmp_path_factory):
     """Voila serving the real notebooks to the fictional cohort, with everyone's links."""
     tmp = tmp_path_factory.mktemp("live")
     store = init_cohort(DATA / COHORT, tmp / "store.sqlite")
-    serving = dashboard.Serving(room=dashboard.Room(COHORT, DATA / COHORT, store))
+    serving = dashboard.Serving(
+        room=dashboard.Room(COHORT, DATA / COHORT, store),
+        preheat=PREHEAT,
+        preheat_notebooks=(NOTEBOOK,),
+    )
     with open(tmp / "voila.log", "wb") as log:
         server = dashboard.start(ROOT / "notebooks", output=log, serving=serving)
         with server:
             links = read_links(write_links(store, server, [NOTEBOOK], tmp / "links.csv"))
+            warm(server.process.pid, tmp / "voila.log")
             yield store, links, tmp / "voila.log"
+
+
+def warm(server_pid: int, log: Path, timeout: float = 180) -> None:
+    """Wait until the pool is warm: Voila has started its kernels, and they have gone quiet
+    (each has run the notebook up to `open_workbook`, where it waits for a person's request)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = psutil.Process(server_pid).children(recursive=True)
+        if "is filled with" in log.read_text(errors="replace") and len(kernels) >= PREHEAT:
+            before = sum(sum(k.cpu_times()[:2]) for k in kernels)
+            time.sleep(1)
+            if sum(sum(k.cpu_times()[:2]) for k in kernels) - before < 0.1:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"the pool of {PREHEAT} kernels was not warm after {timeout:.0f} s")
 
 
 async def open_page(browser, url: str, width: int | None = None):
@@ -250,6 +274,8 @@ def test_a_facilitator_and_three_participants_work_on_one_board_at_once(room):
         f"after the bursts began; countdown seen {seen['countdown']:.2f} s after opening; "
         f"session {time.monotonic() - started:.1f} s"
     )
+    # every page had a warm kernel, and each knew its person from the request alone
+    assert server_log.read_text(errors="replace").count("Using pre-heated kernel") == PREHEAT
     assert seen["absent"] == [0, 0, 0] and seen["present"] == 2
     assert seen["axe"] == [[], []]  # no serious or critical WCAG A/AA violation on either page
     assert seen["lang"] == "nl"  # the page says the language it is in (the cohort's)

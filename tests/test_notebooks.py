@@ -2,8 +2,10 @@
 
 import ast
 import json
+import os
 import subprocess
 import sys
+import threading
 from dataclasses import fields
 from pathlib import Path
 
@@ -116,3 +118,22 @@ def test_a_warm_kernel_loads_what_every_phase_notebook_uses():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split("\n")[0] == "none", done.stdout + done.stderr
+
+
+def test_a_warm_up_gives_way_to_the_pages_being_served():
+    """The warm-up's thread alone runs at a lower priority (Linux: per thread); the kernel's
+    own thread keeps its priority for the page that takes it."""
+    from wwlib.ui import warm
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = []
+
+    def lowered():
+        warm._lower_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, own + warm.WARM_NICENESS)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own

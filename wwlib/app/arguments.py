@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--preheat", type=int, default=0, metavar="N", help="kernels kept warm per notebook"
     )
     dash.add_argument(
+        "--preheat-notebook",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help="keep kernels warm for this phase notebook only, e.g. 04_road_to_progress "
+        "(repeatable; default: every phase)",
+    )
+    dash.add_argument(
         "--pseudonymise", action="store_true", help="pseudonym codes instead of names"
     )
     dash.add_argument("--token", default=None, help="without a cohort: access token")

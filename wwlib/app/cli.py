@@ -127,7 +127,7 @@ def _print_result(result) -> None:
 
 
 def _dashboard(args) -> int:
-    from wwlib.app.dashboard import Serving, room, serve
+    from wwlib.app.dashboard import Serving, preheated, room, serve
     from wwlib.app.runner import notebooks_dir
 
     notebooks = notebooks_dir()
@@ -135,6 +135,7 @@ def _dashboard(args) -> int:
         host=args.host,
         public_url=args.public_url,
         preheat=args.preheat,
+        preheat_notebooks=preheated(notebooks, args.preheat_notebook),
         room=room(args.folder, args.store, args.links, args.pseudonymise) if args.folder else None,
     )
     if not serving.room and (args.links or not _local(args.host)):

@@ -12,12 +12,15 @@ Two ways to serve:
 
 Voila (0.5) runs every browser tab in a kernel of its own. With `preheat`, it keeps kernels
 started (and the notebook run up to `open_workbook`, which waits for the request) so that a
-person's first widget appears at once. Kernels idle for `cull_idle` seconds are stopped, and
-stopping the server stops every kernel it started.
+person's first widget appears at once: `preheat` kernels for each notebook, or for the
+session's notebooks alone (`preheat_notebooks`); a taken kernel is replaced `FILL_DELAY`
+seconds later, once the people who joined together have their pages. Kernels idle for
+`cull_idle` seconds are stopped, and stopping the server stops every kernel it started.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -30,11 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wwlib.core.errors import RunError
+from wwlib.present.parameters import DASHBOARD_ENV
 
 DEFAULT_PORT = 8866
 HOST = "127.0.0.1"
 CULL_IDLE = 30 * 60  # seconds a kernel may idle (a closed tab) before it is stopped
 CONFIG = Path(__file__).resolve().parent / "voila_config"  # voila.json
+PLOTLY_EXTENSION = "jupyterlab-plotly"
+IOPUB_TIMEOUT = 60  # seconds Voila waits for a cell's outputs after the cell has run
+FILL_DELAY = 10  # seconds before a preheated pool starts a kernel for one that was taken
 SERVER_ENV = (  # what the server tells every kernel; a page's URL cannot change it
     "WW_DASHBOARD_COHORT",
     "WW_DASHBOARD_STORE",
@@ -102,6 +109,7 @@ class Serving:
     host: str = HOST
     public_url: str = ""  # e.g. https://ww.gemeente.nl/week/ behind a TLS reverse proxy
     preheat: int = 0  # kernels kept warm per notebook; 0: none
+    preheat_notebooks: tuple[str, ...] = ()  # the notebooks (file names) kept warm; (): all
     cull_idle: int = CULL_IDLE
     room: Room | None = None
     extra: tuple[str, ...] = field(default_factory=tuple)
@@ -140,6 +148,12 @@ def voila_command(
         # nothing from elsewhere (Voila's template asks a CDN for icons, which no page uses;
         # behind a municipal firewall that request would hang) and no framing by other sites
         "--Voila.config_file_paths", str(CONFIG),
+        # no plotly extension in the pages: 4.7 MB of script for every page, chart or not;
+        # a figure is drawn by the plotly.js the package ships (wwlib.present.chart)
+        "--VoilaConfiguration.extension_denylist", PLOTLY_EXTENSION,
+        # wait for a cell's last output as long as a busy machine needs: after 4 s (nbclient's
+        # default) Voila goes on to the next cell and the late output, e.g. a panel, is lost
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]  # fmt: skip
     if serving.base_path != "/":
         command.append(f"--Voila.base_url={serving.base_path}")
@@ -159,8 +173,39 @@ def voila_command(
     else:
         command.append(f"--token={token}")
     if serving.preheat:
-        command += ["--preheat_kernel=True", f"--pool_size={serving.preheat}"]
+        command += [
+            "--preheat_kernel=True",
+            f"--pool_size={serving.preheat}",
+            *_pools(serving),
+            # refill the pool once the people who took its kernels have their pages
+            f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
+        ]
     return command + list(serving.extra)
+
+
+def _pools(serving: Serving) -> list[str]:
+    """Voila's pools when only some notebooks are kept warm: none for the others."""
+    if not serving.preheat_notebooks:
+        return []
+    pools = {"default": {"pool_size": 0}}
+    pools |= {name: {"pool_size": serving.preheat} for name in serving.preheat_notebooks}
+    return [f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+
+
+def preheated(notebooks_dir: str | Path, names: list[str]) -> tuple[str, ...]:
+    """The phase notebooks `names` (with or without .ipynb) as file names; a name that is not a
+    phase of `notebooks_dir` is refused with the phases that are."""
+    known = phases(notebooks_dir)
+    chosen = []
+    for name in names:
+        file = name if name.endswith(".ipynb") else f"{name}.ipynb"
+        if file not in known:
+            raise RunError(
+                f"--preheat-notebook {name}: no such phase notebook in {notebooks_dir}; "
+                f"choose from {', '.join(n.removesuffix('.ipynb') for n in known)}"
+            )
+        chosen.append(file)
+    return tuple(dict.fromkeys(chosen))
 
 
 def cohorts(data_dir: str | Path) -> list[str]:
@@ -275,6 +320,7 @@ def start(
     environment.pop("QUERY_STRING", None)
     if serving.room:
         environment |= serving.room.environment()
+    environment[DASHBOARD_ENV] = "1"  # figures drawn without the plotly extension
     process = subprocess.Popen(
         command,
         env=environment,

@@ -1,6 +1,6 @@
 """The final report ("eindrapportage"): one self-contained HTML file per cohort.
 
-plotly.js is embedded once, inline: its cartesian bundle (`static/`, see its README), which holds
+plotly.js is embedded once, inline: its cartesian bundle (`wwlib.figures.bundle`), which holds
 every trace type the figures use (`CARTESIAN_TRACES`) at a third of the full bundle's size;
 every figure is a div with a fixed id, so two builds from
 the same store differ only in the generation date. The template autoescapes: everything from
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache, partial
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -27,6 +27,7 @@ from wwlib.core.consent import consents
 from wwlib.core.model import PlanKind, Role
 from wwlib.figures.alt import alt_text, figure_data
 from wwlib.figures.base import empty_message
+from wwlib.figures.bundle import CARTESIAN_TRACES, plotly_js  # noqa: F401 (read here too)
 from wwlib.present import tables, views
 from wwlib.present.boards import board
 from wwlib.present.evidence import EvidenceTrail, evidence_trails, render_trail
@@ -59,12 +60,6 @@ ANALYSIS = (
     "shortlist",
 )
 TRAIL_FRAGMENTS = 3  # interview fragments shown under "Waarom deze taak?"
-PLOTLY_BUNDLE = "plotly-cartesian.min.js"  # plotly.js-cartesian-dist-min, in static/
-# the trace types that bundle draws (its README); a figure of another type would stay blank
-CARTESIAN_TRACES = frozenset(
-    "bar box contour heatmap histogram histogram2d histogram2dcontour image pie scatter "
-    "scatterternary violin".split()
-)
 
 
 def build_report(wb: Workbook, generated: dt.datetime | None = None) -> str:
@@ -104,13 +99,6 @@ def write_report(wb: Workbook, path: str | Path, generated: dt.datetime | None =
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(build_report(wb, generated), encoding="utf-8")
     return path
-
-
-@cache
-def plotly_js() -> str:
-    """The plotly.js the report embeds: the cartesian bundle shipped in `static/`."""
-    bundle = resources.files("wwlib.outputs").joinpath("static", PLOTLY_BUNDLE)
-    return bundle.read_text(encoding="utf-8")
 
 
 # -- sections -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from markupsafe import Markup
 
-from wwlib.present import render
+from wwlib.present import chart, render
 from wwlib.present.sections import build
 from wwlib.present.workbook import Workbook
 
@@ -45,7 +45,7 @@ def part(wb: Workbook, key: str, name: str, **options: object) -> object:
     chosen = shown.part(name)
     if chosen.is_figure and not chosen.missing:
         # the chart, then its text alternative: what it shows, and its data as a table
-        display(chosen.content)
+        display(chart.shown(chosen.content))
         alt = render.figure_with_alt(Markup(""), chosen.alt, chosen.alt_data, chosen.alt_table)
         return HTML(render.styled(alt))
     return HTML(render.styled(shown.part_html(name)))

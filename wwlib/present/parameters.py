@@ -97,6 +97,10 @@ def from_request(params: dict) -> dict:
     return params
 
 
+# Set by `ww dashboard` for its server and so for every kernel it starts: its pages have no
+# plotly extension, so a figure is drawn by `wwlib.present.chart`.
+DASHBOARD_ENV = "WW_DASHBOARD"
+
 # What a warm (preheated) kernel does while it waits for its page's request: named, not
 # imported, as it loads the widgets, the layer above this one.
 WARM_UP = "wwlib.ui.warm"

@@ -207,7 +207,7 @@ def test_a_personal_link_works_over_https_and_websockets_through_nginx(proxy, ro
     assert re.search(upgraded, proxy.log("access.log"))  # the WebSocket went through nginx
     login = [c for c in cookies if c["name"] == "ww-link"]
     assert [(c["secure"], c["sameSite"], c["path"]) for c in login] == [(True, "Strict", PREFIX)]
-    # the page's JavaScript (about 10 MB) travels compressed
+    # the page's JavaScript (about 5 MB) travels compressed
     assert len(scripts) > 20 and set(scripts.values()) == {"gzip"}, scripts
 
 

@@ -465,6 +465,8 @@ FIGURES = (  # (name, target)
     ("dot cast -> another page, s (median / p95 / max)", f"p95 <= {TARGETS['other']:.0f}"),
     ("pairs measured (notes / dots)", ""),
     ("CPU s while joining: browser / kernels / server / rest", ""),
+    ("CPU s per page joining: browser / kernel + server", ""),
+    ("floor: joining CPU / cores, s (all / without the browser)", ""),
     ("warm-up before joining, s", ""),
     ("kernels", ""),
     ("per kernel RSS, MB (median / max)", ""),
@@ -479,6 +481,10 @@ def figures(run: Run, notes: list[float], dots: list[float]) -> list[str]:
     kernels, total = run.memory["kernels"], run.memory["total"]
     cpu = dict(run.join_cpu)
     cpu["rest"] = cpu["machine"] - cpu["browser"] - cpu["kernels"] - cpu["server"]
+    # the least time everyone's first widget could take on this machine: all the CPU the
+    # joining needed, spread over every core (the browser's share runs elsewhere in a session)
+    pages, cores = len(run.everyone), os.cpu_count() or 1
+    busy_total = cpu["browser"] + cpu["kernels"] + cpu["server"]
 
     def per_kernel(kind: str) -> str:
         sizes = [k[kind] for k in kernels] or [0.0]
@@ -491,6 +497,8 @@ def figures(run: Run, notes: list[float], dots: list[float]) -> list[str]:
         seconds(dots),
         f"{len(notes)} / {len(dots)}",
         " / ".join(f"{cpu[k]:.0f}" for k in ("browser", "kernels", "server", "rest")),
+        f"{cpu['browser'] / pages:.2f} / {(cpu['kernels'] + cpu['server']) / pages:.2f}",
+        f"{busy_total / cores:.1f} / {(busy_total - cpu['browser']) / cores:.1f}",
         f"{run.warm_up:.0f}",
         str(len(kernels)),
         per_kernel("rss"),

@@ -34,7 +34,7 @@ NAMES = {
     "Labels": "wwlib.core.labels",
     "Store": "wwlib.store",
     "Workbook": "wwlib.present.workbook",
-    "open_workbook": "wwlib.present.workbook",
+    "open_workbook": "wwlib.present.opening",
     "init_cohort": "wwlib.cohorts.home",
 }
 

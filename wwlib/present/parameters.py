@@ -106,13 +106,18 @@ DASHBOARD_ENV = "WW_DASHBOARD"
 WARM_UP = "wwlib.ui.warm"
 
 
+_requested = False  # a preheated kernel has had its page's request
+
+
 def wait_for_request() -> None:
     """In a preheated Voila kernel: warm up (`wwlib.ui.warm`), then wait until a page's request
-    arrives (Voila then puts the request's query string and headers in the environment).
+    arrives (Voila then puts the request's query string and headers in the environment); once.
     Elsewhere: nothing."""
-    if os.environ.get("VOILA_PREHEAT") != "True":
+    global _requested
+    if os.environ.get("VOILA_PREHEAT") != "True" or _requested:
         return
     importlib.import_module(WARM_UP).warm_up()
     from voila.utils import wait_for_request as wait
 
     wait()
+    _requested = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import tempfile
 from collections import Counter
@@ -36,7 +37,7 @@ from wwlib.cohorts.rows import (
 )
 from wwlib.core.errors import DatasetError, SyncError
 from wwlib.core.records import FolderRows
-from wwlib.folder.dataset import Dataset, load_dataset
+from wwlib.folder.dataset import COLUMNS, Dataset, load_dataset
 from wwlib.folder.files import header_comments
 from wwlib.folder.write import FILES, folder_texts, write_text
 from wwlib.store import Store
@@ -281,7 +282,7 @@ def merge(baseline: Baseline, theirs: Rows, mine: Rows) -> tuple[dict[str, str],
             elif s is None and b is None or (s is not None and digest(s) == b):
                 rows.append(f)
             else:
-                conflicts.append(_describe(name, key))
+                conflicts.append(_conflict(name, key, s, f))
         rows = [r for r in rows if r is not None]
         if rows or name in FILES:
             merged[name] = render(name, rows)
@@ -414,6 +415,62 @@ def _describe(name: str, key: str) -> str:
     if name.startswith("transcripts/") or not key:
         return name
     return f"{name}: {', '.join(part for part in key.split(SEPARATOR) if part)}"
+
+
+def _conflict(name: str, key: str, store_side: object, folder_side: object) -> str:
+    """A conflict as one line: the file, the row, and what each side holds now."""
+    where = _describe(name, key)
+    if store_side is None or folder_side is None:
+        gone, kept = ("folder", "store") if folder_side is None else ("store", "folder")
+        return f"{where} (removed in the {gone}, changed in the {kept})"
+    return f"{where} ({'; '.join(_differences(name, store_side, folder_side)) or 'changed'})"
+
+
+def _differences(name: str, store_side: object, folder_side: object) -> list[str]:
+    """Each field the two sides hold differently: 'field: store X, folder Y' (a plan's steps
+    and tasks by their title or id: 'steps[Wijkteam samenstellen].tasks[t-01].status')."""
+    if name.startswith("transcripts/"):
+        return ["the text differs"]
+    if name in COLUMNS and isinstance(store_side, list) and isinstance(folder_side, list):
+        pairs = zip(COLUMNS[name], store_side, folder_side, strict=False)
+        return [
+            f"{column}: store {_shown(s)}, folder {_shown(f)}" for column, s, f in pairs if s != f
+        ]
+    if name == "cohort.yaml":  # [field, value]
+        return [f"store {_shown(store_side[1])}, folder {_shown(folder_side[1])}"]
+    found: list[str] = []
+    _differ("", store_side, folder_side, found)
+    if len(found) > CONFLICT_FIELDS:
+        found[CONFLICT_FIELDS:] = [f"and {len(found) - CONFLICT_FIELDS} more"]
+    return found
+
+
+CONFLICT_FIELDS = 5  # differences a conflict line names
+
+
+def _differ(path: str, store_side: object, folder_side: object, found: list[str]) -> None:
+    if store_side == folder_side:
+        return
+    if isinstance(store_side, dict) and isinstance(folder_side, dict):
+        for field in [*store_side, *(k for k in folder_side if k not in store_side)]:
+            step = f"{path}.{field}" if path else str(field)
+            _differ(step, store_side.get(field), folder_side.get(field), found)
+    elif (
+        isinstance(store_side, list)
+        and isinstance(folder_side, list)
+        and len(store_side) == len(folder_side)
+    ):
+        for n, (s, f) in enumerate(zip(store_side, folder_side, strict=True)):
+            named = s.get("id") or s.get("title") if isinstance(s, dict) else None
+            _differ(f"{path}[{named or n + 1}]", s, f, found)
+    else:
+        found.append(f"{path}: store {_shown(store_side)}, folder {_shown(folder_side)}")
+
+
+def _shown(value: object, width: int = 60) -> str:
+    """A value as a conflict line quotes it, cut short."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
 def backup_path(store_path: Path) -> Path:

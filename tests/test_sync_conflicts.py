@@ -78,3 +78,13 @@ def test_a_row_removed_on_one_side_and_changed_on_the_other_says_so(saved, capsy
     (folder / "notes.csv").write_text("".join(kept), encoding="utf-8")
     err = update_error(folder, capsys)
     assert f"{note['id']} (removed in the folder, changed in the store)" in err
+
+
+def test_save_writes_a_codes_colour_only_where_the_folder_chose_one(saved):
+    """The store fills in each category's colour; the folder keeps only the colours chosen."""
+    folder, _ = saved
+    rows = (folder / "codebook.csv").read_text(encoding="utf-8").splitlines()[1:]
+    colours = sorted(row.split(",")[3] for row in rows)
+    chosen = (MINI / "codebook.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert colours == sorted(row.split(",")[3].lower() for row in chosen)  # stored lower-case
+    assert colours.count("") == len(rows) - 1

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from wwlib.core.errors import StoreError
-from wwlib.core.model import Coding, Cohort, Transcript
+from wwlib.core.model import Coding, Cohort, Transcript, category_colour
 from wwlib.core.records import ExchangeContent, FolderRows
 from wwlib.folder.dataset import COLUMNS
 from wwlib.folder.identity import span_text
@@ -74,7 +74,7 @@ def folder_texts(rows: FolderRows) -> dict[str, str]:
         "cohort.yaml": _cohort_yaml(rows),
         "people.csv": _records_csv("people.csv", content.people),
         "programme.csv": _records_csv("programme.csv", content.sessions),
-        "codebook.csv": _records_csv("codebook.csv", content.codes),
+        "codebook.csv": _records_csv("codebook.csv", content.codes, colour=_own_colour),
         "interviews.csv": _records_csv(
             "interviews.csv", content.interviews, transcript=lambda i: paths.get(i.participant, "")
         ),
@@ -128,6 +128,12 @@ def _records_csv(name: str, records, **computed: Callable[[object], str]) -> str
             for r in records
         ],
     )
+
+
+def _own_colour(code) -> str:
+    """A code's colour as its folder row holds it: empty when it is its category's own (the
+    store fills that in), so that a save does not write the week's colours into every row."""
+    return "" if code.colour.lower() == category_colour(code.category).lower() else code.colour
 
 
 def _cell(value: object) -> object:

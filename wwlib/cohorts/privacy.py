@@ -158,6 +158,8 @@ def review(folder: str | Path, lang: str = "nl", deduce: bool = True) -> list[Fi
         for number, line in enumerate(text.splitlines(), start=1):
             if name == "cohort.yaml" and line.startswith(LIST_FIELDS):
                 continue
+            if name.endswith(COMMENTED) and line.lstrip().startswith("#"):
+                continue  # a file's help text (ww new writes it), which no output shows
             ids = [m.span() for m in _ID.finditer(line)]
             for find in names.finds(line):
                 if not _within(find, ids):
@@ -169,6 +171,8 @@ def review(folder: str | Path, lang: str = "nl", deduce: bool = True) -> list[Fi
                     findings.append(Finding(name, number, find.text, False, why, find.kind))
     return findings
 
+
+COMMENTED = (".csv", ".yaml", ".yml")  # files whose lines starting with # are comments
 
 # an id ("gerda-smeets", "n-evert-jan"): outputs show the person or thing it names, not it
 _ID = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")

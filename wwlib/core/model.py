@@ -194,6 +194,11 @@ class Person:
             )
         check_text("consent_covers", self.consent_covers, required=False)
 
+    def consented(self, kind: str) -> bool:
+        """Consent on record to `kind` ('named', 'recording', 'quotes'): its field says yes
+        and the day it was given is on record (`wwlib.core.consent`, for one person)."""
+        return bool(getattr(self, f"consent_{kind}")) and self.consent_date is not None
+
 
 @dataclass(frozen=True)
 class Session:

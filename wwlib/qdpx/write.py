@@ -189,7 +189,7 @@ class _Writer:
 
     def _value(self, person: Person, interview, name: str) -> str:
         if name == "consent_named":
-            return "true" if person.consent_named else "false"
+            return "true" if person.consented("named") else "false"  # on record, as shown
         if name.startswith("interview"):
             if interview is None:
                 return ""

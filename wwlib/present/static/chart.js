@@ -1,6 +1,7 @@
 // A figure on a dashboard page (wwlib/present/chart.py): the figure's JSON, drawn by the
 // cartesian plotly.js the package ships. The page asks its kernel for plotly.js once, with the
-// first chart it draws; every later chart of the page waits for the same copy.
+// first chart it draws, once the browser is idle; every later chart of the page waits for the
+// same copy.
 const LOADING = "__wwPlotly";
 
 function plotly(model) {
@@ -32,10 +33,20 @@ function plotly(model) {
   return globalThis[LOADING];
 }
 
+// Resolves once the browser has nothing more urgent to do (at most `wait` ms later).
+function idle(wait = 3000) {
+  return new Promise((resolve) =>
+    globalThis.requestIdleCallback
+      ? globalThis.requestIdleCallback(() => resolve(), { timeout: wait })
+      : setTimeout(resolve, 0),
+  );
+}
+
 async function render({ model, el }) {
   const chart = document.createElement("div");
   chart.className = "ww-chart";
   el.appendChild(chart);
+  await idle(); // the page's panels first: a person can start typing while the chart loads
   const Plotly = await plotly(model);
   const draw = () => {
     const figure = JSON.parse(model.get("figure"));

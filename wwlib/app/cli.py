@@ -32,12 +32,13 @@ def _new(args) -> int:
 
 
 def _check(args) -> int:
+    from wwlib.core.errors import problem_lines
     from wwlib.folder.dataset import check_dataset
     from wwlib.folder.scaffold import open_items
 
     problems = check_dataset(args.folder)
-    for problem in problems:
-        print(f"  - {problem}")
+    for line in problem_lines(problems):
+        print(f"  - {line}")
     if problems:
         print(f"{len(problems)} problem(s) in {args.folder}", file=sys.stderr)
         return 1

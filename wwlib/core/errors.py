@@ -42,12 +42,41 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
+        return self.shown([self.line] if self.line is not None else [])
+
+    def shown(self, lines: list[int]) -> str:
+        """The problem as one line, at `lines` (several: the same problem on each)."""
         where = self.file
-        if self.line is not None:
-            where += f", line {self.line}"
+        if lines:
+            where += f", {'line' if len(lines) == 1 else 'lines'} {_line_ranges(lines)}"
+        message = self.message
         if self.field:
             where += f", field '{self.field}'"
-        return _with_fix(f"{where}: {self.message}", self.fix)
+            message = message.removeprefix(f"'{self.field}' ")  # said once, in `where`
+        return _with_fix(f"{where}: {message}", self.fix)
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Every problem as a line, the same problem on several lines of a file said once."""
+    lines: dict[Problem, list[int]] = {}
+    for problem in problems:
+        same = Problem(problem.file, None, problem.field, problem.message, problem.fix)
+        lines.setdefault(same, [])
+        if problem.line is not None:
+            lines[same].append(problem.line)
+    return [problem.shown(at) for problem, at in lines.items()]
+
+
+def _line_ranges(lines: list[int]) -> str:
+    """[3, 4, 5, 9, 12] as '3-5, 9 and 12'."""
+    ranges: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 class DatasetError(WorkbookError):
@@ -56,7 +85,7 @@ class DatasetError(WorkbookError):
     def __init__(self, folder: str, problems: list[Problem]):
         self.folder = folder
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        lines = "\n".join(f"  - {line}" for line in problem_lines(self.problems))
         super().__init__(
             f"{len(self.problems)} problem(s) in cohort folder {folder}; nothing was imported:\n"
             f"{lines}"

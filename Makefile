@@ -37,9 +37,11 @@ demo: install
 
 # Two workers for everything but the crowded live sessions (several browsers and kernels at once),
 # which then run alone: on two cores beside other browser tests they measure the machine.
+# Whole files go to the workers in the order tests/conftest.py gives them: the longest first.
+# The crowd tests are all in the file named (tests/conftest.py refuses one elsewhere).
 test: install chromium
-	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -m "not crowd" tests notebooks
-	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m crowd tests
+	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax -m "not crowd" tests notebooks
+	WW_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m crowd tests/test_live_session.py
 
 lint: install
 	$(BIN)/ruff check wwlib tests benchmarks

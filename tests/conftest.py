@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import shared_runs
 
 from wwlib.folder.dataset import load_dataset
 from wwlib.store import Store
@@ -56,6 +57,52 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} is not in {path}")
 
 
+# The test files that take longest (setup and calls, as `pytest --durations=0` measured them on
+# two cores), about longest first. `make test` hands whole files to its two workers in the order of
+# collection (--dist loadfile --no-loadscope-reorder): the long ones start first and the many
+# short ones fill in at the end, so that neither worker waits long for the other. The users of
+# a shared run (shared_runs.py) are far apart, so that none waits for another's build.
+LONGEST_FIRST = (
+    "test_report_docx.py",  # builds the shared pseudonymised run that test_sections.py reads
+    "test_stages.py",
+    "test_links.py",
+    "test_stages_interactive.py",
+    "test_runner.py",  # builds the shared limburg run that test_output_privacy.py reads
+    "test_dashboard.py",
+    "test_exports.py",
+    "test_batch_dask.py",
+    "test_report.py",
+    "test_privacy.py",
+    "test_sections.py",
+    "test_live_tasks.py",
+    "test_report_final.py",
+    "test_report_reads.py",
+    "test_national.py",
+    "test_vote_rounds.py",
+    "test_consent.py",
+    "test_dashboard_coding.py",
+    "test_purge.py",
+    "test_output_privacy.py",
+)
+
+
+# `make test` runs the crowd tests alone from these files (collecting only them saves seconds)
+CROWD_FILES = ("test_live_session.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest test files first (see LONGEST_FIRST); the rest as collected. A crowd test
+    in a file `make test` would not run it from is an error."""
+    astray = {i.path.name for i in items if i.get_closest_marker("crowd")} - set(CROWD_FILES)
+    if astray:
+        raise pytest.UsageError(
+            f"crowd tests in {', '.join(sorted(astray))}: add the file to the crowd line of the "
+            "Makefile's test target and to CROWD_FILES in tests/conftest.py"
+        )
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(autouse=True)
 def ww_home(tmp_path, monkeypatch) -> Path:
     """Every test gets its own $WW_HOME, so no test sees another's stores (or the user's)."""
@@ -72,6 +119,32 @@ def lindeveen(tmp_path_factory):
     store.load_dataset(load_dataset(folder), source=str(folder))
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def limburg_run(tmp_path_factory) -> Path:
+    """`ww run` of limburg-2020 with relative paths, by a user of its own, once per session
+    (shared_runs.limburg_run; read-only: copy what you change)."""
+    return shared_runs.shared_folder(tmp_path_factory, "limburg-run", shared_runs.limburg_run)
+
+
+@pytest.fixture(scope="session")
+def lindeveen_pseudonymised_run(tmp_path_factory) -> Path:
+    """`ww run --pseudonymise --docx --odt --pdf` of lindeveen-2026 once per session: the folder
+    holding `out/` and the store `s.sqlite` (read-only: copy what you change)."""
+    build = shared_runs.lindeveen_pseudonymised_run
+    return shared_runs.shared_folder(tmp_path_factory, "lindeveen-pseudonymised-run", build)
+
+
+@pytest.fixture(scope="session")
+def lindeveen_reports(tmp_path_factory) -> dict[str, str]:
+    """The report of lindeveen-2026 built directly, {"nl": html, "en": html}, once per session
+    (shared_runs.lindeveen_reports, generated at shared_runs.REPORT_WHEN)."""
+    build = shared_runs.lindeveen_reports
+    folder = shared_runs.shared_folder(tmp_path_factory, "lindeveen-reports", build)
+    return {
+        lang: (folder / f"report-{lang}.html").read_bytes().decode("utf-8") for lang in ("nl", "en")
+    }
 
 
 @pytest.fixture
@@ -123,11 +196,20 @@ def mini_store(tmp_path, make_cohort):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def lindeveen_loaded(tmp_path_factory) -> Path:
+    """The fictional cohort loaded into a store once per session (read-only: copy it)."""
+    build = shared_runs.lindeveen_loaded
+    return (
+        shared_runs.shared_folder(tmp_path_factory, "lindeveen-loaded", build) / "lindeveen.sqlite"
+    )
+
+
 @pytest.fixture
-def lindeveen_copy(tmp_path):
-    """The fictional cohort in a store of its own, for tests that change it."""
-    folder = DATA / "lindeveen-2026"
-    store = Store(tmp_path / "lindeveen.sqlite", actor="tester", create=True)
-    store.load_dataset(load_dataset(folder), source=str(folder))
+def lindeveen_copy(tmp_path, lindeveen_loaded):
+    """The fictional cohort in a store of its own, for tests that change it: a copy of the
+    store it was loaded into once."""
+    path = shared_runs.copy_of_store(lindeveen_loaded, tmp_path / "lindeveen.sqlite")
+    store = Store(path, actor="tester")
     yield store
     store.close()

@@ -11,13 +11,12 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import psutil
 import pytest
 import yaml
+from shared_runs import short_notebooks
 
 from wwlib.app.cli import main
-from wwlib.app.runner import NOTEBOOKS, notebooks_dir
 from wwlib.cohorts.home import (
     NETWORK_FILE_SYSTEMS,
     file_system_type,
@@ -109,13 +108,7 @@ def test_a_scheduler_that_is_not_there_is_a_clear_error(tmp_path, capsys, addres
 @pytest.fixture
 def cohorts(tmp_path, monkeypatch):
     """Two cohorts (the mini fixture under two ids), a broken one, and short notebooks."""
-    short = tmp_path / "notebooks"
-    short.mkdir()
-    for name in NOTEBOOKS:
-        notebook = nbformat.read(notebooks_dir() / name, as_version=4)
-        notebook.cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
-        assert len(notebook.cells) == 1
-        nbformat.write(notebook, short / name)
+    short = short_notebooks(tmp_path / "notebooks")
     monkeypatch.setenv("WW_NOTEBOOKS", str(short))  # Dask's worker processes inherit it
     folders = {}
     for name in ("ooststad", "westerkerk"):

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, MINI, append
+import shared_runs
+from conftest import MINI, append
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wwlib.cohorts.home import init_cohort
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import CATEGORY_COLOURS
 from wwlib.folder.dataset import check_dataset, load_dataset
@@ -55,10 +55,17 @@ def pairs(store: Store, *codes: str) -> set[tuple[int, str]]:
     return set(zip(chosen["fragment"], chosen["coder"], strict=True))
 
 
+@pytest.fixture(scope="session")
+def lindeveen_initialised(tmp_path_factory) -> Path:
+    """The store `ww init` makes of the fictional cohort, made once per session: copy it."""
+    build = shared_runs.lindeveen_initialised
+    return shared_runs.shared_folder(tmp_path_factory, "lindeveen-init", build) / "lindeveen.sqlite"
+
+
 @pytest.fixture
-def lindeveen_store(tmp_path):
-    """A fresh store of the fictional cohort, for tests that change it."""
-    path = init_cohort(DATA / "lindeveen-2026", tmp_path / "lindeveen.sqlite")
+def lindeveen_store(tmp_path, lindeveen_initialised):
+    """A fresh store of the fictional cohort as `ww init` makes it, for tests that change it."""
+    path = shared_runs.copy_of_store(lindeveen_initialised, tmp_path / "lindeveen.sqlite")
     store = Store(path, actor="tester")
     yield store
     store.close()

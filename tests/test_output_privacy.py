@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from shared_runs import USER
 
 from wwlib.app.cli import main
 from wwlib.cohorts.home import default_store_path, init_cohort
@@ -21,7 +22,6 @@ from wwlib.qdpx.model import PROJECT_NS
 from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-USER = "gebruiker-q7x"  # a user name no output could hold by chance
 NOT_NAMED = ("Joost", "Meulen", "Gerda", "Smeets")  # Lindeveen's two with consent_named: nee
 MENTIONED = ("Henk", "Mirjam", "Fatima")
 
@@ -35,15 +35,18 @@ def readable(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_no_output_names_a_place_or_the_user(tmp_path, ww_home, monkeypatch):
+def test_no_output_names_a_place_or_the_user(limburg_run, tmp_path, ww_home, monkeypatch):
+    """The run's outputs (made from another folder and home, by USER), and every export of
+    its store in a copy of that folder, made here by USER with a home of its own."""
     home = tmp_path / f"thuis-{USER}"
     home.mkdir()
     for variable in ("USER", "LOGNAME", "USERNAME"):
         monkeypatch.setenv(variable, USER)
     monkeypatch.setenv("HOME", str(home))
-    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
+    shutil.copytree(limburg_run / "data", tmp_path / "data")
+    shutil.copytree(limburg_run / "out" / "limburg", tmp_path / "out")
+    shutil.copytree(limburg_run / "home", ww_home)  # the run's store, exported below
     monkeypatch.chdir(tmp_path)
-    assert main(["run", "data/limburg-2020", "--out", "out"]) == 0
     for what, name in [
         ("qdpx", "project.qdpx"),
         ("qdc", "codeboek.qdc"),
@@ -57,7 +60,7 @@ def test_no_output_names_a_place_or_the_user(tmp_path, ww_home, monkeypatch):
     for path in sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file()):
         outputs |= readable(path)
     assert len(outputs) > 20 and any(".ipynb" in name for name in outputs)
-    places = {str(tmp_path), str(ww_home), str(home), USER, getpass.getuser()}
+    places = {str(tmp_path), str(ww_home), str(home), USER, getpass.getuser(), str(limburg_run)}
     if len(Path.home().parts) > 1 and getpass.getuser() != "root":  # "root" is also a word
         places.add(str(Path.home()))
     places.discard("root")

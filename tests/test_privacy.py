@@ -193,9 +193,9 @@ def test_the_privacy_fields_go_from_folder_to_store_and_back(tmp_path):
 @pytest.mark.parametrize(
     "line, problem",
     [
-        ("min_group: drie", "'min_group' must be a whole number of people"),
-        ("min_group: 0", "'min_group' must be between 1 and 100"),
-        ("never_replace: {Echt: ja}", "'never_replace' must be a list of words"),
+        ("min_group: drie", "field 'min_group': must be a whole number of people"),
+        ("min_group: 0", "field 'min_group': must be between 1 and 100"),
+        ("never_replace: {Echt: ja}", "field 'never_replace': must be a list of words"),
     ],
 )
 def test_a_wrong_privacy_field_is_named_with_its_line(tmp_path, line, problem):

@@ -15,10 +15,13 @@ import pytest
 from wwlib import open_workbook
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.folder.dataset import load_dataset
 from wwlib.outputs.report import build_report, plotly_js, write_report
 from wwlib.present.workbook import Workbook
+from wwlib.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
 PLOTLY_JS = plotly_js()
 
@@ -57,14 +60,39 @@ class ResourceFinder(HTMLParser):
 
 
 COHORTS = ["mini_store", "limburg_store", "lindeveen"]
+SOURCES = {"mini_store": MINI, "limburg_store": DATA / "limburg-2020"}  # as conftest.py loads them
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, lindeveen):
+    """`built(cohort, pseudonymise=False)`: the report `workbook(store, pseudonymise)` builds at
+    WHEN of the cohort as its fixture loads it, built once per module for the tests that only
+    read it (the stores are loaded once too, and changed by none)."""
+    root, stores, reports = tmp_path_factory.mktemp("built"), {"lindeveen": lindeveen}, {}
+
+    def report(cohort: str, pseudonymise: bool = False) -> str:
+        if cohort not in stores:
+            folder = SOURCES[cohort]
+            stores[cohort] = Store(root / f"{cohort}.sqlite", actor="tester", create=True)
+            stores[cohort].load_dataset(load_dataset(folder), source=str(folder))
+        if (cohort, pseudonymise) not in reports:
+            reports[cohort, pseudonymise] = build_report(
+                workbook(stores[cohort], pseudonymise), WHEN
+            )
+        return reports[cohort, pseudonymise]
+
+    yield report
+    for cohort, store in stores.items():
+        if cohort != "lindeveen":
+            store.close()
 
 
 # -- self-contained and reproducible ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("cohort", COHORTS)
-def test_report_opens_offline(cohort, request):
-    report = build_report(workbook(request.getfixturevalue(cohort)), WHEN)
+def test_report_opens_offline(cohort, built):
+    report = built(cohort)
     rest = outside_plotly(report)
     finder = ResourceFinder()
     finder.feed(rest)
@@ -102,8 +130,8 @@ def test_two_builds_differ_only_in_the_generation_date(cohort, request):
     )
 
 
-def test_figure_ids_are_fixed(mini_store):
-    report = build_report(workbook(mini_store), WHEN)
+def test_figure_ids_are_fixed(built):
+    report = built("mini_store")
     for div_id in ["ww-programme", "ww-interviews", "ww-freq", "ww-who", "ww-votes", "ww-tasks"]:
         assert report.count(f'id="{div_id}"') == 1
 
@@ -134,17 +162,17 @@ def spellings(name: str) -> set[str]:
 
 
 @pytest.mark.parametrize("cohort", COHORTS)
-def test_pseudonymised_report_names_no_one(cohort, request):
+def test_pseudonymised_report_names_no_one(cohort, request, built):
     store = request.getfixturevalue(cohort)
-    report = build_report(workbook(store, pseudonymise=True), WHEN)
+    report = built(cohort, pseudonymise=True)
     for name in store.people()["name"]:
         for spelling in spellings(name):
             assert spelling not in report, f"{name} appears in the pseudonymised report"
     assert "P01" in report
 
 
-def test_named_report_respects_consent(mini_store):
-    report = build_report(workbook(mini_store), WHEN)
+def test_named_report_respects_consent(built):
+    report = built("mini_store")
     assert "Anna Jansen" in report  # consent: ja
     assert all(s not in report for s in spellings("Bram de Vries"))  # consent: nee
     assert "P02" in report
@@ -154,9 +182,9 @@ def test_named_report_respects_consent(mini_store):
 # -- content ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def limburg_report(limburg_store):
-    return build_report(workbook(limburg_store), WHEN)
+@pytest.fixture(scope="module")
+def limburg_report(built):
+    return built("limburg_store")
 
 
 def test_limburg_introduction(limburg_report):
@@ -198,8 +226,8 @@ def test_limburg_plans_and_integration(limburg_report):
     assert 'id="ww-tasks"' in integration
 
 
-def test_mini_report_has_every_result(mini_store):
-    report = build_report(workbook(mini_store), WHEN)
+def test_mini_report_has_every_result(built):
+    report = built("mini_store")
     for div_id in ["ww-interviews", "ww-freq", "ww-who", "ww-votes", "ww-tasks"]:
         assert f'id="{div_id}"' in report
     assert "Eén werkwijze voor alle afdelingen." in report  # goal
@@ -216,8 +244,8 @@ def test_report_in_english(limburg_store):
     assert "Eindrapportage" not in report.replace(PLOTLY_JS, "")
 
 
-def test_lindeveen_report_shows_the_analysis(lindeveen):
-    report = build_report(workbook(lindeveen, pseudonymise=True), WHEN)
+def test_lindeveen_report_shows_the_analysis(lindeveen, built):
+    report = built("lindeveen", pseudonymise=True)
     assert report.count("gecodeerd") >= len(lindeveen.interviews())
     assert 'id="ww-who"' in report and 'id="ww-votes"' in report
     assert "De inhoud van deze flap is niet in de bron opgenomen." not in report

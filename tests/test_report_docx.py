@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import logging
 import re
 import zipfile
 from pathlib import Path
@@ -34,19 +33,10 @@ BOARDS = 7  # the bundled cohort's boards, each an appendix
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """`ww run --pseudonymise --docx --odt --pdf` once: its output folder and what it printed."""
-    base = tmp_path_factory.mktemp("docx-run")
-    out = base / "out"
-    argv = ["run", str(LINDEVEEN), "--out", str(out), "--store", str(base / "s.sqlite")]
-    root = logging.getLogger()
-    before = (root.level, list(root.handlers))
-    code = main(argv + ["--pseudonymise", "--docx", "--odt", "--pdf"])
-    assert code == 0
-    # deduce, loaded for the pseudonymised outputs, sets the root logger to DEBUG on stdout
-    # (papermill then printed every cell); the workbook puts it back
-    assert (root.level, list(root.handlers)) == before
-    return out
+def run(lindeveen_pseudonymised_run) -> Path:
+    """`ww run --pseudonymise --docx --odt --pdf` once (conftest.py, shared_runs.py, where it
+    also checks that deduce leaves the root logger as it was): its output folder."""
+    return lindeveen_pseudonymised_run / "out"
 
 
 def headings(document) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from shared_runs import REPORT_WHEN
 from store_helpers import forbidden_names
 
 from wwlib.core.labels import Labels
@@ -34,8 +35,10 @@ def section(report: str, start: str, end: str | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def lindeveen_report(lindeveen):
-    return build_report(workbook(lindeveen), WHEN)
+def lindeveen_report(lindeveen_reports):
+    """The report of `workbook(lindeveen)` at WHEN, built once per session (conftest.py)."""
+    assert WHEN == REPORT_WHEN
+    return lindeveen_reports["nl"]
 
 
 # -- the shape of the Limburg report ------------------------------------------------------------
@@ -79,8 +82,8 @@ def test_think_shows_the_idea_boards_per_theme_and_each_round(lindeveen, lindeve
     assert "wie op wat stemde staat niet in dit rapport" in think
 
 
-def test_votes_never_show_who_voted(lindeveen):
-    votes = section(build_report(workbook(lindeveen), WHEN), "think", "act")
+def test_votes_never_show_who_voted(lindeveen, lindeveen_report):
+    votes = section(lindeveen_report, "think", "act")
     votes = votes[votes.index("Stemmen met stippen") : votes.index("Geprioriteerde thema")]
     voters = lindeveen.people().set_index("id").loc[lindeveen.votes()["voter"].unique(), "name"]
     assert all(name not in votes for name in voters)

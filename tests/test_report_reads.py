@@ -15,6 +15,7 @@ import pytest
 from a11y_helpers import axe_serious
 from browser_helpers import chromium_page
 from markupsafe import escape
+from shared_runs import REPORT_WHEN
 
 from wwlib.app.cli import main
 from wwlib.cohorts.home import init_cohort
@@ -48,8 +49,10 @@ def chapter(report: str, anchor: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def lindeveen_report(lindeveen):
-    return build_report(workbook(lindeveen), WHEN)
+def lindeveen_report(lindeveen_reports):
+    """The report of `workbook(lindeveen)` at WHEN, built once per session (conftest.py)."""
+    assert WHEN == REPORT_WHEN
+    return lindeveen_reports["nl"]
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+from shared_runs import REPORT_WHEN
 
 from wwlib.core.labels import Labels
 from wwlib.core.pseudonym import Pseudonymiser
@@ -19,6 +20,7 @@ from wwlib.present import display, look, tables, views
 from wwlib.present.workbook import Workbook
 
 WHEN = dt.datetime(2026, 3, 13, 16, 30)
+assert WHEN == REPORT_WHEN  # lindeveen_reports (conftest.py) are generated then
 PLOTLY_JS = plotly_js()
 COHORTS = ["limburg_store", "lindeveen"]
 
@@ -26,11 +28,6 @@ COHORTS = ["limburg_store", "lindeveen"]
 def workbook(store, lang: str = "nl") -> Workbook:
     names = Pseudonymiser(store.people(), False, store.cohort().mentioned_names)
     return Workbook(store, Labels(lang), names, lang, False, interactive=False)
-
-
-@pytest.fixture(scope="module")
-def lindeveen_reports(lindeveen):
-    return {lang: build_report(workbook(lindeveen, lang), WHEN) for lang in ("nl", "en")}
 
 
 # -- each board once ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shared_runs import short_notebooks
 
 from wwlib.app.cli import main
 from wwlib.app.runner import NOTEBOOKS
@@ -33,17 +34,11 @@ def assert_every_section_shown(out: Path, lang: str) -> None:
                     assert labels(f"section.{key}.{part}") in shown, f"{name}: {key} {part}"
 
 
-def test_run_limburg_with_relative_paths_writes_notebooks_and_a_report(
-    tmp_path, monkeypatch, capsys
-):
+def test_run_limburg_with_relative_paths_writes_notebooks_and_a_report(limburg_run):
     """From a folder of one's own, with relative paths, as the README says."""
-    shutil.copytree(DATA / "limburg-2020", tmp_path / "data" / "limburg-2020")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WW_HOME", "home")  # relative too, as a user might set it
-    assert main(["run", "data/limburg-2020", "--out", "out/limburg"]) == 0
-    out = tmp_path / "out" / "limburg"
-    assert str(out / "report.html") in capsys.readouterr().out
-    assert (tmp_path / "home" / "stores" / "limburg-2020.sqlite").is_file()
+    out = limburg_run / "out" / "limburg"
+    assert str(out / "report.html") in (limburg_run / "printed.txt").read_text(encoding="utf-8")
+    assert (limburg_run / "home" / "stores" / "limburg-2020.sqlite").is_file()
     assert not (Path(__file__).resolve().parents[1] / "notebooks" / "out").exists()
     for name in NOTEBOOKS:
         executed = json.loads((out / name).read_text(encoding="utf-8"))
@@ -71,7 +66,9 @@ def test_run_limburg_with_relative_paths_writes_notebooks_and_a_report(
     assert re.search(r"<(script|link|img)\b[^>]*\b(src|href)=[\"']?(https?:)?//", report) is None
 
 
-def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys):
+def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, monkeypatch, capsys):
+    # the notebooks cut to their parameters cell: their cells are the test above's
+    monkeypatch.setenv("WW_NOTEBOOKS", str(short_notebooks(tmp_path / "notebooks")))
     broken = tmp_path / "data" / "broken-2020"
     shutil.copytree(DATA / "limburg-2020", broken)
     (broken / "people.csv").write_text("id,name\n", encoding="utf-8")
@@ -91,11 +88,10 @@ def test_batch_reports_a_failing_cohort_and_finishes_the_others(tmp_path, capsys
 def test_a_failing_notebook_is_named_with_its_cell_and_left_to_read(tmp_path):
     import nbformat
 
-    from wwlib.app.runner import notebooks_dir, run_cohort
+    from wwlib.app.runner import run_cohort
     from wwlib.core.errors import RunError
 
-    source = tmp_path / "notebooks"
-    shutil.copytree(notebooks_dir(), source)
+    source = short_notebooks(tmp_path / "notebooks")  # the runner is under test, not the cells
     broken = nbformat.read(source / NOTEBOOKS[1], as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell("1 / 0"))
     nbformat.write(broken, source / NOTEBOOKS[1])

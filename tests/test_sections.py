@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from wwlib.app.runner import NOTEBOOKS, run_cohort
+from wwlib.app.runner import NOTEBOOKS
 from wwlib.cohorts.home import init_cohort
 from wwlib.core.labels import Labels, catalogue
 from wwlib.core.pseudonym import Pseudonymiser
+from wwlib.folder.dataset import load_dataset
 from wwlib.folder.scaffold import new_cohort
 from wwlib.present import render
 from wwlib.present.sections import SECTIONS, Part, Section, build
@@ -69,11 +70,31 @@ def test_every_section_a_notebook_shows_is_registered():
     assert shown <= set(SECTIONS), shown - set(SECTIONS)
 
 
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory, lindeveen, new_store):
+    """`workbooks(cohort, lang)`: one workbook per cohort and language for the tests that only
+    build sections (what one section computes, such as the analysis tables, is computed once);
+    the Limburg store loaded once, as conftest.py's limburg_store loads it."""
+    folder = DATA / "limburg-2020"
+    limburg = Store(tmp_path_factory.mktemp("limburg") / "limburg.sqlite", create=True)
+    limburg.load_dataset(load_dataset(folder), source=str(folder))
+    stores = {"limburg_store": limburg, "lindeveen": lindeveen, "new_store": new_store}
+    made = {}
+
+    def made_for(cohort: str, lang: str) -> Workbook:
+        if (cohort, lang) not in made:
+            made[cohort, lang] = workbook(stores[cohort], lang)
+        return made[cohort, lang]
+
+    yield made_for
+    limburg.close()
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("cohort", COHORTS)
 @pytest.mark.parametrize("key", list(SECTIONS))
-def test_every_section_builds(key, cohort, lang, request):
-    wb = workbook(request.getfixturevalue(cohort), lang)
+def test_every_section_builds(key, cohort, lang, workbooks):
+    wb = workbooks(cohort, lang)
     section = build(wb, key)
     labels = Labels(lang)
     assert (section.key, section.title, section.text) == (
@@ -154,22 +175,22 @@ def test_a_section_without_parts_shows_its_heading_only():
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory):
-    """`ww run` on the Lindeveen week: the executed notebooks, the report, and a workbook on the
-    store they were made from."""
-    root = tmp_path_factory.mktemp("run")
-    result = run_cohort(DATA / "lindeveen-2026", root / "out", store=root / "s.sqlite")
+def ran(lindeveen_pseudonymised_run):
+    """`ww run --pseudonymise` on the Lindeveen week (shared with test_report_docx.py): the
+    executed notebooks, the report, and a pseudonymised workbook on the store they were made
+    from (the same sections, names replaced alike)."""
+    out, store = lindeveen_pseudonymised_run / "out", lindeveen_pseudonymised_run / "s.sqlite"
     notebooks = {}
     for name in NOTEBOOKS:
-        executed = json.loads((result.out / name).read_text(encoding="utf-8"))
+        executed = json.loads((out / name).read_text(encoding="utf-8"))
         notebooks[name] = [
             "".join(output.get("data", {}).get(kind, ""))
             for cell in executed["cells"]
             for output in cell.get("outputs", [])
             for kind in ("text/html", "text/markdown")
         ]
-    with opened_workbook(DATA / "lindeveen-2026", root / "s.sqlite") as wb:
-        yield wb, notebooks, result.report.read_text(encoding="utf-8")
+    with opened_workbook(DATA / "lindeveen-2026", store, pseudonymise=True) as wb:
+        yield wb, notebooks, (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

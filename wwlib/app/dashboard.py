@@ -41,7 +41,11 @@ CULL_IDLE = 30 * 60  # seconds a kernel may idle (a closed tab) before it is sto
 CONFIG = Path(__file__).resolve().parent / "voila_config"  # voila.json
 PLOTLY_EXTENSION = "jupyterlab-plotly"
 IOPUB_TIMEOUT = 60  # seconds Voila waits for a cell's outputs after the cell has run
-FILL_DELAY = 10  # seconds before a preheated pool starts a kernel for one that was taken
+# Seconds before a preheated pool starts a kernel for one that was taken: after the rush of a
+# group joining together, whose pages would otherwise share the cores with eleven new kernels
+# (benchmarks/live_session.py: first widget p95 40 s with 10 s, 22 s with 45 s). Until then a
+# late joiner waits for a refill, unless the pool was made a few kernels larger than the group.
+FILL_DELAY = 30
 SERVER_ENV = (  # what the server tells every kernel; a page's URL cannot change it
     "WW_DASHBOARD_COHORT",
     "WW_DASHBOARD_STORE",

@@ -66,3 +66,14 @@ def everyone_named(path: Path) -> None:
             "consent_date = CASE consent_date WHEN '' THEN '2024-02-26' ELSE consent_date END"
         )
     con.close()
+
+
+def interview_row(store: Path, person: str) -> tuple | None:
+    """The interviewer, date and status of `person`'s interview, or None when there is none."""
+    con = sqlite3.connect(store)
+    try:
+        return con.execute(
+            "SELECT interviewer, date, status FROM interview WHERE participant = ?", (person,)
+        ).fetchone()
+    finally:
+        con.close()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from store_helpers import dump
+from store_helpers import dump, interview_row
 
 from wwlib.app.cli import main
 from wwlib.cohorts.home import init_cohort
@@ -46,16 +45,6 @@ def zoom_file(tmp_path: Path, guest: str) -> Path:
     path = tmp_path / ZOOM_NAME
     path.write_text(vtt(guest), "utf-8")
     return path
-
-
-def interview_row(store: Path, person: str) -> tuple | None:
-    con = sqlite3.connect(store)
-    try:
-        return con.execute(
-            "SELECT interviewer, date, status FROM interview WHERE participant = ?", (person,)
-        ).fetchone()
-    finally:
-        con.close()
 
 
 def ww(*args) -> int:

@@ -6,11 +6,10 @@ asked for, and the interview is stored with its turns (the panel itself: test_tr
 from __future__ import annotations
 
 import shutil
-import sqlite3
-from pathlib import Path
 
 import pytest
 from browser_helpers import DATA, ROOT, chromium_page
+from store_helpers import interview_row
 
 from wwlib.app import dashboard
 from wwlib.app.links import read_links, write_links
@@ -69,7 +68,7 @@ def test_a_transcript_dropped_in_the_browser_is_stored_as_the_interview(served):
         page.click(f"{panel} .ww-upload-import")
         page.wait_for_selector(f"{panel} .ww-upload-speaker select", timeout=TIMEOUT_MS)
         asked = page.inner_text(f"{panel} .ww-status")
-        stored_before = _interview(store)
+        stored_before = interview_row(store, PIETER)
         page.select_option(f"{panel} .ww-upload-speaker select", label="Pieter Janssen")
         page.click(f"{panel} .ww-upload-import")
         page.wait_for_selector(f"{panel} .ww-status .ww-ok", timeout=TIMEOUT_MS)
@@ -78,19 +77,9 @@ def test_a_transcript_dropped_in_the_browser_is_stored_as_the_interview(served):
     assert "1 spreker" in asked and stored_before is None  # nothing stored before the choice
     assert "Pieter Janssen" in said and ZOOM_NAME in said
     assert bold == 0  # the speaker's <b> stays text
-    assert _interview(store) == ("marit-hofstede", "2024-04-15", "held")
+    assert interview_row(store, PIETER) == ("marit-hofstede", "2024-04-15", "held")
     with Store(store) as opened:
         turns = opened.turns(PIETER)
         log = opened.change_log()
     assert turns["person"].tolist() == ["marit-hofstede", PIETER]
     assert "marit-hofstede" in set(log["actor"])  # the write is the facilitator's
-
-
-def _interview(store: Path) -> tuple | None:
-    con = sqlite3.connect(store)
-    try:
-        return con.execute(
-            "SELECT interviewer, date, status FROM interview WHERE participant = ?", (PIETER,)
-        ).fetchone()
-    finally:
-        con.close()

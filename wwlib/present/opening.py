@@ -11,10 +11,10 @@ from __future__ import annotations
 from wwlib.present.parameters import wait_for_request
 
 
-def open_workbook(cohort: str, **options: object):
+def open_workbook(cohort: str, *args: object, **options: object):
     """Open a cohort for a notebook (`wwlib.present.workbook.open_workbook`, which says what
     the options are): check the parameters, then open (or make) its store."""
     wait_for_request()
     from wwlib.present.workbook import open_workbook as opened
 
-    return opened(cohort, **options)
+    return opened(cohort, *args, **options)

@@ -35,10 +35,23 @@ class Word:
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: every phrase (a tuple of terms; one term for a single word) must occur."""
+    """A parsed query: every phrase (a tuple of terms; one term for a single word) must occur.
+
+    `compounds` gives a single word's term the longer terms it ends ("coordinator":
+    "wijkcoordinator", ...): a Dutch compound holds its last part as a word of its own, so a
+    search for the part finds the compound (`with_compounds`)."""
 
     text: str
     phrases: tuple[tuple[str, ...], ...]
+    compounds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def forms(self, term: str) -> frozenset[str]:
+        """The terms a single word's `term` matches: itself and the compounds it ends."""
+        return frozenset((term, *dict(self.compounds).get(term, ())))
+
+
+COMPOUND_PART = 4  # the shortest term a search also finds at the end of compounds
+COMPOUND_HEAD = 3  # the shortest first part of a compound found so
 
 
 def fold(word: str) -> str:
@@ -97,20 +110,49 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(dict.fromkeys(phrases)))
 
 
+def compound_parts(query: Query) -> list[str]:
+    """The query's single-word terms long enough to be looked up at the end of compounds."""
+    return [p[0] for p in query.phrases if len(p) == 1 and len(p[0]) >= COMPOUND_PART]
+
+
+def with_compounds(query: Query, endings: dict[str, list[str]]) -> Query:
+    """The query with, for each term of `compound_parts`, the index's terms that end with it
+    (`endings[term]`, from the index's vocabulary) and have a first part of their own."""
+    compounds = []
+    for part, terms in endings.items():
+        longer = sorted(
+            t for t in terms if t.endswith(part) and len(t) >= len(part) + COMPOUND_HEAD
+        )
+        if longer:
+            compounds.append((part, tuple(longer)))
+    return Query(query.text, query.phrases, tuple(compounds))
+
+
 def fts_expression(query: Query) -> str:
-    """The query in SQLite FTS5 syntax: every phrase quoted, all of them required."""
-    return " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
+    """The query in SQLite FTS5 syntax: every phrase quoted, all of them required; a word
+    found in compounds too as one of its forms."""
+    groups = []
+    for phrase in query.phrases:
+        forms = sorted(query.forms(phrase[0])) if len(phrase) == 1 else [" ".join(phrase)]
+        quoted = " OR ".join(f'"{form}"' for form in forms)
+        groups.append(f"({quoted})" if len(forms) > 1 else quoted)
+    return " ".join(groups)
 
 
 def find(text: str, query: Query) -> list[tuple[int, int]]:
-    """The spans [start, end) of every occurrence of the query's phrases in `text`, in order;
-    empty unless every phrase occurs."""
+    """The spans [start, end) of every occurrence of the query's phrases in `text`, in order
+    (a compound that ends with a searched word: the whole compound); empty unless every
+    phrase occurs."""
     found = words(text)
     terms = [w.term for w in found]
     spans, missing = set(), False
     for phrase in query.phrases:
         n = len(phrase)
-        at = [i for i in range(len(terms) - n + 1) if tuple(terms[i : i + n]) == phrase]
+        if n == 1:
+            forms = query.forms(phrase[0])
+            at = [i for i, t in enumerate(terms) if t in forms]
+        else:
+            at = [i for i in range(len(terms) - n + 1) if tuple(terms[i : i + n]) == phrase]
         missing |= not at
         spans |= {(found[i].start, found[i + n - 1].end) for i in at}
     return [] if missing else sorted(spans)

@@ -18,12 +18,15 @@ import sqlite3
 import pandas as pd
 
 from wwlib.analysis.search import (
+    Query,
+    compound_parts,
     find,
     fts_expression,
     index_text,
     keyword_in_context,
     parse_query,
     sentence_span,
+    with_compounds,
 )
 from wwlib.core.errors import NotFound, StoreError, ValidationError
 from wwlib.core.model import Fragment
@@ -53,6 +56,23 @@ LEFT JOIN memo m ON u.kind = 'memo' AND m.id = CAST(u.source AS INTEGER)
 WHERE search_terms MATCH ?
 """
 _ORDER = " ORDER BY u.kind = 'transcript' DESC, u.kind, u.source, u.start"
+
+
+def _endings(con: sqlite3.Connection, parts: list[str]) -> dict[str, list[str]]:
+    """For each term of `parts`, the index's terms that end with it (FTS5's vocabulary of
+    the index, `fts5vocab`, read in this connection's own temporary schema)."""
+    if not parts:
+        return {}
+    con.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary "
+        "USING fts5vocab(main, search_terms, row)"
+    )
+    return {
+        part: [t for (t,) in con.execute(
+            "SELECT term FROM temp.search_vocabulary WHERE term LIKE ?", ("%" + part,)
+        )]
+        for part in parts
+    }  # fmt: skip
 
 
 def refresh_index(con: sqlite3.Connection) -> None:
@@ -116,7 +136,7 @@ class SearchMixin:
         about 0.08 ms; the index lookup itself a few).
         """
         parsed = parse_query(query)
-        sql, params = _UNITS_SQL, [fts_expression(parsed)]
+        sql, params = _UNITS_SQL, [""]  # the FTS expression, once the compounds are known
         if interview is not None:
             sql += " AND u.kind = 'transcript' AND u.source = ?"
             params.append(interview)
@@ -130,12 +150,13 @@ class SearchMixin:
         if limit is not None and code is None:  # every unit found holds at least one hit
             order += f" LIMIT {int(limit) + 1}"
 
-        def read(con: sqlite3.Connection) -> tuple[list, dict]:
-            units = con.execute(sql + order, params).fetchall()
-            return units, _coded_spans(con, code) if code is not None else {}
+        def read(con: sqlite3.Connection) -> tuple[list, dict, Query]:
+            found = with_compounds(parsed, _endings(con, compound_parts(parsed)))
+            units = con.execute(sql + order, [fts_expression(found), *params[1:]]).fetchall()
+            return units, _coded_spans(con, code) if code is not None else {}, found
 
         with self._sqlite_errors("the search could not be run"):
-            units, coded = self._snapshot(read)
+            units, coded, parsed = self._snapshot(read)
         hits = []
         wanted = None if limit is None else int(limit) + 1
         for kind, source, _, offset, _, text, who, time in units:

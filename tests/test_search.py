@@ -143,6 +143,14 @@ def test_a_word_finds_the_compounds_it_ends(lindeveen):
     assert {term(h) for h in lindeveen.search("uur")["hit"]} <= {"uur"}
 
 
+def test_a_word_with_compounds_goes_with_other_words(lindeveen):
+    """Every word is still required, the one with compounds among them, in either order."""
+    for query in ("team wijk", "team wijk ruimte", '"de wijk" team'):
+        assert not lindeveen.search(query).empty, query
+    one, other = (lindeveen.search(q) for q in ("team wijk", "wijk team"))
+    assert set(one["hit"]) == set(other["hit"]) >= {"wijk", "wijkteam"}
+
+
 def test_a_compound_is_no_form_of_a_phrase(lindeveen):
     """A phrase finds its words as they stand: "wijk team" is not "wijkteam"."""
     assert lindeveen.search('"wijk team"').empty

@@ -136,7 +136,7 @@ def fts_expression(query: Query) -> str:
         forms = sorted(query.forms(phrase[0])) if len(phrase) == 1 else [" ".join(phrase)]
         quoted = " OR ".join(f'"{form}"' for form in forms)
         groups.append(f"({quoted})" if len(forms) > 1 else quoted)
-    return " ".join(groups)
+    return " AND ".join(groups)  # FTS5 reads no implicit AND after a group in parentheses
 
 
 def find(text: str, query: Query) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -125,7 +125,7 @@ def with_compounds(query: Query, endings: dict[str, list[str]]) -> Query:
         )
         if longer:
             compounds.append((part, tuple(longer)))
-    return Query(query.text, query.phrases, tuple(compounds))
+    return replace(query, compounds=tuple(compounds))
 
 
 def fts_expression(query: Query) -> str:

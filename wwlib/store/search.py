@@ -136,7 +136,7 @@ class SearchMixin:
         about 0.08 ms; the index lookup itself a few).
         """
         parsed = parse_query(query)
-        sql, params = _UNITS_SQL, [""]  # the FTS expression, once the compounds are known
+        sql, params = _UNITS_SQL, []  # after the FTS expression, made once compounds are known
         if interview is not None:
             sql += " AND u.kind = 'transcript' AND u.source = ?"
             params.append(interview)
@@ -152,7 +152,7 @@ class SearchMixin:
 
         def read(con: sqlite3.Connection) -> tuple[list, dict, Query]:
             found = with_compounds(parsed, _endings(con, compound_parts(parsed)))
-            units = con.execute(sql + order, [fts_expression(found), *params[1:]]).fetchall()
+            units = con.execute(sql + order, [fts_expression(found), *params]).fetchall()
             return units, _coded_spans(con, code) if code is not None else {}, found
 
         with self._sqlite_errors("the search could not be run"):
